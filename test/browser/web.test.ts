@@ -376,6 +376,20 @@ describe('the web app in Chromium, on the whole stack', () => {
       '无需办理',
       '已撤销（不再需要）',
     ]);
+    // A document a finished step was completed on stays, said so where a Remove button would be (forty-seventh trial:
+    // Remove offered, then refused by the API).
+    const listed = await request(api.http).get(`/api/delegations/${caseId}/attachments`).set(bearer(users.tokens.organizer)).expect(200);
+    const letter = (listed.body.items as Array<{ id: string; kind: string; stepKey: string | null }>).find(
+      (a) => a.kind === 'invitation-letter' && a.stepKey === 'A03:US',
+    )!;
+    await expect(page.getByTestId('attachments').getByTestId(`kept-${letter.id}`).innerText()).resolves.toBe(
+      '步骤 A03:US 已凭此邀请函办结，不能删除',
+    );
+    const removeInRow = page
+      .getByTestId('attachments')
+      .locator('tr', { has: page.getByTestId(`kept-${letter.id}`) })
+      .getByRole('button');
+    await expect(removeInRow.count()).resolves.toBe(0);
     await screenshot(page, 'case');
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('pdf-approval-document').click()]);
     const chunks: Buffer[] = [];

@@ -101,7 +101,6 @@ export const DICT = {
   remove: ['删除', 'Remove'],
   memberId: ['成员编号', 'Member id'],
   stepForMember: ['办理对象（团组成员）', 'For the member'],
-  suppliedDocumentFile: ['容缺补交材料，不能删除', 'Supplied for a missing document: kept'],
   name: ['姓名', 'Name'],
   position: ['职务', 'Position'],
   rank: ['级别', 'Rank'],

@@ -1,4 +1,4 @@
-import { ATTACHMENT_NAME_MAX, isPortableFileName } from './attachments';
+import { attachmentHeldBy, ATTACHMENT_NAME_MAX, isPortableFileName } from './attachments';
 
 describe('isPortableFileName: a file name every system the office downloads to saves as it is (rule file-name)', () => {
   it.each([
@@ -51,5 +51,23 @@ describe('isPortableFileName: a file name every system the office downloads to s
     'x'.repeat(ATTACHMENT_NAME_MAX),
   ])('takes %j', (name) => {
     expect(isPortableFileName(name)).toBe(true);
+  });
+});
+
+describe('attachmentHeldBy: what keeps a file on the case, for the engine and the case page (forty-seventh trial)', () => {
+  const letter = { kind: 'invitation-letter' as const, stepKey: 'A03:US' };
+  const a03 = { status: 'done', requiresAttachments: ['invitation-letter', 'invitation-translation'] };
+  it('a document its finished step required; a file a 容缺 document was supplied as; nothing else', () => {
+    expect(attachmentHeldBy(letter, a03, undefined)).toEqual({
+      rule: 'step-done',
+      message: {
+        zh: '步骤 A03:US 已凭此邀请函办结，不能删除',
+        en: 'Step A03:US was completed on this invitation letter: it cannot be removed',
+      },
+    });
+    expect(attachmentHeldBy(letter, { ...a03, status: 'awaiting' }, undefined)).toBeUndefined();
+    expect(attachmentHeldBy({ ...letter, kind: 'other' }, a03, undefined)).toBeUndefined();
+    expect(attachmentHeldBy({ ...letter, stepKey: null }, a03, undefined)).toBeUndefined();
+    expect(attachmentHeldBy({ kind: 'invitation-translation', stepKey: null }, undefined, '邀请函译文')?.rule).toBe('supplied-document');
   });
 });

@@ -141,3 +141,37 @@ export function missingAttachmentKinds(
   for (const a of attachments) if ((a.stepKey === null || a.stepKey === stepKey) && serves(a)) present.add(a.kind);
   return required.filter((k) => !present.has(k));
 }
+
+/**
+ * What holds a live attachment on the case, whoever asks to remove it: a document its finished step required (the step
+ * was completed on its strength: rule `step-done`), or a file a supplied 容缺 document rests on (`supplied-document`).
+ * The engine's detach check refuses with it (409 ACTION_NOT_ALLOWED); the case page shows it instead of a Remove button
+ * (forty-seventh trial: Remove was offered for the letter A03 was completed on, and the API refused it). `step`: the
+ * attachment's step as the case holds it now; `suppliedDocument`: the name of the missing document supplied as this
+ * file. Undefined: nothing here holds it (who uploaded it is mayRemoveUpload's).
+ */
+export function attachmentHeldBy(
+  a: { kind: AttachmentKind; stepKey: string | null },
+  step: { status: string; requiresAttachments?: readonly string[] } | undefined,
+  suppliedDocument: string | undefined,
+): { rule: 'step-done' | 'supplied-document'; message: Label } | undefined {
+  if (a.stepKey !== null && step?.status === 'done' && step.requiresAttachments?.includes(a.kind)) {
+    const kind = ATTACHMENT_KIND_LABELS[a.kind];
+    return {
+      rule: 'step-done',
+      message: {
+        zh: `步骤 ${a.stepKey} 已凭此${kind.zh}办结，不能删除`,
+        en: `Step ${a.stepKey} was completed on this ${kind.en.toLowerCase()}: it cannot be removed`,
+      },
+    };
+  }
+  if (suppliedDocument !== undefined)
+    return {
+      rule: 'supplied-document',
+      message: {
+        zh: `缺件 ${suppliedDocument} 已凭此附件补交，不能删除`,
+        en: `The missing document ${suppliedDocument} was supplied as this file: it cannot be removed`,
+      },
+    };
+  return undefined;
+}

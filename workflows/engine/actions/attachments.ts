@@ -6,6 +6,7 @@ import {
   type Role,
   isAttachmentKind,
   missingAttachmentKinds,
+  attachmentHeldBy,
   ATTACHMENT_KIND_LABELS,
   type AttachmentKind,
   type Label,
@@ -130,18 +131,16 @@ export function checkDetach(core: CaseCore, r: DetachRequest, validating = false
       `本案没有附件 ${String(r.attachmentId)}`,
       `this case has no attachment ${String(r.attachmentId)}`,
     );
-  // A document a finished step required stays: the step was completed on its strength.
-  if (a.stepKey !== null) {
-    const meta = core.metas.get(a.stepKey);
-    const state = core.states.get(a.stepKey);
-    if (meta?.behaviour.requiresAttachments?.includes(a.kind) && state?.status === 'done')
-      reject(
-        'ACTION_NOT_ALLOWED',
-        `步骤 ${a.stepKey} 已凭此${ATTACHMENT_KIND_LABELS[a.kind].zh}办结，不能删除`,
-        `Step ${a.stepKey} was completed on this ${ATTACHMENT_KIND_LABELS[a.kind].en.toLowerCase()}: it cannot be removed`,
-        a.stepKey,
-      );
-  }
+  // A document a finished step required stays (the step was completed on its strength), and so does a file a supplied
+  // 容缺 document rests on (second trial: the file was removed and the document stayed supplied, resting on nothing):
+  // attachmentHeldBy, which the case page asks too. The supplied document is the Update validator's only: a removal
+  // recorded before that rule replays as it was applied.
+  const meta = a.stepKey !== null ? core.metas.get(a.stepKey) : undefined;
+  const state = a.stepKey !== null ? core.states.get(a.stepKey) : undefined;
+  const supplied = validating ? core.deficiencies.find((d) => d.status === 'supplied' && d.fileRef === a.id) : undefined;
+  const stepView = meta && state ? { status: state.status, requiresAttachments: meta.behaviour.requiresAttachments } : undefined;
+  const held = attachmentHeldBy(a, stepView, undefined);
+  if (held) reject('ACTION_NOT_ALLOWED', held.message.zh, held.message.en, a.stepKey ?? undefined);
   // What the FAO put on the case (its notes, its copies) is the FAO's to remove, not the unit's (thirteenth trial: the
   // organizer deleted the FAO clerk's note). The Update validator's only, as the rule below.
   const uploader = core.attachmentUploaders.get(a.id);
@@ -151,16 +150,8 @@ export function checkDetach(core: CaseCore, r: DetachRequest, validating = false
       `附件 ${a.fileName} 由外办上传，只能由外办删除`,
       `${a.fileName} was uploaded by the FAO: only the FAO removes it`,
     );
-  // A 容缺 document supplied as this file stays, as a finished step's required document does (second trial: the file
-  // was removed and the document stayed supplied, resting on nothing). The Update validator's only: a removal
-  // recorded before the rule replays as it was applied.
-  const supplied = validating ? core.deficiencies.find((d) => d.status === 'supplied' && d.fileRef === a.id) : undefined;
-  if (supplied)
-    reject(
-      'ACTION_NOT_ALLOWED',
-      `缺件 ${supplied.name} 已凭此附件补交，不能删除`,
-      `The missing document ${supplied.name} was supplied as this file: it cannot be removed`,
-    );
+  const heldBySupply = attachmentHeldBy({ ...a, stepKey: null }, undefined, supplied?.name);
+  if (heldBySupply) reject('ACTION_NOT_ALLOWED', heldBySupply.message.zh, heldBySupply.message.en);
 }
 
 export function applyDetach(core: CaseCore, r: DetachRequest): void {

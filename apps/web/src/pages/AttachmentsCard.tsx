@@ -5,6 +5,7 @@ import { fmtDateTime, useErrorText, useLoad } from '../common';
 import { useT, type Lang } from '../i18n';
 import { codeLabel } from '../labels';
 import { ATTACHMENT_KINDS as KINDS } from '../attachment-kinds';
+import { attachmentHeldBy, type AttachmentKind } from '../../../../libs/domain/src/attachments';
 
 interface Attachment {
   id: string;
@@ -51,8 +52,19 @@ export function AttachmentsCard({
   const [stepKey, setStepKey] = useState<string | undefined>(undefined);
   const [error, setError] = useState<unknown>(null);
   // The files 容缺 documents were supplied as: they stay (the API refuses their removal, 409), and a new supply reloads the list.
-  const supplied = new Set((progress.deficiencies ?? []).flatMap((d) => (d.fileRef ? [d.fileRef] : [])));
-  const suppliedKey = [...supplied].sort().join(',');
+  const suppliedAs = new Map(
+    (progress.deficiencies ?? []).flatMap((d) => (d.fileRef && d.status === 'supplied' ? [[d.fileRef, d.name] as const] : [])),
+  );
+  const suppliedKey = [...suppliedAs.keys()].sort().join(',');
+  // What holds a file on the case (its finished step required it, a 容缺 document was supplied as it), as the engine
+  // refuses its removal: said instead of a Remove button (forty-seventh trial: Remove offered, then refused).
+  const stepOf = new Map(progress.steps.map((s) => [s.key, s]));
+  const heldBy = (a: Attachment) =>
+    attachmentHeldBy(
+      { kind: a.kind as AttachmentKind, stepKey: a.stepKey },
+      a.stepKey ? stepOf.get(a.stepKey) : undefined,
+      suppliedAs.get(a.id),
+    );
   const state = useLoad(() => api<AttachmentList>('GET', `/api/delegations/${caseId}/attachments`), [caseId, suppliedKey]);
   const needing = progress.steps.filter((s) => (s.requiresAttachments ?? []).length > 0 && s.status !== 'done' && s.status !== 'skipped');
   const openSteps = progress.steps.filter((s) => s.status === 'awaiting' || s.status === 'overdue' || s.status === 'pending');
@@ -154,10 +166,14 @@ export function AttachmentsCard({
                 {
                   title: t('act'),
                   key: 'remove',
-                  render: (_: unknown, a: Attachment) =>
-                    supplied.has(a.id) ? (
-                      <Typography.Text type="secondary" data-testid={`supplied-as-${a.id}`}>
-                        {t('suppliedDocumentFile')}
+                  render: (_: unknown, a: Attachment) => {
+                    const held = heldBy(a);
+                    return held ? (
+                      <Typography.Text
+                        type="secondary"
+                        data-testid={held.rule === 'supplied-document' ? `supplied-as-${a.id}` : `kept-${a.id}`}
+                      >
+                        {held.message[lang]}
                       </Typography.Text>
                     ) : a.mayRemove === false ? (
                       <Typography.Text type="secondary" data-testid={`fao-file-${a.id}`}>
@@ -173,7 +189,8 @@ export function AttachmentsCard({
                       >
                         {t('removeAttachment')}
                       </Button>
-                    ),
+                    );
+                  },
                 },
               ]
             : []),
