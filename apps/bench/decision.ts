@@ -156,6 +156,9 @@ async function redate(
   if (reply.status !== 200) throw new Error(`redating ${caseId}: ${reply.status} ${JSON.stringify(reply.body)}`);
 }
 
+/** Uploads made by this process (each upload's key and bytes its own). */
+let uploads = 0;
+
 /**
  * The documents the step requires and lacks (2027.10: A03's invitation letter and translation, A05's itinerary),
  * uploaded by the organizer for the step instance before the action, as from the case page; each with a key of its own
@@ -163,12 +166,15 @@ async function redate(
  */
 async function uploadMissing(ctx: DriveContext, caseId: string, step: StepProgress): Promise<void> {
   for (const kind of step.missingAttachments ?? []) {
+    // Each upload its own key and bytes: a document given again (after a return or a change) is a new file, and the
+    // engine takes one content as one document.
+    const key = `bench-${caseId}-${step.key}-${kind}-${++uploads}`;
     const reply = await ctx.api.upload(
       `/api/delegations/${caseId}/attachments`,
       ctx.tokens.organizer,
       { kind, stepKey: step.key },
-      { name: `${kind}.pdf`, type: 'application/pdf', bytes: Buffer.from(`%PDF-1.4\n% ${step.key} ${kind}\n%%EOF\n`) },
-      `bench-${caseId}-${step.key}-${kind}`,
+      { name: `${kind}.pdf`, type: 'application/pdf', bytes: Buffer.from(`%PDF-1.4\n% ${key}\n%%EOF\n`) },
+      key,
     );
     if (reply.status !== 201)
       throw new Error(`upload of ${kind} for ${step.key} of ${caseId}: ${reply.status} ${JSON.stringify(reply.body)}`);

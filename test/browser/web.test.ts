@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import request from 'supertest';
@@ -192,7 +193,8 @@ describe('the web app in Chromium, on the whole stack', () => {
     const { api, users } = stack;
     let returned = false;
     let acceptedWithDeficiencies = false;
-    const suppliedPdf = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\n% the translation supplied\n%%EOF\n');
+    // Each file its own bytes, as a person's documents are (the engine takes one content as one document).
+    const pdfOf = (what: string) => Buffer.from(`%PDF-1.4\n1 0 obj <<>> endobj\n% ${what} ${randomUUID()}\n%%EOF\n`);
     const deadline = Date.now() + 400_000;
     const shots = new Set<string>();
     for (;;) {
@@ -216,7 +218,9 @@ describe('the web app in Chromium, on the whole stack', () => {
         for (const d of p.deficiencies.filter((x) => x.status !== 'supplied')) {
           const row = page.locator('tr', { hasText: d.name });
           await row.getByTestId(`supply-${d.id}`).waitFor();
-          await row.locator('input[type=file]').setInputFiles({ name: `${d.id}.pdf`, mimeType: 'application/pdf', buffer: suppliedPdf });
+          await row
+            .locator('input[type=file]')
+            .setInputFiles({ name: `${d.id}.pdf`, mimeType: 'application/pdf', buffer: pdfOf(`supplied ${d.id}`) });
           await row.getByTestId(`supply-${d.id}`).waitFor({ state: 'detached' });
         }
         const supplied = await getProgress(api, users.tokens.organizer, caseId);
@@ -319,7 +323,7 @@ describe('the web app in Chromium, on the whole stack', () => {
         }
         for (const kind of missing) {
           const upload = dialog.locator('.ant-upload', { has: page.getByTestId(`upload-${kind}`) }).locator('input[type=file]');
-          await upload.setInputFiles({ name: `${kind}.pdf`, mimeType: 'application/pdf', buffer: suppliedPdf });
+          await upload.setInputFiles({ name: `${kind}.pdf`, mimeType: 'application/pdf', buffer: pdfOf(`${step.key} ${kind}`) });
           await dialog.getByTestId(`uploaded-${kind}`).waitFor();
           // Said as an upload, not as the step's action (trial 45: 已提交 read as the step submitted).
           await page

@@ -87,7 +87,7 @@ class Http {
         form.append('stepKey', step.key);
         form.append(
           'file',
-          new Blob([Buffer.from(`%PDF-1.4\n% ${step.key} ${kind}\n%%EOF\n`)], { type: 'application/pdf' }),
+          new Blob([Buffer.from(`%PDF-1.4\n% ${step.key} ${kind} ${key}\n%%EOF\n`)], { type: 'application/pdf' }), // one content, one document
           `${kind}.pdf`,
         );
         const headers = { authorization: `Bearer ${await this.token('organizer')}`, 'idempotency-key': key };

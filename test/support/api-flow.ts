@@ -65,7 +65,7 @@ export async function uploadMissing(api: TestApi, token: string, caseId: string,
       .set(bearer(token))
       .field('kind', kind)
       .field('stepKey', step.key)
-      .attach('file', testPdf(`${step.key} ${kind}`), { filename: `${kind}.pdf`, contentType: 'application/pdf' });
+      .attach('file', testPdf(`${step.key} ${kind} ${randomUUID()}`), { filename: `${kind}.pdf`, contentType: 'application/pdf' }); // new bytes each time: one content is one document
     if (res.status !== 201) throw new Error(`upload ${kind} for ${step.key}: ${res.status} ${JSON.stringify(res.body)}`);
   }
 }

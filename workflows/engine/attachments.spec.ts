@@ -10,7 +10,7 @@ import {
   toIso,
   type ProcessDefinition,
 } from '@df/domain';
-import type { Actor, AttachmentMetadata, DelegationInput } from '@df/contracts';
+import { placeholderSha256, type Actor, type AttachmentMetadata, type DelegationInput } from '@df/contracts';
 import { CaseEngine } from './case-engine';
 import { Rejection } from './rejection';
 
@@ -40,17 +40,20 @@ function newEngine(attachments?: boolean, definition: ProcessDefinition = DEFAUL
   return engine;
 }
 
-const meta = (over: Partial<AttachmentMetadata> = {}): AttachmentMetadata => ({
-  id: `att-${++ids}`,
-  kind: 'invitation-letter',
-  stepKey: 'A03:US',
-  fileName: '邀请函.pdf',
-  mimeType: 'application/pdf',
-  size: 100,
-  sha256: 'a'.repeat(64),
-  storageKey: 'cases/case-1/x',
-  ...over,
-});
+const meta = (over: Partial<AttachmentMetadata> = {}): AttachmentMetadata => {
+  const id = over.id ?? `att-${++ids}`;
+  return {
+    id,
+    kind: 'invitation-letter',
+    stepKey: 'A03:US',
+    fileName: '邀请函.pdf',
+    mimeType: 'application/pdf',
+    size: 100,
+    sha256: placeholderSha256(id), // each file its own content
+    storageKey: 'cases/case-1/x',
+    ...over,
+  };
+};
 
 const refusal = (fn: () => unknown): Rejection => {
   try {
@@ -74,6 +77,45 @@ function toA03(engine: CaseEngine): void {
 }
 
 describe('required attachments (behaviour.requiresAttachments)', () => {
+  it("one content is one document (forty-seventh trial): the letter's bytes as its translation, or the old document's bytes again after a change, do not serve", () => {
+    const engine = newEngine();
+    toA03(engine);
+    const at = MONDAY + 86_400_000;
+    const missing = () => engine.progress(at).steps.find((s) => s.key === 'A03:US')?.missingAttachments;
+    const validateComplete = () =>
+      engine.validate({ type: 'complete', request: { requestId: `v-${++req}`, actor: actor('organizer'), stepKey: 'A03:US' } }, at);
+    const letter = meta({ fileName: 'letter.pdf' });
+    attach(engine, letter);
+    attach(engine, meta({ kind: 'invitation-translation', fileName: 'translation.pdf', sha256: letter.sha256 }));
+    expect(missing()).toEqual(['invitation-translation']);
+    expect(refusal(validateComplete).label.en).toContain('(invitation-translation)');
+    const translation = meta({ kind: 'invitation-translation', fileName: 'translation-2.pdf' });
+    attach(engine, translation);
+    expect(missing()).toEqual([]);
+    validateComplete();
+    expect(complete(engine, 'A03:US').accepted).toBe(true);
+    // Another inviter: the first letter's and translation's bytes uploaded again are the old invitation's documents.
+    engine.apply(
+      {
+        type: 'amend',
+        request: {
+          requestId: `a-${++req}`,
+          actor: actor('organizer'),
+          changes: { destinations: [makeDestination({ inviter: { name: 'Bob Smith', organization: 'Dallas Regional Chamber' } })] },
+          comment: '邀请方变更',
+        },
+      },
+      at,
+    );
+    for (const work of engine.takeSystemWork()) engine.applySystemResult(work, {}, at);
+    attach(engine, meta({ fileName: 'letter-again.pdf', sha256: letter.sha256 }));
+    attach(engine, meta({ kind: 'invitation-translation', fileName: 'translation-again.pdf', sha256: translation.sha256 }));
+    expect(missing()).toEqual(['invitation-letter', 'invitation-translation']);
+    attach(engine, meta({ fileName: 'new-letter.pdf' }));
+    attach(engine, meta({ kind: 'invitation-translation', fileName: 'new-translation.pdf' }));
+    expect(missing()).toEqual([]);
+  });
+
   it('refuses A03 without its documents, naming each missing kind; completes once both are attached', () => {
     const engine = newEngine();
     toA03(engine);

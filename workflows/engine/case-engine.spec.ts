@@ -27,7 +27,14 @@ import {
   type Destination,
   type Member,
 } from '@df/domain';
-import { missingDocumentAttachments, requiredTaskData, type Actor, type DelegationInput, type DelegationProgress } from '@df/contracts';
+import {
+  missingDocumentAttachments,
+  placeholderSha256,
+  requiredTaskData,
+  type Actor,
+  type DelegationInput,
+  type DelegationProgress,
+} from '@df/contracts';
 import { responsibleRole } from './authorization';
 import { CaseEngine } from './case-engine';
 import { MIN_DUE_WD, type EngineDeps } from './core';
@@ -61,7 +68,7 @@ function attachPdf(id: string, kind: AttachmentKind = 'other', fileName = `${id}
     fileName,
     mimeType: 'application/pdf',
     size: 100,
-    sha256: 'a'.repeat(64),
+    sha256: placeholderSha256(id), // each file its own content
     storageKey: `cases/case-1/${id}`,
   };
   return { type: 'attach' as const, request: { requestId: id, actor: actor('organizer'), attachment } };
@@ -1296,6 +1303,20 @@ describe('CaseEngine', () => {
     expect((refused as Rejection).label.zh).toContain('附件“att-before.pdf”（att-before）');
     expect((refused as Rejection).label.en).toContain('upload it as a new file');
     expect(engine.progress(now).deficiencies[0]).toMatchObject({ status: 'missing' });
+    // The same bytes uploaded again after intake are the file intake found wanting (forty-seventh trial: one content,
+    // one document).
+    const again = attachPdf('att-again', 'invitation-translation');
+    engine.apply(
+      { ...again, request: { ...again.request, attachment: { ...again.request.attachment, sha256: placeholderSha256('att-before') } } },
+      now,
+    );
+    try {
+      engine.validate(supply('att-again'), now);
+      refused = undefined;
+    } catch (err) {
+      refused = err;
+    }
+    expect((refused as Rejection).errors).toEqual([expect.objectContaining({ field: 'fileRef', rule: 'new-file' })]);
     // A file uploaded after: supplied.
     attach('att-after');
     expect(() => engine.validate(supply('att-after'), now)).not.toThrow();

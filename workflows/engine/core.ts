@@ -384,6 +384,12 @@ export class CaseCore {
   readonly attachmentUploaders = new Map<string, string>();
   /** The event sequence (EventLog.seq) of each attachment's attachment.added: which came before what (refuseStaleFile). */
   readonly attachmentSeqs = new Map<string, number>();
+  /**
+   * The event sequence at which each content (SHA-256) was first added to the case, kept after the file is removed: a
+   * document made stale stays stale uploaded again (documentsServe; forty-seventh trial: the old itinerary's bytes, and
+   * the first inviter's letter, served the step rerun for a new one).
+   */
+  readonly contentSeqs = new Map<string, number>();
   readonly objections: Array<{ at: number; by: string; text: string }> = [];
   readonly withdrawnMembers: Array<{ memberId: string; reason: string }> = [];
   violations: RuleViolation[] = [];
@@ -739,13 +745,17 @@ export class CaseCore {
    * files (another inviter, another letter: a case-wide letter stood for every country's). And none added before an
    * amendment made the step's documents stale (StepState.documentsSince).
    */
-  documentsServe(stepKey: string): (a: { id: string; stepKey: string | null }) => boolean {
+  documentsServe(stepKey: string): (a: { id: string; stepKey: string | null; sha256?: string }) => boolean {
     const since = this.states.get(stepKey)?.documentsSince;
     const code = this.metas.get(stepKey)?.code;
     let instances = 0;
     // A country or member the trip no longer has leaves a withdrawn instance: not one of the trip's.
     for (const m of this.metas.values()) if (m.code === code && this.states.get(m.key)?.status !== 'withdrawn') instances++;
-    return (a) => (a.stepKey !== null || instances <= 1) && (since === undefined || (this.attachmentSeqs.get(a.id) ?? -1) > since);
+    // Added after the change, and its content too: the stale document's bytes uploaded again are the stale document.
+    const fresh = (a: { id: string; sha256?: string }) =>
+      (this.attachmentSeqs.get(a.id) ?? -1) > since! &&
+      (a.sha256 === undefined || (this.contentSeqs.get(a.sha256) ?? this.attachmentSeqs.get(a.id) ?? -1) > since!);
+    return (a) => (a.stepKey !== null || instances <= 1) && (since === undefined || fresh(a));
   }
 
   open(key: string): void {

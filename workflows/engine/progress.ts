@@ -207,6 +207,7 @@ export function progressView(core: CaseCore, now: number, workingDaySeconds?: nu
               meta.key,
               core.attachments.values(),
               core.documentsServe(meta.key),
+              true,
             ),
           }
         : {}),

@@ -89,7 +89,31 @@ export function placeholderAttachment(
   stepKey: string | null,
   fileName = `${kind}.pdf`,
 ): AttachmentMetadata {
-  return { id, kind, stepKey, fileName, mimeType: 'application/pdf', size: 1024, sha256: 'a'.repeat(64), storageKey: `documents/${id}` };
+  return {
+    id,
+    kind,
+    stepKey,
+    fileName,
+    mimeType: 'application/pdf',
+    size: 1024,
+    sha256: placeholderSha256(id),
+    storageKey: `documents/${id}`,
+  };
+}
+
+/**
+ * A stand-in SHA-256 (64 lower-case hex digits) for the placeholder file `id`: a different one for each id, as real files
+ * of different content have (the engine takes one content as one document: missingAttachmentKinds' `distinct`). FNV-1a
+ * over the id, eight rounds; not a hash of any bytes.
+ */
+export function placeholderSha256(id: string): string {
+  let out = '';
+  for (let round = 0; round < 8; round++) {
+    let h = (0x811c9dc5 ^ round) >>> 0;
+    for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193) >>> 0;
+    out += h.toString(16).padStart(8, '0');
+  }
+  return out;
 }
 
 /** The request that approves an approval or completes a task (route 'visa' at D01, visa granted at D12, a written outcome at A14/D11). */

@@ -123,23 +123,39 @@ export interface AttachmentFact {
   kind: AttachmentKind;
   /** The step instance key it was uploaded for (e.g. A03:US), or null for the case as a whole. */
   stepKey: string | null;
+  /** Its content's SHA-256 (hex): one content serves one required kind (missingAttachmentKinds' `distinct`). */
+  sha256?: string;
 }
 
 /**
  * The required kinds a step instance still misses: a kind is present when a live attachment of that kind was
  * uploaded for this step instance, or for the case as a whole (stepKey null), and `serves` it (default: every one; the
- * engine's: added after a change that made the step's earlier documents stale, CaseCore.documentsServe).
+ * engine's: added after a change that made the step's earlier documents stale, CaseCore.documentsServe). With
+ * `distinct`, one content (SHA-256) serves one required kind only: the same bytes uploaded as the invitation letter and
+ * as its translation are one document (forty-seventh trial), so the kind asked later in `required` is missing.
  */
 export function missingAttachmentKinds(
   required: readonly AttachmentKind[] | undefined,
   stepKey: string,
   attachments: Iterable<AttachmentFact>,
   serves: (a: AttachmentFact) => boolean = () => true,
+  distinct = false,
 ): AttachmentKind[] {
   if (!required || required.length === 0) return [];
-  const present = new Set<AttachmentKind>();
-  for (const a of attachments) if ((a.stepKey === null || a.stepKey === stepKey) && serves(a)) present.add(a.kind);
-  return required.filter((k) => !present.has(k));
+  const contents = new Map<AttachmentKind, Set<string>>();
+  for (const a of attachments)
+    if ((a.stepKey === null || a.stepKey === stepKey) && serves(a)) {
+      let of = contents.get(a.kind);
+      if (!of) contents.set(a.kind, (of = new Set()));
+      of.add(distinct ? (a.sha256 ?? a.id) : a.id);
+    }
+  const used = new Set<string>();
+  return required.filter((k) => {
+    const content = [...(contents.get(k) ?? [])].find((c) => !used.has(c));
+    if (content === undefined) return true;
+    if (distinct) used.add(content);
+    return false;
+  });
 }
 
 /**

@@ -46,7 +46,12 @@ export function refuseUnknownAttachment(core: CaseCore, field: string, ref: unkn
  * had did not serve). `since` undefined (recorded by no sequence): no refusal. The Update validator's only.
  */
 export function refuseStaleFile(core: CaseCore, field: string, ref: string, since: number | undefined, what: Label): void {
-  const added = core.attachmentSeqs.get(ref);
+  // When the file, or the same content as another file (its SHA-256), first came to the case: the old bytes uploaded
+  // again are the old document (forty-seventh trial).
+  const content = core.attachments.get(ref)?.sha256;
+  const first = content !== undefined ? core.contentSeqs.get(content) : undefined;
+  const own = core.attachmentSeqs.get(ref);
+  const added = own === undefined ? undefined : first === undefined ? own : Math.min(own, first);
   if (since === undefined || added === undefined || added > since) return;
   // Named as the organizer knows it: its file name (the id beside it), not the id alone (fresh tester).
   const name = core.attachments.get(ref)?.fileName;
@@ -119,6 +124,7 @@ export function applyAttach(core: CaseCore, r: AttachRequest): void {
     storageKey: a.storageKey,
   });
   core.attachmentSeqs.set(a.id, added.seq);
+  if (!core.contentSeqs.has(a.sha256)) core.contentSeqs.set(a.sha256, added.seq);
 }
 
 /** `validating`: the Update validator's checks too (a file a supplied 容缺 document rests on stays). */
@@ -177,6 +183,7 @@ export function checkRequiredAttachments(core: CaseCore, stepKey: string, valida
     stepKey,
     core.attachments.values(),
     validating ? core.documentsServe(stepKey) : undefined,
+    validating, // one content, one document: the validator's only (recorded completions replay as they ran)
   );
   if (missing.length === 0) return;
   const names = (lang: 'zh' | 'en') => missing.map((k: AttachmentKind) => `${ATTACHMENT_KIND_LABELS[k][lang]} (${k})`);
