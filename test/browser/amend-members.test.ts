@@ -83,4 +83,45 @@ describe('the amendment dialog changes the members', () => {
     await eventually(members, (m) => m.length === 1);
     expect(await members()).toEqual([['m2', '李四']]);
   });
+
+  it("changes a stop's city and inviter: another invitation, sent as the stops (forty-seventh trial: only the API could)", async () => {
+    const { api, users } = stack;
+    const caseId: string = (
+      await request(api.http)
+        .post('/api/delegations')
+        .set(bearer(users.tokens.organizer))
+        .send(passportsNotInCustody(canonicalSubmission(users.unit, { title: `${title} 城市` })))
+        .expect(201)
+    ).body.caseId;
+    const page = await stack.pageAs('organizer');
+    const sent: unknown[] = [];
+    page.on('request', (r) => {
+      if (r.method() === 'POST' && r.url().endsWith('/amend')) sent.push(r.postDataJSON());
+    });
+    await page.goto(`/cases/${caseId}`);
+    await page.getByRole('button', { name: '变更行程' }).click();
+    const stop = page.getByRole('dialog', { name: '变更行程' }).getByTestId('amend-stop-0');
+    await stop.getByLabel(/^城市 ·/).fill('Dallas');
+    await stop.getByLabel(/^邀请人 ·/).fill('Bob Smith');
+    await stop.getByLabel(/^邀请单位 ·/).fill('Dallas Regional Chamber');
+    await page
+      .getByRole('dialog', { name: '变更行程' })
+      .getByRole('button', { name: /确\s?定/ })
+      .click();
+    await page.getByRole('dialog', { name: '变更行程' }).waitFor({ state: 'hidden', timeout: 60_000 });
+    expect(sent).toEqual([
+      expect.objectContaining({
+        changes: expect.objectContaining({
+          destinations: [
+            expect.objectContaining({ city: 'Dallas', inviter: { name: 'Bob Smith', organization: 'Dallas Regional Chamber' } }),
+          ],
+        }),
+      }),
+    ]);
+    const p = await eventually(
+      () => getProgress(api, users.tokens.organizer, caseId),
+      (x) => x.facts.destinations[0]?.city === 'Dallas',
+    );
+    expect(p.facts.destinations[0]!.inviter).toEqual({ name: 'Bob Smith', organization: 'Dallas Regional Chamber' });
+  });
 });

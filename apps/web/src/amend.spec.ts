@@ -37,6 +37,22 @@ describe('the amendment dialog (变更)', () => {
     });
   });
 
+  it('sends another city or inviter of a stop as a change of the stops (forty-seventh trial: the dialog changed no city)', () => {
+    const dates = { departureDate: '2027-03-15', returnDate: '2027-03-19' };
+    const same = stops.map((s) => ({ arrive: s.arrive, leave: s.leave, city: s.city, inviter: { ...s.inviter! } }));
+    expect(amendChanges({ ...dates, destinations: same }, stops)).toEqual(dates);
+    const dallas = [{ ...same[0]!, city: ' Dallas ', inviter: { name: 'Bob Smith', organization: 'Dallas Regional Chamber' } }, same[1]!];
+    expect(amendChanges({ ...dates, destinations: dallas }, stops)).toEqual({
+      ...dates,
+      destinations: [
+        { ...stops[0], city: 'Dallas', inviter: { name: 'Bob Smith', organization: 'Dallas Regional Chamber' } },
+        { ...stops[1] },
+      ],
+    });
+    // A field emptied keeps the case's (the API requires a city and an inviter).
+    expect(amendChanges({ ...dates, destinations: [{ ...same[0]!, city: '  ' }, same[1]!] }, stops)).toEqual(dates);
+  });
+
   it("shows a refusal at the field it names: the dates, a stop's day, a whole stop at both its days", () => {
     expect(amendFields('changes.departureDate')).toEqual(['departureDate']);
     expect(amendFields('changes.returnDate')).toEqual(['returnDate']);

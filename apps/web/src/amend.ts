@@ -19,8 +19,11 @@ export interface Stop {
 export interface AmendValues {
   departureDate: string;
   returnDate: string;
-  /** Each stop's days, in the case's order. */
-  destinations?: Array<{ arrive: string; leave: string }>;
+  /**
+   * Each stop's days, city and inviter, in the case's order (forty-seventh trial: the dialog changed no city, so another
+   * invitation went by the API only). A field left out keeps the case's.
+   */
+  destinations?: Array<{ arrive: string; leave: string; city?: string; inviter?: { name?: string; organization?: string } }>;
   /** The ids of the case's members kept (every member unless one is unticked). */
   keep?: string[];
   /** People of the unit's roster added (person ids), each under a new member id. */
@@ -72,16 +75,42 @@ export function amendChanges(v: AmendValues, stops: readonly Stop[], members?: A
       changes.members = [...keep.map((id) => ({ id })), ...add.map((personId, k) => ({ id: ids[k], personId }))];
     }
   }
-  const days = v.destinations ?? [];
-  if (days.some((d, i) => stops[i] && (d.arrive !== stops[i].arrive || d.leave !== stops[i].leave)))
-    changes.destinations = stops.map((s, i) => ({
-      country: s.country,
-      city: s.city,
-      arrive: days[i]?.arrive ?? s.arrive,
-      leave: days[i]?.leave ?? s.leave,
-      inviter: s.inviter,
-      ...(s.transit ? { transit: s.transit } : {}),
-    }));
+  const edited = (v.destinations ?? []).map((d, i) => {
+    const s = stops[i];
+    return s
+      ? {
+          arrive: d?.arrive ?? s.arrive,
+          leave: d?.leave ?? s.leave,
+          city: d?.city?.trim() || s.city,
+          inviter: {
+            name: d?.inviter?.name?.trim() || s.inviter?.name,
+            organization: d?.inviter?.organization?.trim() || s.inviter?.organization,
+          },
+        }
+      : undefined;
+  });
+  const changed = (s: Stop, e: (typeof edited)[number]) =>
+    e !== undefined &&
+    (e.arrive !== s.arrive ||
+      e.leave !== s.leave ||
+      e.city !== s.city ||
+      e.inviter.name !== s.inviter?.name ||
+      e.inviter.organization !== s.inviter?.organization);
+  if (stops.some((s, i) => changed(s, edited[i])))
+    changes.destinations = stops.map((s, i) => {
+      const e = edited[i];
+      return {
+        country: s.country,
+        city: e?.city ?? s.city,
+        arrive: e?.arrive ?? s.arrive,
+        leave: e?.leave ?? s.leave,
+        inviter:
+          e && s.inviter
+            ? { ...s.inviter, name: e.inviter.name ?? s.inviter.name, organization: e.inviter.organization ?? s.inviter.organization }
+            : s.inviter,
+        ...(s.transit ? { transit: s.transit } : {}),
+      };
+    });
   return changes;
 }
 

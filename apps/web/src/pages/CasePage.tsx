@@ -816,6 +816,21 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
                               <DayField />
                             </Form.Item>
                           ))}
+                          {/* Another city or inviter is another invitation: A03, A04 and B04 of the country run again
+                              (forty-seventh trial: the dialog changed no city). */}
+                          {d.inviter ? (
+                            <>
+                              <Form.Item label={`${t('city')} · ${stop}`} name={['destinations', i, 'city']}>
+                                <Input style={{ width: 140 }} maxLength={100} />
+                              </Form.Item>
+                              <Form.Item label={`${t('inviterName')} · ${stop}`} name={['destinations', i, 'inviter', 'name']}>
+                                <Input style={{ width: 160 }} maxLength={200} />
+                              </Form.Item>
+                              <Form.Item label={`${t('inviterOrg')} · ${stop}`} name={['destinations', i, 'inviter', 'organization']}>
+                                <Input style={{ width: 220 }} maxLength={200} />
+                              </Form.Item>
+                            </>
+                          ) : null}
                         </Space>
                       );
                     })}
@@ -843,7 +858,12 @@ function amendInitial(p: Progress): AmendValues & { comment?: string } {
   return {
     departureDate: p.departureDate,
     returnDate: p.facts.returnDate,
-    destinations: p.facts.destinations.map((d) => ({ arrive: d.arrive, leave: d.leave })),
+    destinations: p.facts.destinations.map((d) => ({
+      arrive: d.arrive,
+      leave: d.leave,
+      city: d.city,
+      ...(d.inviter ? { inviter: { name: d.inviter.name, organization: d.inviter.organization } } : {}),
+    })),
     keep: p.facts.members.map((m) => m.id),
     add: [],
     comment: undefined,
