@@ -392,7 +392,7 @@ describe('the web app in Chromium, on the whole stack', () => {
     const removeInRow = page
       .getByTestId('attachments')
       .locator('tr', { has: page.getByTestId(`kept-${letter.id}`) })
-      .getByRole('button');
+      .getByRole('button', { name: /删\s?除/ });
     await expect(removeInRow.count()).resolves.toBe(0);
     await screenshot(page, 'case');
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('pdf-approval-document').click()]);
