@@ -411,7 +411,7 @@ describe('the web app in Chromium, on the whole stack', () => {
       async () => (await gantt.textContent()) ?? '',
       (text) => !HAN.test(text),
     );
-    expect(axis).toMatch(/\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\b/);
+    expect(axis).toMatch(/Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec/);
     await page.getByTestId('lang').click();
     await page.getByRole('img', { name: '计划甘特图' }).locator('svg').waitFor();
     await expectEnglishLabels(page);
