@@ -115,6 +115,18 @@ describe("'budget-estimate': A09 is done with its figures, which finance counter
       ['budget.mealsYuan', 'max'],
       ['budget.incidentalsYuan', 'decimals'],
     ]);
+    // Handed input (trial 48): an object's built-in names are no items of the budget either.
+    expect(budgetRules({ budget: { ...week, toString: '<img src=x>', constructor: 1, hasOwnProperty: -1, valueOf: {} } })).toEqual([
+      ['budget.toString', 'unknown-field'],
+      ['budget.constructor', 'unknown-field'],
+      ['budget.hasOwnProperty', 'unknown-field'],
+      ['budget.valueOf', 'unknown-field'],
+    ]);
+    expect(
+      budgetRules({
+        budget: JSON.parse(`{"__proto__": {"x": 1}, "lodgingYuan": 1, "mealsYuan": 1, "incidentalsYuan": 1, "internationalTravelYuan": 1}`),
+      }),
+    ).toEqual([['budget.__proto__', 'unknown-field']]);
     expect(budgetRules({ budget: { internationalTravelYuan: 0, lodgingYuan: 0, mealsYuan: 0, incidentalsYuan: 0 } })).toEqual([
       ['budget', 'positive-total'],
     ]);

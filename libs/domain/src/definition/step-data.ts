@@ -354,7 +354,8 @@ export function budgetEstimateProblems(data: Record<string, unknown>): FieldProb
       },
     ];
   const problems: FieldProblem[] = Object.keys(b)
-    .filter((key) => !(key in BUDGET_ITEMS))
+    // Its own items only: `in` also found an object's built-ins (trial 48: toString, constructor, hasOwnProperty were kept).
+    .filter((key) => !Object.prototype.hasOwnProperty.call(BUDGET_ITEMS, key))
     .map((key) => ({ field: `budget.${key}`, rule: 'unknown-field', message: { zh: '不允许的字段', en: 'Field not allowed' } }));
   for (const [item, what] of Object.entries(BUDGET_ITEMS)) {
     const field = `budget.${item}`;
