@@ -2,13 +2,13 @@ import { Alert, App, AutoComplete, Button, Descriptions, Form, Input, InputNumbe
 import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { DayField } from '../DayField';
 import { api, ApiError, catalog, uploadAttachment, type Catalog, type Progress } from '../api';
-import { countryName, useErrorText, useUnitNames } from '../common';
+import { countryName, label, useErrorText, useUnitNames } from '../common';
 import { processOfVersion } from '../../../../libs/domain/src/definition/apec-whitelist';
 import { navigate, usePath } from '../router';
 import {
   APEC_CARD_NUMBER_RE,
-  BUDGET_ITEM_MAX_YUAN,
   BUDGET_ITEMS,
+  budgetEstimateProblems,
   budgetTotalYuan,
   TRIP_REPORT_LIMITS,
   TRIP_REPORT_SUMMARY_MAX,
@@ -113,6 +113,8 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
   // The documents the step requires, asked for on confirming while some are missing (2027.10: A03, A05).
   const [docsAsked, setDocsAsked] = useState(false);
   const [uploading, setUploading] = useState<string | null>(null);
+  /** A rule of the budget as a whole (its total above 0), said under the total. */
+  const [budgetProblem, setBudgetProblem] = useState<{ zh: string; en: string } | null>(null);
   const decision = Form.useWatch('decision', form);
   const externalOutcome = Form.useWatch('externalOutcome', form);
   const budget = Form.useWatch('budget', form);
@@ -123,6 +125,7 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
   useEffect(() => {
     setError(null);
     setDocsAsked(false);
+    setBudgetProblem(null);
     // The previous step's case is not this one's: its members and done steps are not offered while this one loads.
     setProgress(null);
     form.resetFields();
@@ -216,10 +219,25 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
       setDocsAsked(true);
       return;
     }
+    // The budget's figures by the domain's rule, as the API and the workflow refuse them, at their fields and nothing
+    // sent (trial 48: the number boxes clamped -100 to 0 and 1.239 to 1.24 without a word; a zero total read only
+    // "the request breaks 1 rule").
+    if (target.kind !== 'approval' && step?.data === 'budget-estimate') {
+      const problems = budgetEstimateProblems(taskData(target.code, v, step.data).data ?? {});
+      setBudgetProblem(problems.find((x) => x.field === 'budget')?.message ?? null);
+      form.setFields(
+        problems
+          .filter((x) => x.field.startsWith('budget.'))
+          .map((x) => ({ name: ['budget', x.field.slice('budget.'.length)], errors: [pick(x.message)] })),
+      );
+      if (problems.length > 0) return;
+    }
     setBusy(true);
     setError(null);
     const base = `/api/delegations/${target.caseId}/steps/${target.stepKey}`;
     const common = {
+      // The case as the dialog showed it: a step opened again since is refused, not decided unseen (trial 48).
+      ...(typeof progress?.lastSeq === 'number' ? { seenSeq: progress.lastSeq } : {}),
       ...(v.comment ? { comment: v.comment } : {}),
       ...(target.onBehalf && v.onBehalfOf ? { onBehalfOf: v.onBehalfOf } : {}),
     };
@@ -430,13 +448,17 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
                   name={['budget', item]}
                   rules={what.required ? [{ required: true, message: t('required') }] : []}
                 >
-                  <InputNumber min={0} max={BUDGET_ITEM_MAX_YUAN} precision={2} aria-label={pick(what)} />
+                  {/* No min, max or precision: a box that clamps changes the figure without a word (trial 48). */}
+                  <InputNumber aria-label={pick(what)} style={{ width: 140 }} />
                 </Form.Item>
               ))}
             </Space>
             <Typography.Paragraph data-testid="budget-total">
               {`${t('budgetTotal')}${lang === 'zh' ? '：' : ': '}${yuan(budgetTotalYuan(budget ?? {}), lang)}`}
             </Typography.Paragraph>
+            {budgetProblem ? (
+              <Alert type="error" showIcon data-testid="budget-problem" title={pick(budgetProblem)} style={{ marginBottom: 12 }} />
+            ) : null}
           </>
         ) : null}
         {target.code === 'W01' ? <WhitelistFiguresFields /> : null}
@@ -562,7 +584,7 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
  * dates and members, as the case page shows them.
  */
 function CaseSummary({ progress: p, cat, onOpen }: { progress: Progress; cat: Catalog | null; onOpen(): void }) {
-  const { t, lang } = useT();
+  const { t, lang, pick } = useT();
   const { unitName } = useUnitNames();
   const path = usePath();
   const page = `/cases/${p.caseId}`;
@@ -594,7 +616,7 @@ function CaseSummary({ progress: p, cat, onOpen }: { progress: Progress; cat: Ca
     { label: t('unit'), children: unitName(p.unit) },
     ...(trip
       ? [
-          { label: t('purpose'), children: p.facts.purpose },
+          { label: t('purpose'), children: label(cat?.purposes, p.facts.purpose, pick) },
           {
             label: t('country'),
             children: p.facts.destinations.map((d) => `${countryName(cat, d.country, lang)}${d.city ? ` ${d.city}` : ''}`).join(sep),
