@@ -3073,3 +3073,47 @@ describe('2027.11: the budget estimate (A09) is done with its figures (forty-thi
     }
   });
 });
+
+describe('a step action names the case as the person saw it (seenSeq; trial 48: finance approved a budget it never saw)', () => {
+  it('A10 opened again after A09 was done again: a decision from the older view is refused, from the new one accepted', () => {
+    const engine = newEngine();
+    simulate(engine, { until: (p) => p.steps.some((s) => s.key === 'A10' && s.status === 'awaiting') });
+    const at = Date.parse(engine.progress(MONDAY).steps.find((s) => s.key === 'A10')!.startedAt!);
+    const seen = engine.progress(at).lastSeq;
+    const approve = (seenSeq: number) =>
+      engine.validate(
+        { type: 'decide', request: { requestId: `a10-${seenSeq}`, actor: actor('finance'), stepKey: 'A10', decision: 'approve', seenSeq } },
+        at,
+      );
+    expect(() => approve(seen)).not.toThrow();
+    // The organizer moves the stop to another city: the budget (A09) and its countersign (A10) run again (2027.8).
+    const stop = engine.facts.destinations[0]!;
+    engine.apply(
+      {
+        type: 'amend',
+        request: {
+          requestId: 'city',
+          actor: actor('organizer'),
+          changes: { destinations: [{ ...stop, city: 'Dallas' }] },
+          comment: '改城市',
+        },
+      },
+      at,
+    );
+    simulate(engine, {
+      until: (p) =>
+        p.steps.some((s) => s.key === 'A10' && s.status === 'awaiting') && p.steps.find((s) => s.key === 'A09')?.status === 'done',
+    });
+    const later = engine.progress(at).steps.find((s) => s.key === 'A10')!;
+    expect(later.status).toBe('awaiting');
+    let refused: unknown;
+    try {
+      approve(seen);
+    } catch (err) {
+      refused = err;
+    }
+    expect((refused as Rejection).code).toBe('STEP_NOT_AWAITING');
+    expect((refused as Rejection).label.zh).toContain('在您查看之后已重新开启');
+    expect(() => approve(engine.progress(at).lastSeq)).not.toThrow();
+  });
+});

@@ -270,6 +270,20 @@ export class CaseEngine {
       // as it ran; a signal asks `departurePassedRule` (patched('departure-passed')) only when it refuses.
       const lapsed = this.departurePassed(action);
       if (lapsed && departurePassedRule()) reject(lapsed.code, lapsed.message.zh, lapsed.message.en, lapsed.stepKey);
+      // What the person saw: a step opened again after the case they read (a step it rests on done again, a return) is
+      // not the one they decide (trial 48: finance approved a budget it never saw). Only here: no recorded update
+      // carries seenSeq, so every history replays as it ran.
+      if ((action.type === 'complete' || action.type === 'decide') && typeof action.request.seenSeq === 'number') {
+        const key = action.request.stepKey;
+        const opened = this.core.states.get(key)?.startedSeq;
+        if (opened !== undefined && opened > action.request.seenSeq)
+          reject(
+            'STEP_NOT_AWAITING',
+            `步骤 ${key} 在您查看之后已重新开启（其所依据的步骤已重新办理或被退回），请重新查看后再办理`,
+            `Step ${key} was opened again after you read the case (a step it rests on was done again, or it was returned): read it again, then act`,
+            key,
+          );
+      }
       // A rejection or a return gives its reason (decisionReasonProblem). Only here, never in the handler's check: a
       // decision recorded without one replays as it ran; a signal asks `reasonRule` (patched('decision-reason')).
       if (action.type === 'decide') {

@@ -303,6 +303,8 @@ export interface StepProgress {
 
 export interface Progress {
   caseId: string;
+  /** The case's event sequence the answer shows (a step action sends it as `seenSeq`: what the person saw). */
+  lastSeq?: number;
   /** The definition version the case runs (its process: processOfVersion). */
   definitionVersion: string;
   title: string;

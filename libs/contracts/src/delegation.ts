@@ -69,7 +69,17 @@ export interface ActionBase {
   comment?: string;
 }
 
-export interface CompleteStepRequest extends ActionBase {
+/** What a step action names of the case as the person saw it (SEEN_SEQ_RULE). */
+export interface SeenCase {
+  /**
+   * The case's event sequence (the progress answer's `lastSeq`) the person acted on: a step opened again after it (a
+   * step it rests on done again, a return) is refused, 409 STEP_NOT_AWAITING, so no one approves what they did not see
+   * (trial 48: finance approved a budget of 1,000,000 元 in a dialog showing 2,003). Optional: without it, no check.
+   */
+  seenSeq?: number;
+}
+
+export interface CompleteStepRequest extends ActionBase, SeenCase {
   stepKey: string;
   /** Task output, e.g. { route: 'visa' } at D01, { outcome: 'refused', members: ['m2'] } at D12. */
   data?: Record<string, unknown>;
@@ -85,7 +95,7 @@ export interface MissingDocument {
   neededBy?: string;
 }
 
-export interface DecideStepRequest extends ActionBase {
+export interface DecideStepRequest extends ActionBase, SeenCase {
   stepKey: string;
   decision: DecisionKind;
   /** For 'return': the upstream instance key (or step code) to run again. */

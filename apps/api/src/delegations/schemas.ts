@@ -217,6 +217,12 @@ export const SubmissionSchema = z
   .meta({ id: 'DelegationSubmission', example: SUBMISSION_EXAMPLE });
 export type Submission = z.output<typeof SubmissionSchema>;
 
+/** The case as the person acting saw it (a step action's `seenSeq`: SeenCase in libs/contracts). */
+const seenSeq = z.number().int().min(0).optional().meta({
+  description:
+    "The case's lastSeq (GET /api/delegations/:id) the person acted on: a step opened again since (a step it rests on done again, a return) is refused, 409 STEP_NOT_AWAITING, so no one decides what they did not see. Optional",
+});
+
 const actionBase = {
   comment: freeText(2000).optional(),
   onBehalfOf: line(128).optional().meta({
@@ -227,6 +233,7 @@ const actionBase = {
 
 export const CompleteStepSchema = z
   .strictObject({
+    seenSeq,
     data: z
       .record(z.string(), z.unknown())
       .optional()
@@ -249,6 +256,7 @@ export const CompleteStepSchema = z
  */
 export const DecisionContractSchema = z.strictObject({
   decision: z.enum(DECISION_KINDS),
+  seenSeq,
   returnTo: line(64).optional().meta({ description: "For 'return': the upstream step key or code to run again" }),
   missingDocuments: z
     .array(z.strictObject({ id: line(64), name: line(200), neededBy: line(8).optional() }))
