@@ -163,6 +163,17 @@ describe('written results: A14 (resolve notice objections) needs its outcome, a 
       const res = await decide(body).expect(422);
       expect(res.body).toMatchObject({ code: 'INVALID_REQUEST', errors: [{ field: 'comment', rule }] });
     }
+    // A field of another decision is refused, never dropped (new-user trial: approve with returnTo was 200, the
+    // returnTo gone): 422, rule decision-field, each field named.
+    const stray = await decide({ decision: 'approve', returnTo: 'A09', missingDocuments: [{ id: 'x', name: '译文' }] }).expect(422);
+    expect(stray.body.errors.map((e: { field: string; rule: string }) => [e.field, e.rule])).toEqual([
+      ['returnTo', 'decision-field'],
+      ['missingDocuments', 'decision-field'],
+    ]);
+    expect(stray.body.errors[0].message).toEqual({
+      zh: '仅用于“退回修改”决定',
+      en: 'Only with the decision “Return for revision” (return)',
+    });
     // The role before the decision's rules, as the workflow orders them (forty-seventh trial: finance returning A02 with
     // no reason read 422 "comment required", then 403 once it gave one): a caller the step is not for hears 403 first.
     for (const [stepKey, token] of [
