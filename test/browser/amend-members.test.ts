@@ -20,6 +20,18 @@ describe('the amendment dialog changes the members', () => {
     await stack?.close();
   });
 
+  /** The organizer's case page with the amendment dialog open, and the amendments it sends (their bodies). */
+  const openAmendment = async (caseId: string) => {
+    const page = await stack.pageAs('organizer');
+    const sent: unknown[] = [];
+    page.on('request', (r) => {
+      if (r.method() === 'POST' && r.url().endsWith('/amend')) sent.push(r.postDataJSON());
+    });
+    await page.goto(`/cases/${caseId}`);
+    await page.getByRole('button', { name: '变更行程' }).click();
+    return { page, sent };
+  };
+
   it('adds a roster person under a new member id, then removes a member by unticking them', async () => {
     const { api, users } = stack;
     await registerTestUnit(api, users);
@@ -35,13 +47,7 @@ describe('the amendment dialog changes the members', () => {
     const members = () => getProgress(api, users.tokens.organizer, caseId).then((p) => p.facts.members.map((m) => [m.id, m.name]));
     const first = (await members())[0]!;
 
-    const page = await stack.pageAs('organizer');
-    const sent: unknown[] = [];
-    page.on('request', (r) => {
-      if (r.method() === 'POST' && r.url().endsWith('/amend')) sent.push(r.postDataJSON());
-    });
-    await page.goto(`/cases/${caseId}`);
-    await page.getByRole('button', { name: '变更行程' }).click();
+    const { page, sent } = await openAmendment(caseId);
     const dialog = page.getByRole('dialog', { name: '变更行程' });
     const fields = dialog.getByTestId('amend-members');
     // Every member kept, ticked, named with their id.
@@ -93,13 +99,7 @@ describe('the amendment dialog changes the members', () => {
         .send(passportsNotInCustody(canonicalSubmission(users.unit, { title: `${title} 城市` })))
         .expect(201)
     ).body.caseId;
-    const page = await stack.pageAs('organizer');
-    const sent: unknown[] = [];
-    page.on('request', (r) => {
-      if (r.method() === 'POST' && r.url().endsWith('/amend')) sent.push(r.postDataJSON());
-    });
-    await page.goto(`/cases/${caseId}`);
-    await page.getByRole('button', { name: '变更行程' }).click();
+    const { page, sent } = await openAmendment(caseId);
     const stop = page.getByRole('dialog', { name: '变更行程' }).getByTestId('amend-stop-0');
     await stop.getByLabel(/^城市 ·/).fill('Dallas');
     await stop.getByLabel(/^邀请人 ·/).fill('Bob Smith');
