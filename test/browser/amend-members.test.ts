@@ -101,6 +101,21 @@ describe('the amendment dialog changes the members', () => {
     ).body.caseId;
     const { page, sent } = await openAmendment(caseId);
     const stop = page.getByRole('dialog', { name: '变更行程' }).getByTestId('amend-stop-0');
+    const dialog = page.getByRole('dialog', { name: '变更行程' });
+    // An emptied box is required, not quietly the case's (trial 49); the API's refusal of a city is said at the box.
+    await stop.getByLabel(/^城市 ·/).fill('');
+    await dialog.getByRole('button', { name: /确\s?定/ }).click();
+    await stop.locator('.ant-form-item-explain-error', { hasText: '必填' }).waitFor();
+    expect(sent).toEqual([]);
+    await stop.getByLabel(/^城市 ·/).fill('Den\tver');
+    await dialog.getByRole('button', { name: /确\s?定/ }).click();
+    await stop
+      .locator('.ant-form-item-explain-error')
+      .filter({ hasText: /制表符|单行|换行/ })
+      .first()
+      .waitFor();
+    expect(sent).toHaveLength(1); // sent, and refused by the API at changes.destinations[0].city
+    sent.length = 0;
     await stop.getByLabel(/^城市 ·/).fill('Dallas');
     await stop.getByLabel(/^邀请人 ·/).fill('Bob Smith');
     await stop.getByLabel(/^邀请单位 ·/).fill('Dallas Regional Chamber');

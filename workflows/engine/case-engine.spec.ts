@@ -3115,5 +3115,13 @@ describe('a step action names the case as the person saw it (seenSeq; trial 48: 
     expect((refused as Rejection).code).toBe('STEP_NOT_AWAITING');
     expect((refused as Rejection).label.zh).toContain('在您查看之后已重新开启');
     expect(() => approve(engine.progress(at).lastSeq)).not.toThrow();
+    // A sequence the case has not reached was read from no answer of it (trial 49: 999999 was accepted).
+    let beyond: unknown;
+    try {
+      approve(engine.progress(at).lastSeq + 1_000_000);
+    } catch (err) {
+      beyond = err;
+    }
+    expect((beyond as Rejection).errors).toEqual([expect.objectContaining({ field: 'seenSeq', rule: 'known-seq' })]);
   });
 });

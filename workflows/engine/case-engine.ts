@@ -275,6 +275,15 @@ export class CaseEngine {
       // carries seenSeq, so every history replays as it ran.
       if ((action.type === 'complete' || action.type === 'decide') && typeof action.request.seenSeq === 'number') {
         const key = action.request.stepKey;
+        // A sequence the case has not reached was read from no answer of it (trial 49: 999999 skipped the check).
+        if (action.request.seenSeq > this.core.log.seq)
+          refuseField(
+            'seenSeq',
+            'known-seq',
+            `seenSeq ${action.request.seenSeq} 大于本案当前的事件序号 ${this.core.log.seq}：请填写查看案件时的 lastSeq`,
+            `is past the case's event sequence (${this.core.log.seq}): send the lastSeq of the answer you read`,
+            key,
+          );
         const opened = this.core.states.get(key)?.startedSeq;
         if (opened !== undefined && opened > action.request.seenSeq)
           reject(

@@ -55,6 +55,10 @@ describe('the amendment dialog (变更)', () => {
 
   it("shows a refusal at the field it names: the dates, a stop's day, a whole stop at both its days", () => {
     expect(amendFields('changes.departureDate')).toEqual(['departureDate']);
+    // A stop's city and inviter, edited beside its days (trial 49: their refusals read only "1 error").
+    expect(amendFields('changes.destinations[0].city')).toEqual([['destinations', 0, 'city']]);
+    expect(amendFields('changes.destinations[1].inviter.name')).toEqual([['destinations', 1, 'inviter', 'name']]);
+    expect(amendFields('changes.destinations[0].inviter.organization')).toEqual([['destinations', 0, 'inviter', 'organization']]);
     expect(amendFields('changes.returnDate')).toEqual(['returnDate']);
     expect(amendFields('changes.destinations[1].arrive')).toEqual([['destinations', 1, 'arrive']]);
     expect(amendFields('changes.destinations[0]')).toEqual([

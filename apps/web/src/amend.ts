@@ -114,8 +114,8 @@ export function amendChanges(v: AmendValues, stops: readonly Stop[], members?: A
   return changes;
 }
 
-/** A form field of the dialog: `departureDate`, or a stop's day `['destinations', 0, 'arrive']`. */
-export type AmendField = string | [string, number, string];
+/** A form field of the dialog: `departureDate`, a stop's day `['destinations', 0, 'arrive']` or its inviter's name `['destinations', 0, 'inviter', 'name']`. */
+export type AmendField = string | Array<string | number>;
 
 /**
  * The dialog's field for a refusal's field (`changes.returnDate`, `changes.destinations[0].arrive`): a whole stop
@@ -129,6 +129,9 @@ export function amendFields(field: string | undefined, kept = 0): AmendField[] {
   // A member's refusal (another open case, the frequency rule, …): at the kept members or at the people added.
   const member = /^members(?:\[(\d+)\])?/.exec(f);
   if (member) return [member[1] !== undefined && Number(member[1]) >= kept ? 'add' : 'keep'];
+  // A stop's city and inviter, which the dialog edits beside its days (trial 49: their refusals read only "1 error").
+  const named = /^destinations\[(\d+)\]\.(city|inviter\.name|inviter\.organization)$/.exec(f);
+  if (named) return [['destinations', Number(named[1]), ...named[2]!.split('.')]];
   const stop = /^destinations\[(\d+)\](?:\.(arrive|leave))?$/.exec(f);
   if (!stop) return [];
   const i = Number(stop[1]);

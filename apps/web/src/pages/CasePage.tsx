@@ -295,7 +295,7 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
         // The amendment's refusal at its fields: the rule violations and field errors naming a date (in the dialog,
         // which otherwise hides the page's alert). The API names them as sent, under `changes` (docs/api.md).
         if (path === '/amend' && e instanceof ApiError) {
-          const at = new Map<string, { name: string | [string, number, string]; errors: string[] }>();
+          const at = new Map<string, { name: string | Array<string | number>; errors: string[] }>();
           for (const x of [...e.errors, ...e.violations])
             for (const name of amendFields(x.field, ((amendForm.getFieldValue('keep') as string[] | undefined) ?? []).length)) {
               const k = JSON.stringify(name);
@@ -817,16 +817,29 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
                             </Form.Item>
                           ))}
                           {/* Another city or inviter is another invitation: A03, A04 and B04 of the country run again
-                              (forty-seventh trial: the dialog changed no city). */}
+                              (forty-seventh trial: the dialog changed no city). Required, as the API has them (trial 49:
+                              an emptied box quietly kept the case's). */}
                           {d.inviter ? (
                             <>
-                              <Form.Item label={`${t('city')} · ${stop}`} name={['destinations', i, 'city']}>
+                              <Form.Item
+                                label={`${t('city')} · ${stop}`}
+                                name={['destinations', i, 'city']}
+                                rules={[{ required: true, whitespace: true, message: t('required') }]}
+                              >
                                 <Input style={{ width: 140 }} maxLength={100} />
                               </Form.Item>
-                              <Form.Item label={`${t('inviterName')} · ${stop}`} name={['destinations', i, 'inviter', 'name']}>
+                              <Form.Item
+                                label={`${t('inviterName')} · ${stop}`}
+                                name={['destinations', i, 'inviter', 'name']}
+                                rules={[{ required: true, whitespace: true, message: t('required') }]}
+                              >
                                 <Input style={{ width: 160 }} maxLength={200} />
                               </Form.Item>
-                              <Form.Item label={`${t('inviterOrg')} · ${stop}`} name={['destinations', i, 'inviter', 'organization']}>
+                              <Form.Item
+                                label={`${t('inviterOrg')} · ${stop}`}
+                                name={['destinations', i, 'inviter', 'organization']}
+                                rules={[{ required: true, whitespace: true, message: t('required') }]}
+                              >
                                 <Input style={{ width: 220 }} maxLength={200} />
                               </Form.Item>
                             </>
