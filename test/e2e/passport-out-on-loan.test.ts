@@ -289,6 +289,12 @@ describe('a passport out on loan for a withdrawn case: the next case waits for i
     const fresh = uniquePassportNumber();
     await step('C05:m1', { number: fresh, ...dates }).expect(200);
     await driveUntil(second, ['C07:m1']);
+    // The worker registers the new passport after C05's completion (404 until then): C07 checks out what is in custody
+    // (CI on bb003f18, under load: C07 came first, 409).
+    await eventually(
+      () => ledger(fresh).catch(() => null),
+      (p) => p?.state === 'in-custody',
+    );
     await step('C07:m1').expect(200);
     expect(
       await eventually(
