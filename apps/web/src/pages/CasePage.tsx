@@ -826,21 +826,21 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
                                 name={['destinations', i, 'city']}
                                 rules={[{ required: true, whitespace: true, message: t('required') }]}
                               >
-                                <Input style={{ width: 140 }} maxLength={100} />
+                                <Input style={{ width: 140 }} maxLength={100} onPressEnter={keepOpen} />
                               </Form.Item>
                               <Form.Item
                                 label={`${t('inviterName')} · ${stop}`}
                                 name={['destinations', i, 'inviter', 'name']}
                                 rules={[{ required: true, whitespace: true, message: t('required') }]}
                               >
-                                <Input style={{ width: 160 }} maxLength={200} />
+                                <Input style={{ width: 160 }} maxLength={200} onPressEnter={keepOpen} />
                               </Form.Item>
                               <Form.Item
                                 label={`${t('inviterOrg')} · ${stop}`}
                                 name={['destinations', i, 'inviter', 'organization']}
                                 rules={[{ required: true, whitespace: true, message: t('required') }]}
                               >
-                                <Input style={{ width: 220 }} maxLength={200} />
+                                <Input style={{ width: 220 }} maxLength={200} onPressEnter={keepOpen} />
                               </Form.Item>
                             </>
                           ) : null}
@@ -865,6 +865,12 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
     </Loaded>
   );
 }
+
+/**
+ * Enter in a text box of the amendment dialog does not send it: only 确定 does (trial 50: Enter in 城市 sent the
+ * amendment before the inviter was changed, another invitation half typed).
+ */
+const keepOpen = (e: { preventDefault(): void }) => e.preventDefault();
 
 /** The amendment dialog's values on opening: the case's dates, stops and members as they are, nothing added. */
 function amendInitial(p: Progress): AmendValues & { comment?: string } {
