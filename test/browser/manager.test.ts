@@ -257,7 +257,8 @@ describe("the manager's pages after the new-user trial", () => {
     expect(sent).toHaveLength(0);
     await dialog.getByTestId('confirm').click();
     await dialog.waitFor({ state: 'hidden' });
-    expect(sent).toEqual([{ data: { returnedOn: shanghaiDate(-2) } }]);
+    // …with the case as the dialog showed it (seenSeq: the answer's lastSeq; trial 48).
+    expect(sent).toEqual([{ data: { returnedOn: shanghaiDate(-2) }, seenSeq: expect.any(Number) }]);
     await page.unroute(`**/api/delegations/${cases.returning}/**`);
   });
 
