@@ -819,31 +819,18 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
                           {/* Another city or inviter is another invitation: A03, A04 and B04 of the country run again
                               (forty-seventh trial: the dialog changed no city). Required, as the API has them (trial 49:
                               an emptied box quietly kept the case's). */}
-                          {d.inviter ? (
-                            <>
-                              <Form.Item
-                                label={`${t('city')} · ${stop}`}
-                                name={['destinations', i, 'city']}
-                                rules={[{ required: true, whitespace: true, message: t('required') }]}
-                              >
-                                <Input style={{ width: 140 }} maxLength={100} onPressEnter={keepOpen} />
-                              </Form.Item>
-                              <Form.Item
-                                label={`${t('inviterName')} · ${stop}`}
-                                name={['destinations', i, 'inviter', 'name']}
-                                rules={[{ required: true, whitespace: true, message: t('required') }]}
-                              >
-                                <Input style={{ width: 160 }} maxLength={200} onPressEnter={keepOpen} />
-                              </Form.Item>
-                              <Form.Item
-                                label={`${t('inviterOrg')} · ${stop}`}
-                                name={['destinations', i, 'inviter', 'organization']}
-                                rules={[{ required: true, whitespace: true, message: t('required') }]}
-                              >
-                                <Input style={{ width: 220 }} maxLength={200} onPressEnter={keepOpen} />
-                              </Form.Item>
-                            </>
-                          ) : null}
+                          {d.inviter
+                            ? INVITATION_FIELDS.map(({ label, name, width, max }) => (
+                                <Form.Item
+                                  key={name.join('.')}
+                                  label={`${t(label)} · ${stop}`}
+                                  name={['destinations', i, ...name]}
+                                  rules={[{ required: true, whitespace: true, message: t('required') }]}
+                                >
+                                  <Input style={{ width }} maxLength={max} onPressEnter={keepOpen} />
+                                </Form.Item>
+                              ))
+                            : null}
                         </Space>
                       );
                     })}
@@ -865,6 +852,13 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
     </Loaded>
   );
 }
+
+/** A stop's invitation in the amendment dialog: its city and inviter, at the API's lengths (DestinationSchema). */
+const INVITATION_FIELDS = [
+  { label: 'city', name: ['city'], width: 140, max: 100 },
+  { label: 'inviterName', name: ['inviter', 'name'], width: 160, max: 200 },
+  { label: 'inviterOrg', name: ['inviter', 'organization'], width: 220, max: 200 },
+] as const;
 
 /**
  * Enter in a text box of the amendment dialog does not send it: only 确定 does (trial 50: Enter in 城市 sent the
