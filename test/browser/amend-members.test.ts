@@ -116,6 +116,13 @@ describe('the amendment dialog changes the members', () => {
       .waitFor();
     expect(sent).toHaveLength(1); // sent, and refused by the API at changes.destinations[0].city
     sent.length = 0;
+    // A city past the API's 100 characters is kept as typed and refused at its box, not cut to 100 and sent (trial 50).
+    const long = 'Springfield'.repeat(28).slice(0, 300);
+    await stop.getByLabel(/^城市 ·/).fill(long);
+    expect(await stop.getByLabel(/^城市 ·/).inputValue()).toBe(long);
+    await dialog.getByRole('button', { name: /确\s?定/ }).click();
+    await stop.locator('.ant-form-item-explain-error', { hasText: '最多 100 个字符' }).waitFor();
+    expect(sent).toEqual([]);
     await stop.getByLabel(/^城市 ·/).fill('Dallas');
     // Enter in a text box sends nothing: only 确定 does (trial 50: Enter sent the amendment half typed).
     await stop.getByLabel(/^城市 ·/).press('Enter');

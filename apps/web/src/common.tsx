@@ -1,7 +1,7 @@
 import { Alert, Button, Empty, Spin } from 'antd';
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
 import { api, ApiError, currentSession, type Catalog, type UnitSummary } from './api';
-import { useT, type Bilingual } from './i18n';
+import { useT, type Bilingual, type Lang } from './i18n';
 
 /**
  * Loads what a page shows and reloads it when `deps` change or `reload()` is called; with `live`, also refreshes
@@ -64,6 +64,18 @@ export function useLoad<T>(fn: () => Promise<T>, deps: unknown[], options: { liv
     };
   }, [request, live]);
   return { ...state, reload };
+}
+
+/**
+ * A text box's length at the API's limit, said and never enforced by cutting (trial 50: a 300-character city pasted
+ * into a box with `maxLength` was cut to 100 without a word, and the cut text sent). `count` shows the count and marks
+ * the box past `max` without changing what was typed; `rule` refuses it at the box (a Form.Item rule), as the API would.
+ */
+export function textLimit(max: number, lang: Lang): { count: { show: true; max: number }; rule: { max: number; message: string } } {
+  return {
+    count: { show: true, max },
+    rule: { max, message: lang === 'zh' ? `最多 ${max} 个字符` : `At most ${max} characters` },
+  };
 }
 
 /** How often a live page (useLoad's `live`) refreshes while visible, ms. */

@@ -9,7 +9,7 @@ import {
   type CaseSummary,
   type UnitSummary,
 } from '../api';
-import { Loaded, unitNameOf, useLoad } from '../common';
+import { Loaded, textLimit, unitNameOf, useLoad } from '../common';
 import { useT } from '../i18n';
 import { EXIT_REASONS, TAX_CREDIT_GRADES } from '../../../../libs/domain/src/definition/apec-card';
 import {
@@ -323,9 +323,13 @@ function DeskDialog({ dialog, units, onClose, onDone }: { dialog: Dialog; units:
           <Form.Item
             label={t('apecNote')}
             name="note"
-            rules={dialog.move === 'readmit' ? [{ required: true, message: t('required') }] : []}
+            rules={
+              dialog.move === 'readmit'
+                ? [{ required: true, message: t('required') }, textLimit(500, lang).rule]
+                : [textLimit(500, lang).rule]
+            }
           >
-            <Input.TextArea rows={2} maxLength={500} />
+            <Input.TextArea rows={2} count={textLimit(500, lang).count} />
           </Form.Item>
         </FormDialog>
       );
@@ -352,8 +356,8 @@ function DeskDialog({ dialog, units, onClose, onDone }: { dialog: Dialog; units:
               style={{ width: 200 }}
             />
           </Form.Item>
-          <Form.Item label={t('apecReason')} name="reason" required>
-            <Input.TextArea rows={2} maxLength={500} aria-label={t('apecReason')} />
+          <Form.Item label={t('apecReason')} name="reason" required rules={[textLimit(500, lang).rule]}>
+            <Input.TextArea rows={2} count={textLimit(500, lang).count} aria-label={t('apecReason')} />
           </Form.Item>
         </FormDialog>
       );

@@ -38,7 +38,7 @@ import {
 } from '../api';
 import { Chart } from '../Chart';
 import { returnedBy, timelineAfter } from '../timeline';
-import { countryName, fmtDateTime, label, Loaded, STATUS_COLOURS, useErrorText, useLoad, useUnitNames, TAG } from '../common';
+import { countryName, fmtDateTime, label, Loaded, STATUS_COLOURS, textLimit, useErrorText, useLoad, useUnitNames, TAG } from '../common';
 import { useT, type Lang, type LabelKey } from '../i18n';
 import { shanghaiToday } from '../date-rules';
 import { countdown, forecastFigure, graphLayout, provisionalForecast, stepsByKey } from '../case-figures';
@@ -825,9 +825,9 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
                                   key={name.join('.')}
                                   label={`${t(label)} · ${stop}`}
                                   name={['destinations', i, ...name]}
-                                  rules={[{ required: true, whitespace: true, message: t('required') }]}
+                                  rules={[{ required: true, whitespace: true, message: t('required') }, textLimit(max, lang).rule]}
                                 >
-                                  <Input style={{ width }} maxLength={max} onPressEnter={keepOpen} />
+                                  <Input style={{ width }} count={textLimit(max, lang).count} onPressEnter={keepOpen} />
                                 </Form.Item>
                               ))
                             : null}

@@ -1,7 +1,7 @@
 import { Alert, App, Button, Card, Form, Input, Modal, Space, Table, Typography } from 'antd';
 import { useState } from 'react';
 import { api, ApiError, type Progress, type Session } from '../api';
-import { fmtDateTime, useErrorText } from '../common';
+import { fmtDateTime, textLimit, useErrorText } from '../common';
 import { useT } from '../i18n';
 import { mayRecordObjection, type Objection } from '../objections';
 
@@ -24,7 +24,7 @@ export function ObjectionsCard({
   paused: boolean;
   onRecorded(): void;
 }) {
-  const { t, pick } = useT();
+  const { t, pick, lang } = useT();
   const errText = useErrorText();
   const { message } = App.useApp();
   const [open, setOpen] = useState(false);
@@ -104,8 +104,12 @@ export function ObjectionsCard({
         <Space orientation="vertical" style={{ width: '100%' }}>
           <Alert type="info" showIcon title={t('objectionNotice')} />
           <Form form={form} layout="vertical" onFinish={send}>
-            <Form.Item label={t('objectionText')} name="objection" rules={[{ required: true, whitespace: true, message: t('required') }]}>
-              <Input.TextArea rows={3} maxLength={2000} data-testid="objection-text" />
+            <Form.Item
+              label={t('objectionText')}
+              name="objection"
+              rules={[{ required: true, whitespace: true, message: t('required') }, textLimit(2000, lang).rule]}
+            >
+              <Input.TextArea rows={3} count={textLimit(2000, lang).count} data-testid="objection-text" />
             </Form.Item>
           </Form>
         </Space>

@@ -4,7 +4,7 @@ import { DayField } from '../DayField';
 // The director's publishing form, loaded with the versions tab of the one role that publishes (the budget: docs/web.md).
 const PublishVersion = lazy(() => import('./PublishVersion'));
 import { api, ApiError, catalog, type Catalog, type FieldError, type Session } from '../api';
-import { fmtDateTime, Loaded, rememberUnits, TAG, useErrorText, useLoad, useUnitNames } from '../common';
+import { fmtDateTime, Loaded, rememberUnits, TAG, textLimit, useErrorText, useLoad, useUnitNames } from '../common';
 import { useT, type LabelKey } from '../i18n';
 import { ChangesTable, type VersionChange } from './VersionChanges';
 import { useSchemaForm } from '../schema-form';
@@ -598,7 +598,7 @@ function PersonDialog({ person, unit, onClose, onSaved }: { person: PersonRow | 
 // Passports --------------------------------------------------------------------------------------
 
 function PassportsTab({ session }: { session: Session }) {
-  const { t, code } = useT();
+  const { t, code, lang } = useT();
   const { message, modal } = AntApp.useApp();
   const errText = useErrorText();
   const role = session.user.role;
@@ -627,15 +627,16 @@ function PassportsTab({ session }: { session: Session }) {
       title: `${number}: ${code('ppSt_', to)}`,
       content: needsReason ? (
         <Form layout="vertical" style={{ marginTop: 12 }}>
-          <Form.Item label={t('apecReason')} required style={{ marginBottom: 0 }}>
+          <Form.Item label={t('apecReason')} required style={{ marginBottom: 0 }} extra={textLimit(500, lang).rule.message}>
             <Input.TextArea
               rows={2}
-              maxLength={500}
+              count={textLimit(500, lang).count}
               aria-label={t('apecReason')}
               data-testid="passport-note"
               onChange={(e) => {
                 note = e.target.value;
-                dialog.update({ okButtonProps: { disabled: note.trim() === '' } });
+                // OK waits for a reason within the API's 500 characters (the box counts, it does not cut).
+                dialog.update({ okButtonProps: { disabled: note.trim() === '' || note.length > 500 } });
               }}
             />
           </Form.Item>
