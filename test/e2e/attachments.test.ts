@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import request from 'supertest';
 import { DEFAULT_DEFINITION, type ProcessDefinition } from '@df/domain';
-import { startTestWorker, type TestWorker } from '../support/harness';
+import { eventually, startTestWorker, type TestWorker } from '../support/harness';
 import {
   bearer,
   binaryBody,
@@ -431,7 +431,21 @@ describe('attachments (issue 15 item 3): upload, limits, required documents, dow
   });
 
   it('removes an attachment on the record (row kept with removedAt, file deleted); a document a finished step needed stays', async () => {
-    const letter = (await list()).find((a) => a.kind === 'invitation-letter')!;
+    // The list says what keeps the letter (A03 was completed on it) and offers no removal (trial 50: mayRemove was true,
+    // and the DELETE 409), from the case's published answer.
+    const letter = (await eventually(list, (items) => items.some((a) => a.kind === 'invitation-letter' && a.heldBy !== null))).find(
+      (a) => a.kind === 'invitation-letter',
+    )!;
+    expect(letter).toMatchObject({
+      mayRemove: false,
+      heldBy: {
+        rule: 'step-done',
+        message: {
+          zh: '步骤 A03:US 已凭此邀请函办结，不能删除',
+          en: 'Step A03:US was completed on this invitation letter: it cannot be removed',
+        },
+      },
+    });
     const kept = await request(api.http)
       .delete(`/api/delegations/${caseId}/attachments/${String(letter.id)}`)
       .set(bearer(users.tokens.organizer))
@@ -441,6 +455,7 @@ describe('attachments (issue 15 item 3): upload, limits, required documents, dow
       201,
     );
     const id = up.body.attachment.id as string;
+    expect((await list()).find((a) => a.id === id)).toMatchObject({ mayRemove: true, heldBy: null });
     const before = filesOnDisk().length;
     const res = await request(api.http)
       .delete(`/api/delegations/${caseId}/attachments/${id}`)

@@ -1,4 +1,4 @@
-import { attachmentHeldBy, ATTACHMENT_NAME_MAX, isPortableFileName } from './attachments';
+import { attachmentHeldBy, attachmentHeldOnCase, ATTACHMENT_NAME_MAX, isPortableFileName } from './attachments';
 
 describe('isPortableFileName: a file name every system the office downloads to saves as it is (rule file-name)', () => {
   it.each([
@@ -69,5 +69,25 @@ describe('attachmentHeldBy: what keeps a file on the case, for the engine and th
     expect(attachmentHeldBy({ ...letter, kind: 'other' }, a03, undefined)).toBeUndefined();
     expect(attachmentHeldBy({ ...letter, stepKey: null }, a03, undefined)).toBeUndefined();
     expect(attachmentHeldBy({ kind: 'invitation-translation', stepKey: null }, undefined, '邀请函译文')?.rule).toBe('supplied-document');
+  });
+});
+
+describe('attachmentHeldOnCase: the same rule over a progress answer (the API list, trial 50)', () => {
+  const steps = [
+    { key: 'A03:US', status: 'done', requiresAttachments: ['invitation-letter'] },
+    { key: 'A05', status: 'awaiting', requiresAttachments: ['itinerary'] },
+  ];
+  it("finds the file's step and the 容缺 document supplied as it", () => {
+    expect(attachmentHeldOnCase({ id: 'f1', kind: 'invitation-letter', stepKey: 'A03:US' }, { steps })?.rule).toBe('step-done');
+    expect(attachmentHeldOnCase({ id: 'f2', kind: 'itinerary', stepKey: 'A05' }, { steps })).toBeUndefined();
+    expect(attachmentHeldOnCase({ id: 'f3', kind: 'invitation-letter', stepKey: 'A03:JP' }, { steps })).toBeUndefined();
+    const deficiencies = [
+      { name: '邀请函译文', status: 'supplied', fileRef: 'f4' },
+      { name: '行程', status: 'open', fileRef: 'f5' },
+    ];
+    expect(attachmentHeldOnCase({ id: 'f4', kind: 'other', stepKey: null }, { steps, deficiencies })?.message.zh).toBe(
+      '缺件 邀请函译文 已凭此附件补交，不能删除',
+    );
+    expect(attachmentHeldOnCase({ id: 'f5', kind: 'other', stepKey: null }, { steps, deficiencies })).toBeUndefined();
   });
 });

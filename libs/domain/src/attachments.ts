@@ -191,3 +191,20 @@ export function attachmentHeldBy(
     };
   return undefined;
 }
+
+/**
+ * attachmentHeldBy over a case as its progress answer shows it: the attachment's step among `steps` and the 容缺
+ * document supplied as it among `deficiencies`. The API's attachment list (each item's `heldBy`, and `mayRemove`
+ * false for a held file: trial 50, the list offered a removal the engine refuses) and the case page ask it.
+ */
+export function attachmentHeldOnCase(
+  a: { id: string; kind: AttachmentKind; stepKey: string | null },
+  c: {
+    steps: ReadonlyArray<{ key: string; status: string; requiresAttachments?: readonly string[] }>;
+    deficiencies?: ReadonlyArray<{ name: string; status: string; fileRef?: string }>;
+  },
+): { rule: 'step-done' | 'supplied-document'; message: Label } | undefined {
+  const step = a.stepKey !== null ? c.steps.find((s) => s.key === a.stepKey) : undefined;
+  const supplied = (c.deficiencies ?? []).find((d) => d.status === 'supplied' && d.fileRef === a.id);
+  return attachmentHeldBy(a, step, supplied?.name);
+}

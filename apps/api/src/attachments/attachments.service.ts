@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { ActionResult, AttachmentMetadata } from '@df/contracts';
 import {
+  attachmentHeldOnCase,
   mayRemoveUpload,
   type Role,
   ATTACHMENT_NAME_MAX,
@@ -36,6 +37,9 @@ export interface UploadedFile {
   size: number;
   buffer: Buffer;
 }
+
+/** What keeps a file on the case (attachmentHeldOnCase): its rule and the sentence the case page shows. */
+type AttachmentHold = NonNullable<ReturnType<typeof attachmentHeldOnCase>>;
 
 export type AttachmentView = Omit<AttachmentEntity, 'uploadedAt' | 'removedAt' | 'storageKey' | 'uploadedByRole'> & {
   uploadedAt: string;
@@ -154,16 +158,31 @@ export class AttachmentsService {
     caseId: string,
     includeRemoved = false,
     request?: object,
-  ): Promise<{ items: Array<AttachmentView & { mayRemove: boolean }>; mayUpload: boolean; mayRemove: boolean }> {
+  ): Promise<{
+    items: Array<AttachmentView & { mayRemove: boolean; heldBy: AttachmentHold | null }>;
+    mayUpload: boolean;
+    mayRemove: boolean;
+  }> {
     const c = await this.caseFor(user, caseId, 'readAttachments', request);
     // What the web app shows comes from the access table, asked here for this user and case; each file's own
-    // `mayRemove` adds who uploaded it (mayRemoveUpload: the FAO's files are the FAO's to remove).
+    // `mayRemove` adds who uploaded it (mayRemoveUpload: the FAO's files are the FAO's to remove) and what keeps it on
+    // the case as its last published answer shows it (attachmentHeldOnCase, the engine's rule: trial 50, a file its
+    // finished step required was listed as removable and its removal refused).
     const mayRemove = !lookupAccessRefusal(user, c, 'removeAttachment');
+    const [rows, answer] = await Promise.all([
+      this.attachments.list(c.caseId, { includeRemoved }),
+      this.delegations.lastPublished(c.caseId),
+    ]);
     return {
-      items: (await this.attachments.list(c.caseId, { includeRemoved })).map((row) => ({
-        ...viewOf(row),
-        mayRemove: mayRemove && !row.removedAt && mayRemoveUpload(user.role, row.uploadedByRole as Role | null),
-      })),
+      items: rows.map((row) => {
+        const view = viewOf(row);
+        const heldBy = (!row.removedAt && answer && attachmentHeldOnCase({ ...view, kind: view.kind as AttachmentKind }, answer)) || null;
+        return {
+          ...view,
+          mayRemove: mayRemove && !row.removedAt && !heldBy && mayRemoveUpload(user.role, row.uploadedByRole as Role | null),
+          heldBy,
+        };
+      }),
       mayUpload: !lookupAccessRefusal(user, c, 'uploadAttachment'),
       mayRemove,
     };

@@ -72,8 +72,18 @@ export const AttachmentListSchema = z
       AttachmentSchema.extend({
         mayRemove: z.boolean().meta({
           description:
-            'The caller may remove this file now: the list’s mayRemove, the file not removed, and not the FAO’s file for a unit role (an FAO upload is the FAO’s to remove)',
+            'The caller may remove this file now: the list’s mayRemove, the file not removed, not held (heldBy), and not the FAO’s file for a unit role (an FAO upload is the FAO’s to remove)',
         }),
+        heldBy: z
+          .strictObject({
+            rule: z.enum(['step-done', 'supplied-document']),
+            message: z.strictObject({ zh: z.string(), en: z.string() }),
+          })
+          .nullable()
+          .meta({
+            description:
+              'What keeps this live file on the case, as its last published progress shows it (the engine refuses its removal, 409): `step-done` — its finished step was completed on it; `supplied-document` — a missing (容缺) document was supplied as it. Null: nothing does',
+          }),
       }),
     ),
     mayUpload: z.boolean().meta({ description: 'The access table lets the caller upload to this case now' }),
@@ -81,7 +91,11 @@ export const AttachmentListSchema = z
   })
   .meta({
     id: 'AttachmentList',
-    example: { items: [{ ...(AttachmentSchema.meta()?.example as object), mayRemove: true }], mayUpload: true, mayRemove: true },
+    example: {
+      items: [{ ...(AttachmentSchema.meta()?.example as object), mayRemove: true, heldBy: null }],
+      mayUpload: true,
+      mayRemove: true,
+    },
   });
 
 export const AttachmentUploadedSchema = z

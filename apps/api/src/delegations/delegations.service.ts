@@ -987,6 +987,16 @@ export class DelegationsService {
     return { caseId, ...scope, status: p.status, organizers: [], projected: false };
   }
 
+  /**
+   * The case's last published answer as stored (any age, no query, no masking), for what a list derives from the
+   * steps' statuses (the attachment list's heldBy); undefined when none was published. Call after lookupCase: it
+   * checks nothing. Up to the workflow's last published change: the engine still decides.
+   */
+  async lastPublished(caseId: string): Promise<DelegationProgress | undefined> {
+    const stored = await readProgressSnapshot(this.cases.manager, caseId, this.config.taskQueue, WORKER_ALIVE_MS);
+    return stored ? (stored.answer as unknown as DelegationProgress) : undefined;
+  }
+
   // -------------------------------------------------------------------------------------------
   // Actions (workflow updates)
 

@@ -5,7 +5,7 @@ import { fmtDateTime, useErrorText, useLoad } from '../common';
 import { useT, type Lang } from '../i18n';
 import { codeLabel } from '../labels';
 import { ATTACHMENT_KINDS as KINDS } from '../attachment-kinds';
-import { attachmentHeldBy, type AttachmentKind } from '../../../../libs/domain/src/attachments';
+import { attachmentHeldOnCase, type AttachmentKind } from '../../../../libs/domain/src/attachments';
 
 interface Attachment {
   id: string;
@@ -19,6 +19,8 @@ interface Attachment {
   uploadedAt: string;
   /** This file may be removed by the signed-in user (the API's answer: the FAO's files are the FAO's). */
   mayRemove?: boolean;
+  /** What keeps it on the case as the API's last published answer shows it (attachmentHeldOnCase). */
+  heldBy?: { rule: 'step-done' | 'supplied-document'; message: { zh: string; en: string } } | null;
 }
 
 /** GET /api/delegations/:id/attachments: the items and what the access table lets the signed-in user do. */
@@ -51,20 +53,15 @@ export function AttachmentsCard({
   const [kind, setKind] = useState<string>('invitation-letter');
   const [stepKey, setStepKey] = useState<string | undefined>(undefined);
   const [error, setError] = useState<unknown>(null);
-  // The files 容缺 documents were supplied as: they stay (the API refuses their removal, 409), and a new supply reloads the list.
-  const suppliedAs = new Map(
-    (progress.deficiencies ?? []).flatMap((d) => (d.fileRef && d.status === 'supplied' ? [[d.fileRef, d.name] as const] : [])),
-  );
-  const suppliedKey = [...suppliedAs.keys()].sort().join(',');
+  // A new 容缺 supply (the file it was supplied as stays) reloads the list.
+  const suppliedKey = (progress.deficiencies ?? [])
+    .flatMap((d) => (d.fileRef && d.status === 'supplied' ? [d.fileRef] : []))
+    .sort()
+    .join(',');
   // What holds a file on the case (its finished step required it, a 容缺 document was supplied as it), as the engine
-  // refuses its removal: said instead of a Remove button (forty-seventh trial: Remove offered, then refused).
-  const stepOf = new Map(progress.steps.map((s) => [s.key, s]));
-  const heldBy = (a: Attachment) =>
-    attachmentHeldBy(
-      { kind: a.kind as AttachmentKind, stepKey: a.stepKey },
-      a.stepKey ? stepOf.get(a.stepKey) : undefined,
-      suppliedAs.get(a.id),
-    );
+  // refuses its removal: said instead of a Remove button (forty-seventh trial: Remove offered, then refused). The page's
+  // own answer first (it may be newer than the one the list was derived from), then the list's.
+  const heldBy = (a: Attachment) => attachmentHeldOnCase({ ...a, kind: a.kind as AttachmentKind }, progress) ?? a.heldBy ?? undefined;
   const state = useLoad(() => api<AttachmentList>('GET', `/api/delegations/${caseId}/attachments`), [caseId, suppliedKey]);
   const needing = progress.steps.filter((s) => (s.requiresAttachments ?? []).length > 0 && s.status !== 'done' && s.status !== 'skipped');
   const openSteps = progress.steps.filter((s) => s.status === 'awaiting' || s.status === 'overdue' || s.status === 'pending');
