@@ -496,6 +496,39 @@ describe('attachments (issue 15 item 3): upload, limits, required documents, dow
     // Another unit's organizer sees nothing of the case's documents.
     await request(api.http).get(`/api/delegations/${caseId}/attachments`).set(bearer(other.tokens.organizer)).expect(403);
   });
+
+  it("after another inviter, the old letter's bytes uploaded to A03 again are refused at the file (trial 50: 201, and A03 still missed it)", async () => {
+    const stop = canonicalSubmission(users.unit).destinations[0]!;
+    await request(api.http)
+      .post(`/api/delegations/${caseId}/amend`)
+      .set(bearer(users.tokens.organizer))
+      .send({
+        changes: { destinations: [{ ...stop, inviter: { name: 'Bob Smith', organization: 'Dallas Regional Chamber' } }] },
+        comment: '邀请方变更',
+      })
+      .expect(200);
+    await waitForStep(api, users.tokens.organizer, caseId, 'A03:US', ['awaiting', 'overdue']);
+    const before = filesOnDisk().length;
+    const rows = (await list(true)).length;
+    const old = await upload(
+      users.tokens.organizer,
+      caseId,
+      { kind: 'invitation-letter', stepKey: 'A03:US' },
+      { name: '邀请函-再传.pdf', type: 'application/pdf', body: pdf('invitation from the US counterpart') },
+    ).expect(422);
+    expect(old.body.errors).toEqual([expect.objectContaining({ field: 'file', rule: 'new-file' })]);
+    expect(old.body.errors[0].message.zh).toContain('不是新的邀请函');
+    // Nothing kept of it: no file, no row.
+    expect(filesOnDisk()).toHaveLength(before);
+    expect(await list(true)).toHaveLength(rows);
+    // The new invitation's letter is taken.
+    await upload(
+      users.tokens.organizer,
+      caseId,
+      { kind: 'invitation-letter', stepKey: 'A03:US' },
+      { name: '邀请函（达拉斯）.pdf', type: 'application/pdf', body: pdf('invitation from Dallas') },
+    ).expect(201);
+  });
   describe('a case just submitted, its row not projected yet (F8): answered as the case detail answers it, never 404', () => {
     const submit = async () => {
       const sub = await request(api.http)

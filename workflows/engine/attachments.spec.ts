@@ -108,7 +108,23 @@ describe('required attachments (behaviour.requiresAttachments)', () => {
       at,
     );
     for (const work of engine.takeSystemWork()) engine.applySystemResult(work, {}, at);
-    attach(engine, meta({ fileName: 'letter-again.pdf', sha256: letter.sha256 }));
+    // Uploaded to the step now, refused at the file (trial 50: 201, and still missing); recorded before the rule, applied.
+    const again = meta({ fileName: 'letter-again.pdf', sha256: letter.sha256 });
+    const refused = refusal(() =>
+      engine.validate({ type: 'attach', request: { requestId: `v-${++req}`, actor: actor('organizer'), attachment: again } }, at),
+    );
+    expect(refused.errors).toEqual([expect.objectContaining({ field: 'attachment.file', rule: 'new-file' })]);
+    expect(refused.errors?.[0]?.message.zh).toContain('不是新的邀请函');
+    // Another kind of file with those bytes, or a new letter, is taken.
+    engine.validate(
+      {
+        type: 'attach',
+        request: { requestId: `v-${++req}`, actor: actor('organizer'), attachment: meta({ kind: 'other', sha256: letter.sha256 }) },
+      },
+      at,
+    );
+    engine.validate({ type: 'attach', request: { requestId: `v-${++req}`, actor: actor('organizer'), attachment: meta() } }, at);
+    attach(engine, again);
     attach(engine, meta({ kind: 'invitation-translation', fileName: 'translation-again.pdf', sha256: translation.sha256 }));
     expect(missing()).toEqual(['invitation-letter', 'invitation-translation']);
     attach(engine, meta({ fileName: 'new-letter.pdf' }));

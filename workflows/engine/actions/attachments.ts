@@ -105,6 +105,21 @@ export function checkAttach(core: CaseCore, r: AttachRequest, validating = false
       );
     if (typeof a.stepKey !== 'string' || !core.metas.has(a.stepKey))
       refuseField('attachment.stepKey', 'known-step', `本案没有步骤 ${String(a.stepKey)}`, `this case has no step ${String(a.stepKey)}`);
+    // The bytes of a document a change made stale, uploaded to its step again, are the stale document and would not
+    // count (documentsServe): refused at the file, as a 容缺 supply's old file is (trial 50: 201, and the step still
+    // missed the document). The Update validator's only: an upload recorded before the rule replays as applied.
+    const since = core.states.get(a.stepKey)?.documentsSince;
+    const first = core.contentSeqs.get(a.sha256);
+    const required = core.metas.get(a.stepKey)!.behaviour.requiresAttachments ?? [];
+    if (validating && since !== undefined && first !== undefined && first <= since && required.includes(a.kind)) {
+      const kind = ATTACHMENT_KIND_LABELS[a.kind];
+      refuseField(
+        'attachment.file',
+        'new-file',
+        `此文件与本案在步骤 ${a.stepKey} 的材料因变更失效之前已有的文件内容相同（SHA-256），不是新的${kind.zh}：请上传新文件`,
+        `has the same content (SHA-256) as a file on the case before a change made step ${a.stepKey}'s documents stale: it is not the new ${kind.en.toLowerCase()}; upload the new document`,
+      );
+    }
   }
 }
 
