@@ -124,6 +124,14 @@ describe('required attachments (behaviour.requiresAttachments)', () => {
       at,
     );
     engine.validate({ type: 'attach', request: { requestId: `v-${++req}`, actor: actor('organizer'), attachment: meta() } }, at);
+    // For the whole case too: A03 is the only step that would take it (one country).
+    const caseWide = refusal(() =>
+      engine.validate(
+        { type: 'attach', request: { requestId: `v-${++req}`, actor: actor('organizer'), attachment: { ...again, stepKey: null } } },
+        at,
+      ),
+    );
+    expect(caseWide.errors).toEqual([expect.objectContaining({ field: 'attachment.file', rule: 'new-file' })]);
     attach(engine, again);
     attach(engine, meta({ kind: 'invitation-translation', fileName: 'translation-again.pdf', sha256: translation.sha256 }));
     expect(missing()).toEqual(['invitation-letter', 'invitation-translation']);

@@ -747,15 +747,21 @@ export class CaseCore {
    */
   documentsServe(stepKey: string): (a: { id: string; stepKey: string | null; sha256?: string }) => boolean {
     const since = this.states.get(stepKey)?.documentsSince;
-    const code = this.metas.get(stepKey)?.code;
-    let instances = 0;
-    // A country or member the trip no longer has leaves a withdrawn instance: not one of the trip's.
-    for (const m of this.metas.values()) if (m.code === code && this.states.get(m.key)?.status !== 'withdrawn') instances++;
+    const caseFiles = this.takesCaseFiles(stepKey);
     // Added after the change, and its content too: the stale document's bytes uploaded again are the stale document.
     const fresh = (a: { id: string; sha256?: string }) =>
       (this.attachmentSeqs.get(a.id) ?? -1) > since! &&
       (a.sha256 === undefined || (this.contentSeqs.get(a.sha256) ?? this.attachmentSeqs.get(a.id) ?? -1) > since!);
-    return (a) => (a.stepKey !== null || instances <= 1) && (since === undefined || fresh(a));
+    return (a) => (a.stepKey !== null || caseFiles) && (since === undefined || fresh(a));
+  }
+
+  /** Whether a file for the whole case serves `stepKey`: the case has one instance of its step (documentsServe). */
+  takesCaseFiles(stepKey: string): boolean {
+    const code = this.metas.get(stepKey)?.code;
+    let instances = 0;
+    // A country or member the trip no longer has leaves a withdrawn instance: not one of the trip's.
+    for (const m of this.metas.values()) if (m.code === code && this.states.get(m.key)?.status !== 'withdrawn') instances++;
+    return instances <= 1;
   }
 
   open(key: string): void {

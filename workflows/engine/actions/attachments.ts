@@ -11,7 +11,7 @@ import {
   type AttachmentKind,
   type Label,
 } from '@df/domain';
-import type { AttachRequest, DetachRequest } from '@df/contracts';
+import type { AttachmentMetadata, AttachRequest, DetachRequest } from '@df/contracts';
 import type { CaseCore } from '../core';
 import { refuseField, reject } from '../rejection';
 
@@ -105,22 +105,41 @@ export function checkAttach(core: CaseCore, r: AttachRequest, validating = false
       );
     if (typeof a.stepKey !== 'string' || !core.metas.has(a.stepKey))
       refuseField('attachment.stepKey', 'known-step', `本案没有步骤 ${String(a.stepKey)}`, `this case has no step ${String(a.stepKey)}`);
-    // The bytes of a document a change made stale, uploaded to its step again, are the stale document and would not
-    // count (documentsServe): refused at the file, as a 容缺 supply's old file is (trial 50: 201, and the step still
-    // missed the document). The Update validator's only: an upload recorded before the rule replays as applied.
-    const since = core.states.get(a.stepKey)?.documentsSince;
-    const first = core.contentSeqs.get(a.sha256);
-    const required = core.metas.get(a.stepKey)!.behaviour.requiresAttachments ?? [];
-    if (validating && since !== undefined && first !== undefined && first <= since && required.includes(a.kind)) {
-      const kind = ATTACHMENT_KIND_LABELS[a.kind];
-      refuseField(
-        'attachment.file',
-        'new-file',
-        `此文件与本案在步骤 ${a.stepKey} 的材料因变更失效之前已有的文件内容相同（SHA-256），不是新的${kind.zh}：请上传新文件`,
-        `has the same content (SHA-256) as a file on the case before a change made step ${a.stepKey}'s documents stale: it is not the new ${kind.en.toLowerCase()}; upload the new document`,
-      );
-    }
   }
+  // The bytes of a document a change made stale, uploaded again (to its step, or for the case), are the stale document
+  // and would not count (documentsServe): refused at the file, as a 容缺 supply's old file is (trial 50: 201, and the
+  // step still missed the document), when every step that would take the file holds its content stale. The Update
+  // validator's only: an upload recorded before the rule replays as it was applied.
+  const stale = validating ? staleFor(core, a) : undefined;
+  if (stale) {
+    const kind = ATTACHMENT_KIND_LABELS[a.kind];
+    refuseField(
+      'attachment.file',
+      'new-file',
+      `此文件与本案在步骤 ${stale} 的材料因变更失效之前已有的文件内容相同（SHA-256），不是新的${kind.zh}：请上传新文件`,
+      `has the same content (SHA-256) as a file on the case before a change made step ${stale}'s documents stale: it is not the new ${kind.en.toLowerCase()}; upload the new document`,
+    );
+  }
+}
+
+/**
+ * The step whose documents went stale after this content first came to the case, when every step that would take the
+ * upload as a document of its kind (its own step; for a case-wide file, each step with one instance requiring the
+ * kind) holds it so; undefined when one would take it, or none requires the kind.
+ */
+function staleFor(core: CaseCore, a: AttachmentMetadata): string | undefined {
+  const first = core.contentSeqs.get(a.sha256);
+  if (first === undefined) return undefined;
+  const takers = [...core.metas.values()].filter(
+    (m) =>
+      (m.behaviour.requiresAttachments ?? []).includes(a.kind) &&
+      (a.stepKey !== null ? m.key === a.stepKey : core.states.get(m.key)?.status !== 'withdrawn' && core.takesCaseFiles(m.key)),
+  );
+  const staleSince = (key: string) => {
+    const since = core.states.get(key)?.documentsSince;
+    return since !== undefined && first <= since;
+  };
+  return takers.length > 0 && takers.every((m) => staleSince(m.key)) ? takers[0]!.key : undefined;
 }
 
 export function applyAttach(core: CaseCore, r: AttachRequest): void {
