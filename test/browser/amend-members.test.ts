@@ -88,6 +88,14 @@ describe('the amendment dialog changes the members', () => {
     expect(sent[1]).toEqual(expect.objectContaining({ changes: expect.objectContaining({ members: [{ id: 'm2' }] }) }));
     await eventually(members, (m) => m.length === 1);
     expect(await members()).toEqual([['m2', '李四']]);
+
+    // The only member unticked: said at the box in a delegation's words, nothing sent (trial 50: the API's 至少1项).
+    await page.getByRole('button', { name: '变更行程' }).click();
+    const last = page.getByRole('dialog', { name: '变更行程' });
+    await last.getByTestId('amend-members').getByRole('checkbox', { name: '李四（m2）' }).uncheck();
+    await last.getByRole('button', { name: /确\s?定/ }).click();
+    await last.getByTestId('amend-members').locator('.ant-form-item-explain-error', { hasText: '至少1名出访人员' }).waitFor();
+    expect(sent).toHaveLength(2);
   });
 
   it("changes a stop's city and inviter: another invitation, sent as the stops (forty-seventh trial: only the API could)", async () => {

@@ -241,6 +241,7 @@ export const DICT = {
   amendMembers: ['团组人员（人员变更）', 'Members (change of members)'],
   membersKept: ['保留的成员（取消勾选即删去）', 'Members kept (untick to remove)'],
   membersAdded: ['从本单位花名册添加', "Add from the unit's roster"],
+  atLeastOneMember: ['至少1名出访人员', 'At least 1 member of the delegation'],
   alreadyOnCase: ['已在本团组', 'already a member'],
   registerReturn: ['回国登记', 'Register the return'],
   tripReport: ['出访报告', 'Trip report'],

@@ -217,6 +217,18 @@ describe('AmendSchema: one fault, one error', () => {
       { field: 'changes', rule: 'min', message: { zh: '至少变更一项', en: 'Name at least one change' } },
     ]);
   });
+  it("handed input (trial 50): the trip's only member removed reads a member, not 至少1项; an empty route a destination", () => {
+    expect(refusal(AmendSchema, { changes: { members: [] } })).toEqual([
+      { field: 'changes.members', rule: 'min', message: { zh: '至少1名出访人员', en: 'At least 1 member(s) of the delegation' } },
+    ]);
+    expect(refusal(AmendSchema, { changes: { destinations: [] } })).toEqual([
+      { field: 'changes.destinations', rule: 'min', message: { zh: '至少1个出访国家（地区）', en: 'At least 1 destination(s)' } },
+    ]);
+    // Any other list keeps the plain words.
+    expect(refusal(z.strictObject({ tags: z.array(z.string()).min(2) }), { tags: [] })).toEqual([
+      { field: 'tags', rule: 'min', message: { zh: '至少2项', en: 'At least 2 item(s)' } },
+    ]);
+  });
 });
 
 describe('parsePathParam: a path parameter is named path.<name>', () => {

@@ -125,10 +125,27 @@ const BUILTIN_FORMATS: Readonly<Record<string, { zh: string; en: string }>> = {
   guid: UUID_WORDS,
 };
 
-/** A length or size bound in words: items of a list, characters of a text, else the value itself. */
-function boundMessage(side: 'min' | 'max', origin: string | undefined, limit: unknown): FieldError['message'] {
+/**
+ * What the items of a list are, by the list's field name, for its bounds in words (trial 50: removing a trip's only
+ * member read 至少1项, "at least 1 item").
+ */
+const LIST_ITEMS: Readonly<Record<string, { zh: string; en: string }>> = {
+  members: { zh: '名出访人员', en: 'member(s) of the delegation' },
+  destinations: { zh: '个出访国家（地区）', en: 'destination(s)' },
+};
+
+/** A length or size bound in words: items of a list (named for a list LIST_ITEMS knows), characters of a text, else the value itself. */
+function boundMessage(
+  side: 'min' | 'max',
+  origin: string | undefined,
+  limit: unknown,
+  path: readonly PropertyKey[] = [],
+): FieldError['message'] {
   const n = String(limit);
   const [zh, en] = side === 'min' ? ['至少', 'At least'] : ['最多', 'At most'];
+  const last = path[path.length - 1];
+  const items = typeof last === 'string' && Object.hasOwn(LIST_ITEMS, last) ? LIST_ITEMS[last] : undefined;
+  if (origin === 'array' && items) return { zh: `${zh}${n}${items.zh}`, en: `${en} ${n} ${items.en}` };
   if (origin === 'array') return { zh: `${zh}${n}项`, en: `${en} ${n} item(s)` };
   if (origin === 'string') return { zh: `${zh}${n}个字符`, en: `${en} ${n} character(s)` };
   return side === 'min' ? { zh: `不得小于${n}`, en: `Must be at least ${n}` } : { zh: `不得大于${n}`, en: `Must be at most ${n}` };
@@ -173,9 +190,9 @@ function toFieldErrors(issue: Issue, mayBeLeftOut = false): FieldError[] {
       return [{ field, rule: 'enum', message: { zh: `取值须为：${choices.zh}`, en: `Must be one of: ${choices.en}` } }];
     }
     case 'too_small':
-      return [{ field, rule: 'min', message: boundMessage('min', issue.origin, issue.minimum) }];
+      return [{ field, rule: 'min', message: boundMessage('min', issue.origin, issue.minimum, issue.path) }];
     case 'too_big':
-      return [{ field, rule: 'max', message: boundMessage('max', issue.origin, issue.maximum) }];
+      return [{ field, rule: 'max', message: boundMessage('max', issue.origin, issue.maximum, issue.path) }];
     case 'invalid_format':
       // Our patterns carry their words (formatMessage); a zod built-in format's English (`Invalid UUID`) is not sent.
       return [

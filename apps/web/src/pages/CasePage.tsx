@@ -906,7 +906,20 @@ function AmendMembersFields({ unit, members }: { unit: string; members: Progress
   return (
     <fieldset style={{ border: 'none', padding: 0, margin: 0 }} data-testid="amend-members">
       <legend style={{ fontSize: 14, marginBottom: 8 }}>{t('amendMembers')}</legend>
-      <Form.Item label={t('membersKept')} name="keep">
+      {/* A trip keeps a member: said at the box before sending, as the API would (trial 50: it read 至少1项). */}
+      <Form.Item
+        label={t('membersKept')}
+        name="keep"
+        dependencies={['add']}
+        rules={[
+          ({ getFieldValue }) => ({
+            validator: (_, keep: unknown) =>
+              (Array.isArray(keep) ? keep.length : 0) + ((getFieldValue('add') as unknown[] | undefined) ?? []).length > 0
+                ? Promise.resolve()
+                : Promise.reject(new Error(t('atLeastOneMember'))),
+          }),
+        ]}
+      >
         <Checkbox.Group options={members.map((m) => ({ value: m.id, label: `${m.name}（${m.id}）` }))} />
       </Form.Item>
       <Form.Item label={t('membersAdded')} name="add">
