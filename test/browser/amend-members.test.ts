@@ -123,6 +123,9 @@ describe('the amendment dialog changes the members', () => {
       .first()
       .waitFor();
     expect(sent).toHaveLength(1); // sent, and refused by the API at changes.destinations[0].city
+    // Said in the dialog, not again on the page behind it (trial 50).
+    expect(await dialog.getByRole('alert').count()).toBeGreaterThan(0);
+    expect(await page.locator('[role="alert"]:not(.ant-modal [role="alert"])').count()).toBe(0);
     sent.length = 0;
     // A city past the API's 100 characters is kept as typed and refused at its box, not cut to 100 and sent (trial 50).
     const long = 'Springfield'.repeat(28).slice(0, 300);
@@ -157,5 +160,44 @@ describe('the amendment dialog changes the members', () => {
       (x) => x.facts.destinations[0]?.city === 'Dallas',
     );
     expect(p.facts.destinations[0]!.inviter).toEqual({ name: 'Bob Smith', organization: 'Dallas Regional Chamber' });
+  });
+
+  it("a reason dialog's refusal is said in it, at the reason, not on the page behind it (trial 50); gone when it opens again", async () => {
+    const { api, users } = stack;
+    const caseId: string = (
+      await request(api.http)
+        .post('/api/delegations')
+        .set(bearer(users.tokens.organizer))
+        .send(passportsNotInCustody(canonicalSubmission(users.unit, { title: `${title} 撤回` })))
+        .expect(201)
+    ).body.caseId;
+    const page = await stack.pageAs('organizer');
+    await page.goto(`/cases/${caseId}`);
+    await page.getByRole('button', { name: '撤回申请' }).click();
+    const dialog = page.getByRole('dialog', { name: '撤回申请' });
+    await dialog.getByLabel('撤回理由').fill('行程取消\u202E');
+    await dialog.getByRole('button', { name: /确\s?定/ }).click();
+    await dialog
+      .locator('.ant-form-item-explain-error')
+      .filter({ hasText: /双向|方向|bidi/i })
+      .first()
+      .waitFor();
+    await dialog.getByRole('alert').first().waitFor();
+    expect(await page.locator('[role="alert"]:not(.ant-modal [role="alert"])').count()).toBe(0);
+    // Closed and opened again: nothing of the last refusal, on the page or in the dialog.
+    await dialog.getByRole('button', { name: /close|关闭/i }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    expect(await page.locator('[role="alert"]').count()).toBe(0);
+    await page.getByRole('button', { name: '撤回申请' }).click();
+    const again = page.getByRole('dialog', { name: '撤回申请' });
+    await again.getByLabel('撤回理由').waitFor();
+    expect(await again.getByRole('alert').count()).toBe(0);
+    await again.getByLabel('撤回理由').fill('行程取消');
+    await again.getByRole('button', { name: /确\s?定/ }).click();
+    await again.waitFor({ state: 'hidden', timeout: 60_000 });
+    await eventually(
+      () => getProgress(api, users.tokens.organizer, caseId),
+      (p) => p.status === 'withdrawn',
+    );
   });
 });

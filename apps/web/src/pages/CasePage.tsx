@@ -283,30 +283,36 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
   const gantt = useMemo(() => (state.data ? ganttOption(state.data.progress, t) : null), [state.data, t]);
 
   const [amendForm] = Form.useForm();
+  /** A dialog's action: on success the dialog closes and the case reloads; a refusal rejects, for the dialog to say. */
+  const act = (path: string, body: unknown) =>
+    api('POST', `/api/delegations/${caseId}${path}`, body).then(() => {
+      void message.success(t('saved'));
+      closeModal();
+      state.reload();
+    });
+  // A dialog's refusal is said in the dialog only, and goes with it (trial 50: each showed in the dialog and again
+  // behind it; the reason dialogs' only behind it, under the dialog).
+  const closeModal = () => {
+    setModal(null);
+    setError(null);
+  };
   const post = (path: string, body: unknown) =>
-    api('POST', `/api/delegations/${caseId}${path}`, body).then(
-      () => {
-        void message.success(t('saved'));
-        setModal(null);
-        state.reload();
-      },
-      (e: unknown) => {
-        setError(e);
-        // The amendment's refusal at its fields: the rule violations and field errors naming a date (in the dialog,
-        // which otherwise hides the page's alert). The API names them as sent, under `changes` (docs/api.md).
-        if (path === '/amend' && e instanceof ApiError) {
-          const at = new Map<string, { name: string | Array<string | number>; errors: string[] }>();
-          for (const x of [...e.errors, ...e.violations])
-            for (const name of amendFields(x.field, ((amendForm.getFieldValue('keep') as string[] | undefined) ?? []).length)) {
-              const k = JSON.stringify(name);
-              const f = at.get(k) ?? { name, errors: [] };
-              if (!f.errors.includes(pick(x.message))) f.errors.push(pick(x.message));
-              at.set(k, f);
-            }
-          amendForm.setFields([...at.values()]);
-        }
-      },
-    );
+    act(path, body).catch((e: unknown) => {
+      setError(e);
+      // The amendment's refusal at its fields: the rule violations and field errors naming a date (in the dialog,
+      // which otherwise hides the page's alert). The API names them as sent, under `changes` (docs/api.md).
+      if (path === '/amend' && e instanceof ApiError) {
+        const at = new Map<string, { name: string | Array<string | number>; errors: string[] }>();
+        for (const x of [...e.errors, ...e.violations])
+          for (const name of amendFields(x.field, ((amendForm.getFieldValue('keep') as string[] | undefined) ?? []).length)) {
+            const k = JSON.stringify(name);
+            const f = at.get(k) ?? { name, errors: [] };
+            if (!f.errors.includes(pick(x.message))) f.errors.push(pick(x.message));
+            at.set(k, f);
+          }
+        amendForm.setFields([...at.values()]);
+      }
+    });
   /**
    * The amendment's date rules as the user types (the workflow's checkAmend runs the same domain functions): a moved
    * departure after today, the return not before it, the case's stops inside the new dates (said at the return).
@@ -402,7 +408,9 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
                 }
               />
             ) : null}
-            {error ? <Alert type="error" showIcon role="alert" title={errText(error)} closable onClose={() => setError(null)} /> : null}
+            {error && modal === null ? (
+              <Alert type="error" showIcon role="alert" title={errText(error)} closable onClose={() => setError(null)} />
+            ) : null}
             <Row gutter={16}>
               <Col span={6}>
                 <Statistic
@@ -719,50 +727,32 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
                 state.reload();
               }}
             />
-            <Modal open={modal === 'withdraw'} title={t('withdraw')} onCancel={() => setModal(null)} footer={null} destroyOnHidden>
-              <Form layout="vertical" onFinish={(v: { reason: string }) => void post('/withdraw', { reason: v.reason })}>
-                <Form.Item label={t('withdrawReason')} name="reason" rules={[{ required: true, message: t('required') }]}>
-                  <Input.TextArea rows={3} />
-                </Form.Item>
-                <Button htmlType="submit" danger type="primary">
-                  {t('confirm')}
-                </Button>
-              </Form>
-            </Modal>
-            <Modal open={modal === 'cancel'} title={t('cancelCase')} onCancel={() => setModal(null)} footer={null} destroyOnHidden>
-              <Form layout="vertical" onFinish={(v: { reason: string }) => void post('/cancel', { reason: v.reason })}>
-                <Form.Item label={t('cancelReason')} name="reason" rules={[{ required: true, message: t('required') }]}>
-                  <Input.TextArea rows={3} />
-                </Form.Item>
-                <Button htmlType="submit" danger type="primary">
-                  {t('confirm')}
-                </Button>
-              </Form>
-            </Modal>
-            <Modal
+            <ReasonDialog
+              open={modal === 'withdraw'}
+              title={t('withdraw')}
+              label={t('withdrawReason')}
+              danger
+              onClose={closeModal}
+              send={(reason) => act('/withdraw', { reason })}
+            />
+            <ReasonDialog
+              open={modal === 'cancel'}
+              title={t('cancelCase')}
+              label={t('cancelReason')}
+              danger
+              onClose={closeModal}
+              send={(reason) => act('/cancel', { reason })}
+            />
+            <ReasonDialog
               open={modal !== null && typeof modal === 'object'}
               title={t('extendDeadline')}
-              onCancel={() => setModal(null)}
-              footer={null}
-              destroyOnHidden
-            >
-              <Form
-                layout="vertical"
-                onFinish={(v: { reason: string }) =>
-                  modal && typeof modal === 'object'
-                    ? void post('/documents/extensions', { documentId: modal.extend, reason: v.reason })
-                    : undefined
-                }
-              >
-                <Form.Item label={t('extendReason')} name="reason" rules={[{ required: true, message: t('required') }]}>
-                  <Input.TextArea rows={3} />
-                </Form.Item>
-                <Button htmlType="submit" type="primary">
-                  {t('confirm')}
-                </Button>
-              </Form>
-            </Modal>
-            <Modal open={modal === 'amend'} title={t('amend')} onCancel={() => setModal(null)} footer={null} destroyOnHidden>
+              label={t('extendReason')}
+              onClose={closeModal}
+              send={(reason) =>
+                modal && typeof modal === 'object' ? act('/documents/extensions', { documentId: modal.extend, reason }) : Promise.resolve()
+              }
+            />
+            <Modal open={modal === 'amend'} title={t('amend')} onCancel={closeModal} footer={null} destroyOnHidden>
               <Form
                 form={amendForm}
                 layout="vertical"
@@ -892,6 +882,55 @@ function amendMembersOf(p: Progress): AmendMembers {
  * 人员变更 in the amendment dialog: untick a member to remove them; add people of the case's unit's roster (花名册: the
  * registries hold their facts and passports). A person not on the roster is registered there first.
  */
+/**
+ * A dialog asking for a reason (withdraw, cancel the case, extend a 容缺 deadline): the API's refusal is said in it, at
+ * the reason when it names it (trial 50: these dialogs' refusals showed on the page behind them), and is gone when it
+ * opens again.
+ */
+function ReasonDialog(props: {
+  open: boolean;
+  title: string;
+  label: string;
+  danger?: boolean;
+  onClose(): void;
+  send(reason: string): Promise<void>;
+}) {
+  const { t, pick } = useT();
+  const errText = useErrorText();
+  const [form] = Form.useForm<{ reason: string }>();
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const close = () => {
+    setError(null);
+    props.onClose();
+  };
+  const send = ({ reason }: { reason: string }) => {
+    setError(null);
+    setBusy(true);
+    props
+      .send(reason)
+      .catch((e: unknown) => {
+        setError(e);
+        const atReason = e instanceof ApiError ? e.errors.filter((x) => x.field === 'reason').map((x) => pick(x.message)) : [];
+        if (atReason.length > 0) form.setFields([{ name: 'reason', errors: atReason }]);
+      })
+      .finally(() => setBusy(false));
+  };
+  return (
+    <Modal open={props.open} title={props.title} onCancel={close} footer={null} destroyOnHidden>
+      <Form form={form} layout="vertical" onFinish={send}>
+        <Form.Item label={props.label} name="reason" rules={[{ required: true, whitespace: true, message: t('required') }]}>
+          <Input.TextArea rows={3} />
+        </Form.Item>
+        {error ? <Alert type="error" showIcon role="alert" title={errText(error)} style={{ marginBottom: 16 }} /> : null}
+        <Button htmlType="submit" danger={props.danger} type="primary" loading={busy}>
+          {t('confirm')}
+        </Button>
+      </Form>
+    </Modal>
+  );
+}
+
 function AmendMembersFields({ unit, members }: { unit: string; members: Progress['facts']['members'] }) {
   const { t } = useT();
   const roster = useLoad(
