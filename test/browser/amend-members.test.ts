@@ -185,7 +185,7 @@ describe('the amendment dialog changes the members', () => {
     await dialog.getByRole('alert').first().waitFor();
     expect(await page.locator('[role="alert"]:not(.ant-modal [role="alert"])').count()).toBe(0);
     // Closed and opened again: nothing of the last refusal, on the page or in the dialog.
-    await dialog.getByRole('button', { name: /close|关闭/i }).click();
+    await dialog.getByRole('button', { name: /^取\s?消$/ }).click();
     await dialog.waitFor({ state: 'hidden' });
     expect(await page.locator('[role="alert"]').count()).toBe(0);
     await page.getByRole('button', { name: '撤回申请' }).click();

@@ -831,9 +831,13 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
                   <Input.TextArea rows={2} />
                 </Form.Item>
                 {error ? <Alert type="error" showIcon role="alert" title={errText(error)} style={{ marginBottom: 16 }} /> : null}
-                <Button htmlType="submit" type="primary">
-                  {t('confirm')}
-                </Button>
+                {/* 取消 beside 确定, as every dialog of the app has (trial 51: only the corner's ×). */}
+                <Space>
+                  <Button htmlType="submit" type="primary">
+                    {t('confirm')}
+                  </Button>
+                  <Button onClick={closeModal}>{t('cancel')}</Button>
+                </Space>
               </Form>
             </Modal>
           </Space>
@@ -923,9 +927,12 @@ function ReasonDialog(props: {
           <Input.TextArea rows={3} />
         </Form.Item>
         {error ? <Alert type="error" showIcon role="alert" title={errText(error)} style={{ marginBottom: 16 }} /> : null}
-        <Button htmlType="submit" danger={props.danger} type="primary" loading={busy}>
-          {t('confirm')}
-        </Button>
+        <Space>
+          <Button htmlType="submit" danger={props.danger} type="primary" loading={busy}>
+            {t('confirm')}
+          </Button>
+          <Button onClick={close}>{t('cancel')}</Button>
+        </Space>
       </Form>
     </Modal>
   );
