@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { dialogFieldOf } from './dialog-fields';
+import { dialogFieldOf, parseAmount } from './dialog-fields';
 
 describe("the step dialog's field of an API field error", () => {
   it.each([
@@ -39,4 +39,14 @@ describe("the step dialog's field of an API field error", () => {
     expect(dialogFieldOf('P01', 'data.outcomes.x')).toBeNull();
     expect(dialogFieldOf('B02', 'stepKey')).toBeNull();
   });
+});
+
+describe('parseAmount: an amount box as typed with a Chinese input method (trial 50: full-width digits were dropped)', () => {
+  it.each([
+    ['３８０００', '38000'],
+    ['１２，６００．５０', '12600.50'],
+    ['38,000', '38000'],
+    [' 4200 元', '4200'],
+    ['', ''],
+  ])('%s is %s', (typed, figure) => expect(parseAmount(typed)).toBe(figure));
 });

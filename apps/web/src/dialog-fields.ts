@@ -25,3 +25,12 @@ export function dialogFieldOf(code: string, field: string, schema?: string | nul
     return ['newPassport', rest[0]!];
   return null;
 }
+
+/**
+ * An amount box's text as the number it says (antd InputNumber's `parser`): full-width digits and points as typed
+ * with a Chinese input method made ASCII (NFKC: ３８０００．５ → 38000.5), thousands separators, spaces and a yuan sign
+ * dropped (trial 50: full-width digits were dropped, the figure lost without a word).
+ */
+export function parseAmount(display: string | undefined): string {
+  return (display ?? '').normalize('NFKC').replace(/[,\s元¥]/g, '');
+}

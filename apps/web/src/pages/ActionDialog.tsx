@@ -15,7 +15,7 @@ import {
   WRITTEN_OUTCOME_MAX,
 } from '../../../../libs/domain/src/definition/step-data';
 import { isPassportNumber } from '../../../../libs/domain/src/facts';
-import { dialogFieldOf } from '../dialog-fields';
+import { dialogFieldOf, parseAmount } from '../dialog-fields';
 import { useT } from '../i18n';
 import { WhitelistFiguresFields } from './ApecWhitelistFigures';
 import { ATTACHMENT_KIND_LABELS, ATTACHMENT_KINDS } from '../attachment-kinds';
@@ -449,7 +449,7 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
                   rules={what.required ? [{ required: true, message: t('required') }] : []}
                 >
                   {/* No min, max or precision: a box that clamps changes the figure without a word (trial 48). */}
-                  <InputNumber aria-label={pick(what)} style={{ width: 140 }} />
+                  <InputNumber aria-label={pick(what)} style={{ width: 140 }} parser={parseAmount} />
                 </Form.Item>
               ))}
             </Space>

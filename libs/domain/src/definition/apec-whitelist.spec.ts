@@ -62,9 +62,15 @@ describe("the filing step's figures (W01 data)", () => {
     ]);
     expect(
       admissionApplicationProblems({ registeredCapitalWan: -1, foreignTradeUsd: '5', taxCreditGrade: 'E', creditRecordClean: 'yes' }).map(
-        (p) => p.field,
+        (p) => [p.field, p.rule],
       ),
-    ).toEqual(['registeredCapitalWan', 'foreignTradeUsd', 'taxCreditGrade', 'creditRecordClean']);
+    ).toEqual([
+      ['registeredCapitalWan', 'non-negative-number'],
+      // A figure as text is the wrong kind of value, not a negative one (trial 50, the budget's items).
+      ['foreignTradeUsd', 'type'],
+      ['taxCreditGrade', 'tax-credit-grade'],
+      ['creditRecordClean', 'boolean'],
+    ]);
     expect(
       stepDataProblems('admission-application', {
         registeredCapitalWan: 0,

@@ -113,7 +113,10 @@ export interface FieldProblem {
 
 const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
-/** An amount's broken rule (ADMISSION_AMOUNT_LIMITS): `non-negative-number`, `max` or `decimals`; null when valid. */
+/**
+ * An amount's broken rule (ADMISSION_AMOUNT_LIMITS): `type` (given, not a number: "500" as text, trial 50),
+ * `non-negative-number` (missing, not finite or below 0), `max` or `decimals`; null when valid.
+ */
 function amountProblem(
   kind: keyof typeof ADMISSION_AMOUNT_LIMITS,
   field: string,
@@ -122,6 +125,8 @@ function amountProblem(
   bounded = true,
 ): FieldProblem | null {
   const { max, decimals } = ADMISSION_AMOUNT_LIMITS[kind];
+  if (v !== undefined && v !== null && typeof v !== 'number')
+    return { field, rule: 'type', message: { zh: '须为数字', en: 'Must be a number' } };
   if (!isNumber(v) || v < 0)
     return {
       field,

@@ -111,7 +111,7 @@ describe("'budget-estimate': A09 is done with its figures, which finance counter
     ).toEqual([
       ['budget.tips', 'unknown-field'],
       ['budget.internationalTravelYuan', 'non-negative-number'],
-      ['budget.lodgingYuan', 'non-negative-number'],
+      ['budget.lodgingYuan', 'type'],
       ['budget.mealsYuan', 'max'],
       ['budget.incidentalsYuan', 'decimals'],
     ]);

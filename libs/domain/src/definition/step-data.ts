@@ -363,7 +363,10 @@ export function budgetEstimateProblems(data: Record<string, unknown>): FieldProb
     if (v === undefined || v === null) {
       if (what.required)
         problems.push({ field, rule: 'required', message: { zh: `须填写${what.zh}（元）`, en: `${what.en} (yuan) is required` } });
-    } else if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
+    } else if (typeof v !== 'number')
+      // A figure sent as text ("38000") is the wrong kind of value, not a negative amount (trial 50).
+      problems.push({ field, rule: 'type', message: { zh: `${what.zh}须为数字金额（元）`, en: `${what.en} must be a number (yuan)` } });
+    else if (!Number.isFinite(v) || v < 0)
       problems.push({
         field,
         rule: 'non-negative-number',
