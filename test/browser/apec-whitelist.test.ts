@@ -57,6 +57,15 @@ describe('the whitelist admission pages of the web app (issue 17)', () => {
     const capitalItem = form.locator('.ant-form-item', { has: capital });
     await capitalItem.locator('.ant-form-item-explain-error', { hasText: /^必填$/ }).waitFor();
     expect(await form.innerText()).not.toMatch(/number|类型须为|Must be/);
+    // A negative figure is kept as typed and refused at its box by the API's schema, not clamped to 0 (trial 50).
+    await capital.fill('-5');
+    await capital.press('Tab');
+    await capitalItem.locator('.ant-form-item-explain-error', { hasText: '不得小于 0' }).waitFor();
+    expect(await capital.inputValue()).toBe('-5');
+    // Full-width digits, as a Chinese input method types them, are the figure.
+    await capital.fill('１５０');
+    await capital.press('Tab');
+    expect(await capital.inputValue()).toBe('150');
     await capital.fill('150');
     await clerk.getByLabel('上年度对外贸易或投资额（美元）').fill('120000');
     await clerk.getByTestId('apec-whitelist-submit').click();

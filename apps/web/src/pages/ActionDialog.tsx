@@ -1,8 +1,8 @@
-import { Alert, App, AutoComplete, Button, Descriptions, Form, Input, InputNumber, Modal, Radio, Select, Space, Typography } from 'antd';
+import { Alert, App, AutoComplete, Button, Descriptions, Form, Input, Modal, Radio, Select, Space, Typography } from 'antd';
 import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { DayField } from '../DayField';
 import { api, ApiError, catalog, uploadAttachment, type Catalog, type Progress } from '../api';
-import { countryName, label, useErrorText, useUnitNames } from '../common';
+import { AmountInput, countryName, label, useErrorText, useUnitNames } from '../common';
 import { processOfVersion } from '../../../../libs/domain/src/definition/apec-whitelist';
 import { navigate, usePath } from '../router';
 import {
@@ -10,12 +10,11 @@ import {
   BUDGET_ITEMS,
   budgetEstimateProblems,
   budgetTotalYuan,
-  TRIP_REPORT_LIMITS,
   TRIP_REPORT_SUMMARY_MAX,
   WRITTEN_OUTCOME_MAX,
 } from '../../../../libs/domain/src/definition/step-data';
 import { isPassportNumber } from '../../../../libs/domain/src/facts';
-import { dialogFieldOf, parseAmount } from '../dialog-fields';
+import { dialogFieldOf } from '../dialog-fields';
 import { useT } from '../i18n';
 import { WhitelistFiguresFields } from './ApecWhitelistFigures';
 import { ATTACHMENT_KIND_LABELS, ATTACHMENT_KINDS } from '../attachment-kinds';
@@ -449,7 +448,7 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
                   rules={what.required ? [{ required: true, message: t('required') }] : []}
                 >
                   {/* No min, max or precision: a box that clamps changes the figure without a word (trial 48). */}
-                  <InputNumber aria-label={pick(what)} style={{ width: 140 }} parser={parseAmount} />
+                  <AmountInput aria-label={pick(what)} style={{ width: 140 }} />
                 </Form.Item>
               ))}
             </Space>
@@ -474,13 +473,13 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
         {target.code === 'P03' ? (
           <Space wrap>
             <Form.Item label={t('investment')} name={['outcomes', 'investmentSignedYuan']}>
-              <InputNumber min={0} max={TRIP_REPORT_LIMITS.investmentSignedYuan.max} precision={2} />
+              <AmountInput aria-label={t('investment')} />
             </Form.Item>
             <Form.Item label={t('trade')} name={['outcomes', 'tradeSignedYuan']}>
-              <InputNumber min={0} max={TRIP_REPORT_LIMITS.tradeSignedYuan.max} precision={2} />
+              <AmountInput aria-label={t('trade')} />
             </Form.Item>
             <Form.Item label={t('events')} name={['outcomes', 'promotionEvents']}>
-              <InputNumber min={0} max={TRIP_REPORT_LIMITS.promotionEvents.max} precision={0} />
+              <AmountInput aria-label={t('events')} />
             </Form.Item>
           </Space>
         ) : null}

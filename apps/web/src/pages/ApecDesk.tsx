@@ -1,4 +1,4 @@
-import { Alert, App as AntApp, Button, Card, Checkbox, Form, Input, InputNumber, Select, Space, Table, Typography } from 'antd';
+import { Alert, App as AntApp, Button, Card, Checkbox, Form, Input, Select, Space, Table, Typography } from 'antd';
 import { useState } from 'react';
 import {
   api,
@@ -9,7 +9,7 @@ import {
   type CaseSummary,
   type UnitSummary,
 } from '../api';
-import { Loaded, textLimit, unitNameOf, useLoad } from '../common';
+import { AmountInput, Loaded, textLimit, unitNameOf, useLoad } from '../common';
 import { useT } from '../i18n';
 import { EXIT_REASONS, TAX_CREDIT_GRADES } from '../../../../libs/domain/src/definition/apec-card';
 import {
@@ -275,10 +275,10 @@ function DeskDialog({ dialog, units, onClose, onDone }: { dialog: Dialog; units:
           }}
         >
           <Form.Item label={t('apecCapital')} name="registeredCapitalWan">
-            <InputNumber min={0} style={{ width: 240 }} />
+            <AmountInput style={{ width: 240 }} />
           </Form.Item>
           <Form.Item label={t('apecTrade')} name="foreignTradeUsd">
-            <InputNumber min={0} style={{ width: 240 }} />
+            <AmountInput style={{ width: 240 }} />
           </Form.Item>
           <Form.Item label={t('apecTaxGrade')} name="taxCreditGrade">
             <Select

@@ -1,8 +1,8 @@
-import { Alert, App as AntApp, Button, Card, Checkbox, Form, InputNumber, Select, Space, Table, Typography } from 'antd';
+import { Alert, App as AntApp, Button, Card, Checkbox, Form, Select, Space, Table, Typography } from 'antd';
 import { useEffect } from 'react';
 import { DayField } from '../DayField';
 import { api } from '../api';
-import { fmtDateTime, Loaded, useLoad } from '../common';
+import { AmountInput, fmtDateTime, Loaded, useLoad } from '../common';
 import { effectiveFromErrors, shanghaiToday } from '../date-rules';
 import { useT } from '../i18n';
 import { useSchemaForm } from '../schema-form';
@@ -107,10 +107,7 @@ export function WhitelistCriteriaCard({ editable }: { editable: boolean }) {
                   <Space wrap>
                     {ENTERPRISE_SIZES.map((s) => (
                       <Form.Item key={s} name={[key, s]} label={code('apecSize_', s)} {...help(`${key}.${s}`)} style={{ marginBottom: 0 }}>
-                        <InputNumber
-                          min={0}
-                          aria-label={`${pick(key === 'registeredCapitalWan' ? L.capital : L.trade)} ${code('apecSize_', s)}`}
-                        />
+                        <AmountInput aria-label={`${pick(key === 'registeredCapitalWan' ? L.capital : L.trade)} ${code('apecSize_', s)}`} />
                       </Form.Item>
                     ))}
                   </Space>

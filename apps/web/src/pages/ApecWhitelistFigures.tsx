@@ -1,4 +1,5 @@
-import { Checkbox, Form, InputNumber, Select } from 'antd';
+import { Checkbox, Form, Select } from 'antd';
+import { AmountInput } from '../common';
 import { useT } from '../i18n';
 import { TAX_CREDIT_GRADES } from '../../../../libs/domain/src/definition/apec-card';
 
@@ -27,10 +28,10 @@ export function WhitelistFiguresFields() {
   return (
     <>
       <Form.Item label={pick(WHITELIST_LABELS.capital)} name={['figures', 'registeredCapitalWan']} required>
-        <InputNumber min={0} style={{ width: 200 }} aria-label={pick(WHITELIST_LABELS.capital)} />
+        <AmountInput style={{ width: 200 }} aria-label={pick(WHITELIST_LABELS.capital)} />
       </Form.Item>
       <Form.Item label={pick(WHITELIST_LABELS.trade)} name={['figures', 'foreignTradeUsd']} required>
-        <InputNumber min={0} style={{ width: 200 }} aria-label={pick(WHITELIST_LABELS.trade)} />
+        <AmountInput style={{ width: 200 }} aria-label={pick(WHITELIST_LABELS.trade)} />
       </Form.Item>
       <Form.Item label={pick(WHITELIST_LABELS.grade)} name={['figures', 'taxCreditGrade']} required>
         <Select

@@ -1,10 +1,10 @@
-import { Alert, App as AntApp, Button, Form, Input, InputNumber, Modal, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
+import { Alert, App as AntApp, Button, Form, Input, Modal, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
 import { lazy, Suspense, useEffect, useState } from 'react';
 import { DayField } from '../DayField';
 // The director's publishing form, loaded with the versions tab of the one role that publishes (the budget: docs/web.md).
 const PublishVersion = lazy(() => import('./PublishVersion'));
 import { api, ApiError, catalog, type Catalog, type FieldError, type Session } from '../api';
-import { fmtDateTime, Loaded, rememberUnits, TAG, textLimit, useErrorText, useLoad, useUnitNames } from '../common';
+import { AmountInput, fmtDateTime, Loaded, rememberUnits, TAG, textLimit, useErrorText, useLoad, useUnitNames } from '../common';
 import { useT, type LabelKey } from '../i18n';
 import { ChangesTable, type VersionChange } from './VersionChanges';
 import { useSchemaForm } from '../schema-form';
@@ -1292,7 +1292,7 @@ function PlanDialog(props: {
                     />
                   </Form.Item>
                   <Form.Item label={t('planSize')} name={[field.name, 'size']} {...f.help(`trips[${i}].size`)}>
-                    <InputNumber min={1} style={{ width: 80 }} aria-label={t('planSize')} />
+                    <AmountInput style={{ width: 80 }} aria-label={t('planSize')} />
                   </Form.Item>
                   <Form.Item label={t('planQuarter')} name={[field.name, 'quarter']} {...f.help(`trips[${i}].quarter`)}>
                     <Select
