@@ -86,11 +86,16 @@ function memoisedPlan(core: CaseCore, now: number, windowMs: number): Plan {
   return plan;
 }
 
-export function phaseOf(core: CaseCore, plan: Plan): CasePhase {
+/** The case's phase: the phase of the step its plan waits on (`waiting`, waitingFor's answer, when the caller has it). */
+export function phaseOf(core: CaseCore, plan: Plan, waiting = waitingFor(core, plan)): CasePhase {
   if (core.closed) return 'closed';
   if (core.status === 'departed') return 'post-trip';
-  const waiting = waitingStepOf(plan.criticalPath, (key) => core.states.get(key)?.status);
   return waiting === null ? 'depart' : core.metas.get(waiting)!.phase;
+}
+
+/** The critical path's first step the engine holds not done (waitingStepOf over the engine's own statuses). */
+function waitingFor(core: CaseCore, plan: Plan): string | null {
+  return waitingStepOf(plan.criticalPath, (key) => core.states.get(key)?.status);
 }
 
 /**
@@ -108,16 +113,16 @@ export function phaseOf(core: CaseCore, plan: Plan): CasePhase {
 export function replan(core: CaseCore, now: number, settleWd = 0, windowMs = 0, recordDrift = true, recordProvisional = true): Plan {
   core.now = now;
   const p = windowMs > 0 ? memoisedPlan(core, now, windowMs) : currentPlan(core, now);
-  const phase = phaseOf(core, p);
-  const open = p.steps.filter((s) => s.status === 'awaiting' || s.status === 'blocked');
   // The engine's own statuses (a returned or overdue step waits as the plan's pending or awaiting one does).
-  const waitingFor = waitingStepOf(p.criticalPath, (key) => core.states.get(key)?.status);
+  const waiting = waitingFor(core, p);
+  const phase = phaseOf(core, p, waiting);
+  const open = p.steps.filter((s) => s.status === 'awaiting' || s.status === 'blocked');
   // A closed case waits for nothing: the steps it left undone are withdrawn (stepOfClosedCase), with no latest start and
   // on no path, as its page and the list show it (trial 36: a withdrawn case's closing event named E07 critical). Asked
   // only when the plan names something (CaseDeps.closedPlanWaitsForNothing), so a history recorded before replays as it ran.
-  const nothing = core.closed && (open.length > 0 || waitingFor !== null) && (core.deps.closedPlanWaitsForNothing?.() ?? true);
+  const nothing = core.closed && (open.length > 0 || waiting !== null) && (core.deps.closedPlanWaitsForNothing?.() ?? true);
   const latestStarts = nothing ? {} : Object.fromEntries(open.map((s) => [s.key, s.latestStart]));
-  const criticalStep = nothing ? null : waitingFor;
+  const criticalStep = nothing ? null : waiting;
   // With `recordProvisional` a plan turning provisional or final is recorded by itself: the list's 暂排 mark stayed on
   // when the office loaded a year whose days off left the forecast where it was. Old runs (patch) record it only with
   // another change.

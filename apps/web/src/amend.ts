@@ -75,42 +75,29 @@ export function amendChanges(v: AmendValues, stops: readonly Stop[], members?: A
       changes.members = [...keep.map((id) => ({ id })), ...add.map((personId, k) => ({ id: ids[k], personId }))];
     }
   }
-  const edited = (v.destinations ?? []).map((d, i) => {
-    const s = stops[i];
-    return s
-      ? {
-          arrive: d?.arrive ?? s.arrive,
-          leave: d?.leave ?? s.leave,
-          city: d?.city?.trim() || s.city,
-          inviter: {
-            name: d?.inviter?.name?.trim() || s.inviter?.name,
-            organization: d?.inviter?.organization?.trim() || s.inviter?.organization,
-          },
-        }
-      : undefined;
+  // Each stop as the dialog leaves it, built once: sent whole (every stop) when one of them changed.
+  const next = stops.map((s, i) => {
+    const d = v.destinations?.[i];
+    return {
+      country: s.country,
+      city: d?.city?.trim() || s.city,
+      arrive: d?.arrive ?? s.arrive,
+      leave: d?.leave ?? s.leave,
+      inviter: s.inviter && {
+        ...s.inviter,
+        name: d?.inviter?.name?.trim() || s.inviter.name,
+        organization: d?.inviter?.organization?.trim() || s.inviter.organization,
+      },
+      ...(s.transit ? { transit: s.transit } : {}),
+    };
   });
-  const changed = (s: Stop, e: (typeof edited)[number]) =>
-    e !== undefined &&
-    (e.arrive !== s.arrive ||
-      e.leave !== s.leave ||
-      e.city !== s.city ||
-      e.inviter.name !== s.inviter?.name ||
-      e.inviter.organization !== s.inviter?.organization);
-  if (stops.some((s, i) => changed(s, edited[i])))
-    changes.destinations = stops.map((s, i) => {
-      const e = edited[i];
-      return {
-        country: s.country,
-        city: e?.city ?? s.city,
-        arrive: e?.arrive ?? s.arrive,
-        leave: e?.leave ?? s.leave,
-        inviter:
-          e && s.inviter
-            ? { ...s.inviter, name: e.inviter.name ?? s.inviter.name, organization: e.inviter.organization ?? s.inviter.organization }
-            : s.inviter,
-        ...(s.transit ? { transit: s.transit } : {}),
-      };
-    });
+  const changed = (s: Stop, n: (typeof next)[number]) =>
+    n.arrive !== s.arrive ||
+    n.leave !== s.leave ||
+    n.city !== s.city ||
+    n.inviter?.name !== s.inviter?.name ||
+    n.inviter?.organization !== s.inviter?.organization;
+  if (stops.some((s, i) => changed(s, next[i]!))) changes.destinations = next;
   return changes;
 }
 
