@@ -484,6 +484,13 @@ describe('CaseEngine', () => {
       actedBy: actor('fao-reviewer', 'fao').id,
       at: new Date(now).toISOString(),
     });
+    // And offers what it recorded, to be corrected rather than retyped (trial 52); a step returned after it the same.
+    expect(before.steps.find((s) => s.key === 'A09')!.data).toEqual({
+      budget: expect.objectContaining({ internationalTravelYuan: 38000 }),
+    });
+    expect(after.steps.find((s) => s.key === 'A09')!.data).toBeUndefined();
+    expect(after.steps.find((s) => s.key === 'A09')!.lastData).toEqual(before.steps.find((s) => s.key === 'A09')!.data);
+    expect(before.steps.find((s) => s.key === 'A09')!.lastData).toBeUndefined();
     expect(status('A10')).toBe('returned');
     expect(status('B05')).toBe('returned');
     expect(status('A06')).toBe('done'); // another branch
@@ -496,6 +503,7 @@ describe('CaseEngine', () => {
     ).toThrow(Rejection);
     const t = simulate(engine, { until: (p) => p.steps.some((s) => s.key === 'A09' && s.status === 'done') });
     expect(engine.progress(t).steps.find((s) => s.key === 'A09')!.returnedBy).toBeUndefined();
+    expect(engine.progress(t).steps.find((s) => s.key === 'A09')!.lastData).toBeUndefined();
   });
 
   it('separation of duties: the submitter, signed in with another role, may not decide their own case (validator only)', () => {

@@ -105,6 +105,11 @@ export interface StepState {
   decision?: DecideStepRequest['decision'];
   comment?: string;
   data?: Record<string, unknown>;
+  /**
+   * The data of its last completion, kept when the step opens again (a return, an amendment): the dialog offers it to
+   * correct rather than retype (trial 52: a budget returned for one item came back blank). State only, never recorded.
+   */
+  lastData?: Record<string, unknown>;
   returns: number;
   /** The last return that sent this step back (the returning step, its reason, who, when): shown until it is done again. */
   lastReturn?: { by: string; comment?: string; actedBy?: string; at: number };
@@ -835,6 +840,7 @@ export class CaseCore {
     state.deficiencyBlocked = undefined;
     state.systemRunning = false;
     state.decision = undefined;
+    if (state.data !== undefined) state.lastData = state.data;
     state.data = undefined;
   }
 

@@ -190,6 +190,7 @@ export function progressView(core: CaseCore, now: number, workingDaySeconds?: nu
       ...(state.decision ? { decision: state.decision } : {}),
       ...(state.comment ? { comment: state.comment } : {}),
       ...(state.data ? { data: state.data } : {}),
+      ...(state.lastData && status !== 'done' && status !== 'skipped' && status !== 'withdrawn' ? { lastData: state.lastData } : {}),
       returns: state.returns,
       ...(state.lastReturn && status !== 'done' && status !== 'skipped' && status !== 'withdrawn'
         ? {

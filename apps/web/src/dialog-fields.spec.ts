@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { dialogFieldOf, parseAmount } from './dialog-fields';
+import { dialogFieldOf, parseAmount, valuesOfData } from './dialog-fields';
 
 describe("the step dialog's field of an API field error", () => {
   it.each([
@@ -49,4 +49,21 @@ describe('parseAmount: an amount box as typed with a Chinese input method (trial
     [' 4200 元', '4200'],
     ['', ''],
   ])('%s is %s', (typed, figure) => expect(parseAmount(typed)).toBe(figure));
+});
+
+describe('valuesOfData: a step opened again starts from its last completion (trial 52)', () => {
+  it('the budget, a written outcome, the trip report, the whitelist figures; nothing for the rest', () => {
+    const budget = { internationalTravelYuan: 38000, lodgingYuan: 12600 };
+    expect(valuesOfData('A09', { budget }, 'budget-estimate')).toEqual({ budget });
+    expect(valuesOfData('A14', { outcome: '已办结' }, 'written-outcome')).toEqual({ outcome: '已办结' });
+    expect(valuesOfData('P03', { summary: '总结', outcomes: { promotionEvents: 2 } }, null)).toEqual({
+      summary: '总结',
+      outcomes: { promotionEvents: 2 },
+    });
+    expect(valuesOfData('W01', { registeredCapitalWan: 500 }, 'admission-application')).toEqual({ figures: { registeredCapitalWan: 500 } });
+    expect(valuesOfData('C05', { number: 'E12345678' }, 'new-passport')).toEqual({});
+    expect(valuesOfData('D12', { outcome: 'refused' }, 'external-outcome')).toEqual({});
+    // A shape the step never recorded is not offered.
+    expect(valuesOfData('A09', { budget: [1, 2] }, 'budget-estimate')).toEqual({});
+  });
 });

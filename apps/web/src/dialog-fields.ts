@@ -34,3 +34,33 @@ export function dialogFieldOf(code: string, field: string, schema?: string | nul
 export function parseAmount(display: string | undefined): string {
   return (display ?? '').normalize('NFKC').replace(/[,\s元¥]/g, '');
 }
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * What a step's last completion recorded (the progress answer's `lastData`, for a step opened again), as the step
+ * dialog's values: the inverse of what the dialog sends, for the steps whose figures or text are corrected rather than
+ * retyped (A09's budget, a written outcome, P03's trip report, W01's figures; trial 52: a budget returned for one item
+ * came back blank). Nothing for the others: a decision, a route or a passport is given anew.
+ */
+export function valuesOfData(
+  code: string,
+  data: Record<string, unknown>,
+  schema?: string | null,
+): {
+  budget?: Record<string, unknown>;
+  outcome?: string;
+  summary?: string;
+  outcomes?: Record<string, unknown>;
+  figures?: Record<string, unknown>;
+} {
+  if (schema === 'budget-estimate') return isObject(data.budget) ? { budget: data.budget } : {};
+  if (schema === 'written-outcome') return typeof data.outcome === 'string' ? { outcome: data.outcome } : {};
+  if (code === 'P03')
+    return {
+      ...(typeof data.summary === 'string' ? { summary: data.summary } : {}),
+      ...(isObject(data.outcomes) ? { outcomes: data.outcomes } : {}),
+    };
+  if (code === 'W01') return { figures: data };
+  return {};
+}

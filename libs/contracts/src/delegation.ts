@@ -204,6 +204,11 @@ export interface StepProgress {
   decision?: DecisionKind;
   comment?: string;
   data?: Record<string, unknown>;
+  /**
+   * A step opened again (a return, an amendment), while it is not done again: the data of its last completion, which
+   * the step's dialog fills in to be corrected (trial 52: a budget returned for one item came back blank).
+   */
+  lastData?: Record<string, unknown>;
   /** How many times this step was sent back for revision. */
   returns: number;
   /**
@@ -240,6 +245,7 @@ export function stepOfClosedCase(step: StepProgress): StepProgress {
     planReason: _reason,
     returnTargets: _targets,
     returnedBy: _returned,
+    lastData: _last,
     ...rest
   } = step;
   return { ...rest, status, critical: false };

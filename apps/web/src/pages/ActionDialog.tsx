@@ -14,7 +14,7 @@ import {
   WRITTEN_OUTCOME_MAX,
 } from '../../../../libs/domain/src/definition/step-data';
 import { isPassportNumber } from '../../../../libs/domain/src/facts';
-import { dialogFieldOf } from '../dialog-fields';
+import { dialogFieldOf, valuesOfData } from '../dialog-fields';
 import { useT } from '../i18n';
 import { WhitelistFiguresFields } from './ApecWhitelistFigures';
 import { ATTACHMENT_KIND_LABELS, ATTACHMENT_KINDS } from '../attachment-kinds';
@@ -141,6 +141,17 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
       current = false;
     };
   }, [target, form]);
+
+  // A step opened again starts from what its last completion recorded (trial 52: a budget returned for one item came
+  // back blank, every figure to retype), unless something was typed already.
+  useEffect(() => {
+    if (!target || !progress || !cat || target.kind === 'approval' || form.isFieldsTouched()) return;
+    const last = progress.steps.find((s) => s.key === target.stepKey)?.lastData;
+    const schema = (
+      cat.steps.find((s) => s.code === target.code) ?? cat.processes.flatMap((p) => p.steps).find((s) => s.code === target.code)
+    )?.data;
+    if (last) form.setFieldsValue(valuesOfData(target.code, last, schema) as Partial<Values>);
+  }, [progress, cat, target, form]);
 
   // D01 starts at the member's current route for the country (the table's, or the card's where it serves).
   useEffect(() => {

@@ -1,0 +1,65 @@
+import request from 'supertest';
+import { requiredTaskData } from '@df/contracts';
+import { actUntilAwaiting, getProgress, waitForStep } from '../support/api-flow';
+import { bearer, canonicalSubmission, passportsNotInCustody } from '../support/api-harness';
+import { startStack, type Stack } from './support';
+
+/**
+ * A step sent back starts from what it recorded (trial 52: finance returned A10 to A09 for one item, "住宿费超标准，请重算",
+ * and the organizer's A09 dialog came back blank, every figure to retype, the old estimate shown nowhere). The progress
+ * answer's `lastData` carries the last completion's data while the step is open again; the dialog fills it in.
+ */
+describe('a returned step starts from its last figures', () => {
+  let stack: Stack;
+  const title = `预算退回团组 ${Date.now().toString(36)}`;
+
+  beforeAll(async () => {
+    stack = await startStack(60);
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it("finance returns A10 to A09: A09's dialog shows the budget as recorded; one item corrected, the rest sent as they were", async () => {
+    const { api, users } = stack;
+    const caseId: string = (
+      await request(api.http)
+        .post('/api/delegations')
+        .set(bearer(users.tokens.organizer))
+        .send(passportsNotInCustody(canonicalSubmission(users.unit, { title })))
+        .expect(201)
+    ).body.caseId;
+    await actUntilAwaiting(api, users, caseId, 'A10');
+    const recorded = requiredTaskData('A09')!.budget as Record<string, number>;
+    await request(api.http)
+      .post(`/api/delegations/${caseId}/steps/A10/decision`)
+      .set(bearer(users.tokens.finance))
+      .send({ decision: 'return', returnTo: 'A09', comment: '住宿费超标准，请重算' })
+      .expect(200);
+    await waitForStep(api, users.tokens.organizer, caseId, 'A09', ['awaiting', 'overdue']);
+    const a09 = (await getProgress(api, users.tokens.organizer, caseId)).steps.find((s) => s.key === 'A09')!;
+    expect([a09.data, a09.lastData]).toEqual([undefined, { budget: recorded }]);
+
+    const page = await stack.pageAs('organizer');
+    const sent: unknown[] = [];
+    page.on('request', (r) => {
+      if (r.method() === 'POST' && r.url().endsWith('/steps/A09/complete')) sent.push(r.postDataJSON());
+    });
+    await page.goto(`/cases/${caseId}`);
+    await page.getByTestId('act-A09').first().click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByTestId('returned-by').waitFor();
+    await dialog
+      .getByTestId('budget-total')
+      .filter({ hasText: /^合计：56,900\.00 元$/ })
+      .waitFor();
+    await expect(dialog.getByLabel('国际旅费', { exact: true }).inputValue()).resolves.toBe(String(recorded.internationalTravelYuan));
+    await dialog.getByLabel('住宿费', { exact: true }).fill('9800');
+    await dialog.getByTestId('confirm').click();
+    await dialog.waitFor({ state: 'hidden', timeout: 60_000 });
+    expect(sent).toEqual([expect.objectContaining({ data: { budget: { ...recorded, lodgingYuan: 9800 } } })]);
+    const redone = (await getProgress(api, users.tokens.organizer, caseId)).steps.find((s) => s.key === 'A09')!;
+    // Done again: its data is the new one, and nothing of the last is offered any more.
+    expect([redone.status, redone.data, redone.lastData]).toEqual(['done', { budget: { ...recorded, lodgingYuan: 9800 } }, undefined]);
+  });
+});
