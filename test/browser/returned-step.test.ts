@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { requiredTaskData } from '@df/contracts';
+import { ROLE_LABELS } from '@df/domain';
 import { actUntilAwaiting, getProgress, waitForStep } from '../support/api-flow';
 import { bearer, canonicalSubmission, passportsNotInCustody } from '../support/api-harness';
 import { startStack, type Stack } from './support';
@@ -9,6 +10,8 @@ import { startStack, type Stack } from './support';
  * and the organizer's A09 dialog came back blank, every figure to retype, the old estimate shown nowhere). The progress
  * answer's `lastData` carries the last completion's data while the step is open again; the dialog fills it in.
  */
+const FINANCE_ZH = ROLE_LABELS.finance.zh;
+
 describe('a returned step starts from its last figures', () => {
   let stack: Stack;
   const title = `预算退回团组 ${Date.now().toString(36)}`;
@@ -49,6 +52,10 @@ describe('a returned step starts from its last figures', () => {
     await page.getByTestId('act-A09').first().click();
     const dialog = page.getByRole('dialog');
     await dialog.getByTestId('returned-by').waitFor();
+    // Who returned it as the office knows them: the step and its role before the login name (trial 52).
+    await expect(dialog.getByTestId('returned-by').innerText()).resolves.toMatch(
+      new RegExp(`住宿费超标准，请重算[\\s\\S]*退回步骤 A10 \\S+ · ${FINANCE_ZH} ${users.usernames.finance} · \\d{4}-\\d{2}-\\d{2}`),
+    );
     await dialog
       .getByTestId('budget-total')
       .filter({ hasText: /^合计：56,900\.00 元$/ })

@@ -15,7 +15,7 @@ import {
 } from '../../../../libs/domain/src/definition/step-data';
 import { isPassportNumber } from '../../../../libs/domain/src/facts';
 import { dialogFieldOf, valuesOfData } from '../dialog-fields';
-import { useT } from '../i18n';
+import { ROLE_NAMES, useT } from '../i18n';
 import { WhitelistFiguresFields } from './ApecWhitelistFigures';
 import { ATTACHMENT_KIND_LABELS, ATTACHMENT_KINDS } from '../attachment-kinds';
 import { newId } from '../ids';
@@ -193,6 +193,9 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
     ? here.returnTargets.flatMap((k) => byKey.get(k) ?? [])
     : (progress?.steps ?? []).filter((s) => s.status === 'done' && s.kind !== 'system' && s.kind !== 'timer' && s.key !== target.stepKey);
   const returned = here?.returnedBy;
+  // Who returned it as the office knows them: the returning step's name and role before the user name (trial 52: the
+  // banner read "退回步骤 A10 · finance.commerce", a login name).
+  const returner = returned ? progress?.steps.find((s) => s.key === returned.stepKey) : undefined;
   // A step done with documents (behaviour.requiresAttachments): what it needs, what is still missing, uploaded here for
   // this step instance (web trial: "upload the invitation" was confirmed with nothing uploaded; the API refuses it, 409).
   const required = target.kind !== 'approval' ? (here?.requiresAttachments ?? []) : [];
@@ -317,7 +320,13 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
           data-testid="returned-by"
           style={{ marginBottom: 12 }}
           title={`${t('returnedBy')}${returned.comment ? `${lang === 'zh' ? '：' : ': '}${returned.comment}` : ''}`}
-          description={`${t('returnedByDetail')} ${returned.stepKey}${returned.actedBy ? ` · ${returned.actedBy}` : ''} · ${returned.at.slice(0, 10)}`}
+          description={[
+            `${t('returnedByDetail')} ${returned.stepKey}${returner ? ` ${pick(returner.name)}` : ''}`,
+            [returner ? pick(ROLE_NAMES[returner.actorRole]) : '', returned.actedBy ?? ''].filter(Boolean).join(' '),
+            returned.at.slice(0, 10),
+          ]
+            .filter(Boolean)
+            .join(' · ')}
         />
       ) : null}
       {member ? (
