@@ -114,6 +114,7 @@ export const DICT = {
   newPassport: ['新护照（办结后自动入库保管）', 'New passport (taken into custody when completed)'],
   budgetEstimate: ['经费预算（元）', 'Budget estimate (yuan)'],
   budgetTotal: ['合计', 'Total'],
+  budgetTotalPending: ['—（请先改正标出的金额）', '— (correct the amounts marked first)'],
   passportNumberRule: [
     '护照号码须为5-20位字母或数字（空格忽略，小写按大写）',
     'Passport numbers are 5-20 letters or digits (spaces ignored, lower case read as capitals)',

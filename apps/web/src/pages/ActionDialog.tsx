@@ -473,7 +473,10 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
               ))}
             </Space>
             <Typography.Paragraph data-testid="budget-total">
-              {`${t('budgetTotal')}${lang === 'zh' ? '：' : ': '}${yuan(budgetTotalYuan(budget ?? {}), lang)}`}
+              {`${t('budgetTotal')}${lang === 'zh' ? '：' : ': '}${
+                // No total of figures an item's rule refuses (trial 52: 4000.505 refused at its box, the total said 56,900.51).
+                typedItemProblems(budget).length > 0 ? t('budgetTotalPending') : yuan(budgetTotalYuan(budget ?? {}), lang)
+              }`}
             </Typography.Paragraph>
             {budgetProblem ? (
               <Alert type="error" showIcon data-testid="budget-problem" title={pick(budgetProblem)} style={{ marginBottom: 12 }} />
@@ -650,6 +653,12 @@ function CaseSummary({ progress: p, cat, onOpen }: { progress: Progress; cat: Ca
 }
 
 /** An amount in yuan with two decimals, grouped (56,900.00 元 / 56,900.00 yuan). */
+/** The rules the budget's typed items break (a box left empty is not one yet: 必填 is said on sending). */
+function typedItemProblems(budget: Record<string, unknown> | undefined) {
+  const typed = Object.fromEntries(Object.entries(budget ?? {}).filter(([, x]) => x !== undefined && x !== null));
+  return budgetEstimateProblems({ budget: typed }).filter((p) => p.field.startsWith('budget.') && p.rule !== 'required');
+}
+
 function yuan(amount: number, lang: 'zh' | 'en'): string {
   const shown = amount.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
   return lang === 'zh' ? `${shown} 元` : `${shown} yuan`;
