@@ -192,6 +192,8 @@ describe('the amendment dialog changes the members', () => {
     const again = page.getByRole('dialog', { name: '撤回申请' });
     await again.getByLabel('撤回理由').waitFor();
     expect(await again.getByRole('alert').count()).toBe(0);
+    // Nor the refused reason itself (trial 52: its hidden U+202E was still in the box).
+    expect(await again.getByLabel('撤回理由').inputValue()).toBe('');
     await again.getByLabel('撤回理由').fill('行程取消');
     await again.getByRole('button', { name: /确\s?定/ }).click();
     await again.waitFor({ state: 'hidden', timeout: 60_000 });

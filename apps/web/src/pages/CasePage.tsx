@@ -20,7 +20,7 @@ import {
   type FormRule,
 } from 'antd';
 import type { EChartsOption } from 'echarts';
-import { Fragment, lazy, Suspense, useMemo, useRef, useState } from 'react';
+import { Fragment, lazy, Suspense, useEffect, useMemo, useRef, useState } from 'react';
 import { DayField } from '../DayField';
 import {
   actionable,
@@ -906,6 +906,13 @@ function ReasonDialog(props: {
   const [form] = Form.useForm<{ reason: string }>();
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  // Each opening starts empty: no reason or refusal of the last one (trial 52: the refused reason, its hidden U+202E
+  // with it, was still in the box when the dialog opened again).
+  useEffect(() => {
+    if (!props.open) return;
+    form.resetFields();
+    setError(null);
+  }, [props.open, form]);
   const close = () => {
     setError(null);
     props.onClose();
