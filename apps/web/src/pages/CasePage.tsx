@@ -729,22 +729,17 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
                 state.reload();
               }}
             />
-            <ReasonDialog
-              open={modal === 'withdraw'}
-              title={t('withdraw')}
-              label={t('withdrawReason')}
-              danger
-              onClose={closeModal}
-              send={(reason) => act('/withdraw', { reason })}
-            />
-            <ReasonDialog
-              open={modal === 'cancel'}
-              title={t('cancelCase')}
-              label={t('cancelReason')}
-              danger
-              onClose={closeModal}
-              send={(reason) => act('/cancel', { reason })}
-            />
+            {CLOSING_DIALOGS.map(({ kind, title, label }) => (
+              <ReasonDialog
+                key={kind}
+                open={modal === kind}
+                title={t(title)}
+                label={t(label)}
+                danger
+                onClose={closeModal}
+                send={(reason) => act(`/${kind}`, { reason })}
+              />
+            ))}
             <ReasonDialog
               open={modal !== null && typeof modal === 'object'}
               title={t('extendDeadline')}
@@ -888,6 +883,12 @@ function amendMembersOf(p: Progress): AmendMembers {
  * 人员变更 in the amendment dialog: untick a member to remove them; add people of the case's unit's roster (花名册: the
  * registries hold their facts and passports). A person not on the roster is registered there first.
  */
+/** The dialogs that close a case with a reason: the organizer's withdrawal, the office's cancellation (POST …/<kind>). */
+const CLOSING_DIALOGS = [
+  { kind: 'withdraw', title: 'withdraw', label: 'withdrawReason' },
+  { kind: 'cancel', title: 'cancelCase', label: 'cancelReason' },
+] as const;
+
 /**
  * A dialog asking for a reason (withdraw, cancel the case, extend a 容缺 deadline): the API's refusal is said in it, at
  * the reason when it names it (trial 50: these dialogs' refusals showed on the page behind them), and is gone when it
