@@ -652,13 +652,13 @@ function CaseSummary({ progress: p, cat, onOpen }: { progress: Progress; cat: Ca
   return <Descriptions data-testid="dialog-case" size="small" column={1} bordered items={items} style={{ marginBottom: 12 }} />;
 }
 
-/** An amount in yuan with two decimals, grouped (56,900.00 元 / 56,900.00 yuan). */
 /** The rules the budget's typed items break (a box left empty is not one yet: 必填 is said on sending). */
 function typedItemProblems(budget: Record<string, unknown> | undefined) {
   const typed = Object.fromEntries(Object.entries(budget ?? {}).filter(([, x]) => x !== undefined && x !== null));
   return budgetEstimateProblems({ budget: typed }).filter((p) => p.field.startsWith('budget.') && p.rule !== 'required');
 }
 
+/** An amount in yuan with two decimals, grouped (56,900.00 元 / 56,900.00 yuan). */
 function yuan(amount: number, lang: 'zh' | 'en'): string {
   const shown = amount.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
   return lang === 'zh' ? `${shown} 元` : `${shown} yuan`;

@@ -729,12 +729,12 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
                 state.reload();
               }}
             />
-            {CLOSING_DIALOGS.map(({ kind, title, label }) => (
+            {CLOSING_DIALOGS.map(({ kind, title, reason }) => (
               <ReasonDialog
                 key={kind}
                 open={modal === kind}
                 title={t(title)}
-                label={t(label)}
+                label={t(reason)}
                 danger
                 onClose={closeModal}
                 send={(reason) => act(`/${kind}`, { reason })}
@@ -885,8 +885,8 @@ function amendMembersOf(p: Progress): AmendMembers {
  */
 /** The dialogs that close a case with a reason: the organizer's withdrawal, the office's cancellation (POST …/<kind>). */
 const CLOSING_DIALOGS = [
-  { kind: 'withdraw', title: 'withdraw', label: 'withdrawReason' },
-  { kind: 'cancel', title: 'cancelCase', label: 'cancelReason' },
+  { kind: 'withdraw', title: 'withdraw', reason: 'withdrawReason' },
+  { kind: 'cancel', title: 'cancelCase', reason: 'cancelReason' },
 ] as const;
 
 /**
