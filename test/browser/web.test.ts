@@ -348,6 +348,8 @@ describe('the web app in Chromium, on the whole stack', () => {
         // A figure the rule refuses is said at its box, as typed, and nothing is sent (trial 48: -100 became 0.00).
         const travel = dialog.getByLabel('国际旅费', { exact: true });
         await travel.fill('-100');
+        // Said at the box as typed, before 确定 (trial 53: the total asked to correct the amounts marked, none was).
+        await dialog.locator('.ant-form-item-explain-error', { hasText: '国际旅费须为不小于0的金额（元）' }).waitFor();
         await dialog.getByTestId('confirm').click();
         await dialog.locator('.ant-form-item-explain-error', { hasText: '国际旅费须为不小于0的金额（元）' }).waitFor();
         await expect(travel.inputValue()).resolves.toBe('-100');

@@ -465,7 +465,17 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
                   key={item}
                   label={pick(what)}
                   name={['budget', item]}
-                  rules={what.required ? [{ required: true, message: t('required') }] : []}
+                  rules={[
+                    ...(what.required ? [{ required: true, message: t('required') }] : []),
+                    // The item's own rule as it is typed, at its box (trial 53: the total said "correct the amounts
+                    // marked" while nothing was marked until 确定).
+                    {
+                      validator: (_: unknown, v: unknown) => {
+                        const broken = typedItemProblems({ [item]: v }).find((p) => p.field === `budget.${item}`);
+                        return broken ? Promise.reject(new Error(pick(broken.message))) : Promise.resolve();
+                      },
+                    },
+                  ]}
                 >
                   {/* No min, max or precision: a box that clamps changes the figure without a word (trial 48). */}
                   <AmountInput aria-label={pick(what)} style={{ width: 140 }} />
