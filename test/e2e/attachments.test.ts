@@ -522,12 +522,29 @@ describe('attachments (issue 15 item 3): upload, limits, required documents, dow
     expect(filesOnDisk()).toHaveLength(before);
     expect(await list(true)).toHaveLength(rows);
     // The new invitation's letter is taken.
+    const dallas = pdf('invitation from Dallas');
     await upload(
       users.tokens.organizer,
       caseId,
       { kind: 'invitation-letter', stepKey: 'A03:US' },
-      { name: '邀请函（达拉斯）.pdf', type: 'application/pdf', body: pdf('invitation from Dallas') },
+      { name: '邀请函（达拉斯）.pdf', type: 'application/pdf', body: dallas },
     ).expect(201);
+    // Trial 53: its bytes again as the translation, or as the letter again, would not count: 422 at the file.
+    const asTranslation = await upload(
+      users.tokens.organizer,
+      caseId,
+      { kind: 'invitation-translation', stepKey: 'A03:US' },
+      { name: 'same.pdf', type: 'application/pdf', body: dallas },
+    ).expect(422);
+    expect(asTranslation.body.errors).toEqual([expect.objectContaining({ field: 'file', rule: 'one-content' })]);
+    const again = await upload(
+      users.tokens.organizer,
+      caseId,
+      { kind: 'invitation-letter', stepKey: 'A03:US' },
+      { name: 'same-again.pdf', type: 'application/pdf', body: dallas },
+    ).expect(422);
+    expect(again.body.errors).toEqual([expect.objectContaining({ field: 'file', rule: 'duplicate-file' })]);
+    expect(again.body.errors[0].message.zh).toContain('“邀请函（达拉斯）.pdf”');
   });
   describe('a case just submitted, its row not projected yet (F8): answered as the case detail answers it, never 404', () => {
     const submit = async () => {

@@ -86,7 +86,22 @@ describe('required attachments (behaviour.requiresAttachments)', () => {
       engine.validate({ type: 'complete', request: { requestId: `v-${++req}`, actor: actor('organizer'), stepKey: 'A03:US' } }, at);
     const letter = meta({ fileName: 'letter.pdf' });
     attach(engine, letter);
-    attach(engine, meta({ kind: 'invitation-translation', fileName: 'translation.pdf', sha256: letter.sha256 }));
+    // Sent now, the letter's bytes as its translation, or as the letter again, are refused at the file (trial 53: 201,
+    // and A03 still missed the translation); a copy of another kind no step asks for with the letter is taken.
+    const validateAttach = (a: AttachmentMetadata) =>
+      engine.validate({ type: 'attach', request: { requestId: `v-${++req}`, actor: actor('organizer'), attachment: a } }, at);
+    const asTranslation = meta({ kind: 'invitation-translation', fileName: 'translation.pdf', sha256: letter.sha256 });
+    expect(refusal(() => validateAttach(asTranslation)).errors).toEqual([
+      expect.objectContaining({ field: 'attachment.file', rule: 'one-content' }),
+    ]);
+    expect(refusal(() => validateAttach(meta({ fileName: 'letter-2.pdf', sha256: letter.sha256 }))).errors).toEqual([
+      expect.objectContaining({ field: 'attachment.file', rule: 'duplicate-file' }),
+    ]);
+    validateAttach(meta({ kind: 'other', sha256: letter.sha256 }));
+    // For another step, the same bytes are that step's own copy.
+    validateAttach(meta({ stepKey: 'A05', kind: 'invitation-letter', sha256: letter.sha256 }));
+    // Recorded before the rule, an upload is applied as it was.
+    attach(engine, asTranslation);
     expect(missing()).toEqual(['invitation-translation']);
     expect(refusal(validateComplete).label.en).toContain('(invitation-translation)');
     const translation = meta({ kind: 'invitation-translation', fileName: 'translation-2.pdf' });

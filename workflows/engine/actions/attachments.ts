@@ -120,6 +120,45 @@ export function checkAttach(core: CaseCore, r: AttachRequest, validating = false
       `has the same content (SHA-256) as a file on the case before a change made step ${stale}'s documents stale: it is not the new ${kind.en.toLowerCase()}; upload the new document`,
     );
   }
+  if (validating) refuseSameContent(core, a);
+}
+
+/**
+ * An upload whose bytes a live file of the same target (the same step, or both for the whole case) already holds would
+ * not count (trial 53: the letter's bytes uploaded again as its translation were 201 and A03 still missed the
+ * translation; the same file 59 times, 59 × 201): the same kind is rule `duplicate-file`, another kind both required
+ * by a step the file would serve rule `one-content` (missingAttachmentKinds' `distinct`), 422 at the file, naming the
+ * file on the case. Another kind no step asks for both of (an `other` copy) is taken. The Update validator's only.
+ */
+function refuseSameContent(core: CaseCore, a: AttachmentMetadata): void {
+  const steps = [...core.metas.values()].filter((m) =>
+    a.stepKey !== null ? m.key === a.stepKey : core.states.get(m.key)?.status !== 'withdrawn' && core.takesCaseFiles(m.key),
+  );
+  for (const held of core.attachments.values()) {
+    if (held.sha256 !== a.sha256 || held.stepKey !== a.stepKey) continue;
+    const name = `“${held.fileName}”（${held.id}）`;
+    const heldKind = ATTACHMENT_KIND_LABELS[held.kind];
+    if (held.kind === a.kind)
+      refuseField(
+        'attachment.file',
+        'duplicate-file',
+        `此文件已作为${heldKind.zh}上传：${name}，无须重复上传`,
+        `is on the case already as the ${heldKind.en.toLowerCase()} “${held.fileName}” (${held.id}): no need to upload it again`,
+      );
+    const both = steps.find((m) => {
+      const required = m.behaviour.requiresAttachments ?? [];
+      return required.includes(a.kind) && required.includes(held.kind);
+    });
+    if (both) {
+      const kind = ATTACHMENT_KIND_LABELS[a.kind];
+      refuseField(
+        'attachment.file',
+        'one-content',
+        `此文件与已上传的${heldKind.zh}${name}内容相同：步骤 ${both.key} 须两份不同的材料，同一文件不能再作${kind.zh}`,
+        `has the same content as the ${heldKind.en.toLowerCase()} “${held.fileName}” (${held.id}): step ${both.key} needs two documents, one file cannot also be the ${kind.en.toLowerCase()}`,
+      );
+    }
+  }
 }
 
 /**
