@@ -1,8 +1,12 @@
 import { DatePicker } from 'antd';
 import dayjs from 'dayjs';
+// Strict parsing with a format (antd's picker registers it too: said here, where the strict parse depends on it).
+import customParseFormat from 'dayjs/plugin/customParseFormat';
 // The calendar's month and weekday names in Chinese (Ant Design's zh_CN locale names dayjs's zh-cn for them).
 import 'dayjs/locale/zh-cn';
 import type { DayFieldProps } from './DayField';
+
+dayjs.extend(customParseFormat);
 
 /** The API's day format (and the office's): the same whatever the browser's locale. */
 const DAY_FORMAT = 'YYYY-MM-DD';
@@ -13,17 +17,30 @@ const DAY_FORMAT = 'YYYY-MM-DD';
  * YYYY-MM-DD, its value and changes 'YYYY-MM-DD' strings.
  */
 export default function DayPicker({ value, onChange, ...rest }: DayFieldProps) {
-  const day = value ? dayjs(value, DAY_FORMAT) : null;
+  // Strict: 2027-02-30 is no day (a lenient parse would show 2027-03-02).
+  const day = value ? dayjs(value, DAY_FORMAT, true) : null;
+  /**
+   * A typed text that is no day (2027-02-30) is the field's value as typed, for its rules or the API to refuse at the
+   * field: the picker would drop it and keep the day before, without a word (trial 53: C05 recorded the issue date
+   * that was there, not the one typed).
+   */
+  const keepTyped = (input: EventTarget) => {
+    const text = input instanceof HTMLInputElement ? input.value.trim() : '';
+    if (text !== '' && text !== value && !dayjs(text, DAY_FORMAT, true).isValid()) onChange?.(text);
+  };
   return (
     <DatePicker
       {...rest}
       format={DAY_FORMAT}
       value={day?.isValid() ? day : null}
       onChange={(d) => onChange?.(d ? d.format(DAY_FORMAT) : '')}
+      onBlur={(e) => keepTyped(e.target)}
       // Enter takes the typed day (the picker's own handling, which runs first) and no more: it does not also submit
       // the form around the field (an amendment or an application sent by confirming a day).
       onKeyDown={(e) => {
-        if (e.key === 'Enter') e.preventDefault();
+        if (e.key !== 'Enter') return;
+        e.preventDefault();
+        keepTyped(e.target);
       }}
     />
   );

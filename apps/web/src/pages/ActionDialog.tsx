@@ -2,7 +2,7 @@ import { Alert, App, AutoComplete, Button, Descriptions, Form, Input, Modal, Rad
 import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { DayField } from '../DayField';
 import { api, ApiError, catalog, uploadAttachment, type Catalog, type Progress } from '../api';
-import { AmountInput, countryName, label, useErrorText, useUnitNames } from '../common';
+import { AmountInput, countryName, label, textRules, useErrorText, useUnitNames } from '../common';
 import { processOfVersion } from '../../../../libs/domain/src/definition/apec-whitelist';
 import { navigate, usePath } from '../router';
 import {
@@ -335,7 +335,14 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
         </Typography.Paragraph>
       ) : null}
       {/* No decision chosen for the approver (forty-third trial: 同意 came selected, one click approved unread). */}
-      <Form form={form} layout="vertical" onFinish={send}>
+      <Form
+        form={form}
+        layout="vertical"
+        onFinish={send}
+        // The last refusal is about what was sent: it goes once the user changes something (trial 53: it stayed beside
+        // later, different errors at the boxes).
+        onValuesChange={() => setError(null)}
+      >
         {target.kind === 'approval' ? (
           <Form.Item label={t('decision')} name="decision" rules={[{ required: true, message: t('decisionRequired') }]}>
             <Radio.Group>
@@ -600,6 +607,7 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
             // A trip outside the annual plan: the approval states the unit's written reason (the API's rule plan-reason).
             { required: Boolean(planReason) && decision === 'approve', whitespace: true, message: planReason ? pick(planReason) : '' },
             { max: 2000 },
+            textRules(lang, (decision === 'reject' || decision === 'return') && target.kind === 'approval'),
           ]}
         >
           <Input.TextArea rows={3} />

@@ -38,7 +38,19 @@ import {
 } from '../api';
 import { Chart } from '../Chart';
 import { returnedBy, timelineAfter } from '../timeline';
-import { countryName, fmtDateTime, label, Loaded, STATUS_COLOURS, textLimit, useErrorText, useLoad, useUnitNames, TAG } from '../common';
+import {
+  countryName,
+  fmtDateTime,
+  label,
+  Loaded,
+  STATUS_COLOURS,
+  textLimit,
+  textRules,
+  useErrorText,
+  useLoad,
+  useUnitNames,
+  TAG,
+} from '../common';
 import { useT, type Lang, type LabelKey } from '../i18n';
 import { shanghaiToday } from '../date-rules';
 import { countdown, forecastFigure, graphLayout, provisionalForecast, stepsByKey } from '../case-figures';
@@ -813,7 +825,11 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
                                   key={name.join('.')}
                                   label={`${t(label)} · ${stop}`}
                                   name={['destinations', i, ...name]}
-                                  rules={[{ required: true, whitespace: true, message: t('required') }, textLimit(max, lang).rule]}
+                                  rules={[
+                                    { required: true, whitespace: true, message: t('required') },
+                                    textLimit(max, lang).rule,
+                                    textRules(lang, true),
+                                  ]}
                                 >
                                   <Input style={{ width }} count={textLimit(max, lang).count} onPressEnter={keepOpen} />
                                 </Form.Item>
@@ -825,7 +841,7 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
                   </fieldset>
                 ) : null}
                 {trip ? <AmendMembersFields unit={p.unit} members={p.facts.members} /> : null}
-                <Form.Item label={t('comment')} name="comment">
+                <Form.Item label={t('comment')} name="comment" rules={[textRules(lang)]}>
                   <Input.TextArea rows={2} />
                 </Form.Item>
                 {error ? <Alert type="error" showIcon role="alert" title={errText(error)} style={{ marginBottom: 16 }} /> : null}
@@ -903,7 +919,7 @@ function ReasonDialog(props: {
   onClose(): void;
   send(reason: string): Promise<void>;
 }) {
-  const { t, pick } = useT();
+  const { t, pick, lang } = useT();
   const errText = useErrorText();
   const [form] = Form.useForm<{ reason: string }>();
   const [error, setError] = useState<unknown>(null);
@@ -933,8 +949,19 @@ function ReasonDialog(props: {
   };
   return (
     <Modal open={props.open} title={props.title} onCancel={close} footer={null} destroyOnHidden>
-      <Form form={form} layout="vertical" onFinish={send}>
-        <Form.Item label={props.label} name="reason" rules={[{ required: true, whitespace: true, message: t('required') }]}>
+      <Form
+        form={form}
+        layout="vertical"
+        onFinish={send}
+        // The last refusal is about what was sent: it goes once the user changes something (trial 53: it stayed beside
+        // later, different errors at the boxes).
+        onValuesChange={() => setError(null)}
+      >
+        <Form.Item
+          label={props.label}
+          name="reason"
+          rules={[{ required: true, whitespace: true, message: t('required') }, textRules(lang, true)]}
+        >
           <Input.TextArea rows={3} />
         </Form.Item>
         {error ? <Alert type="error" showIcon role="alert" title={errText(error)} style={{ marginBottom: 16 }} /> : null}
