@@ -127,6 +127,10 @@ describe('the amendment dialog changes the members', () => {
       .locator('.ant-form-item-explain-error', { hasText: '不是有效日期' })
       .waitFor();
     expect(sent).toEqual([expect.objectContaining({ changes: expect.objectContaining({ departureDate: '2027-02-30' }) })]);
+    // The refusal's alert goes once something is changed (trial 54: it stayed up after the date was mended).
+    await dialog.getByRole('alert').first().waitFor();
+    await dialog.getByLabel('意见').fill('改期');
+    await dialog.getByRole('alert').first().waitFor({ state: 'detached' });
     expect((await getProgress(stack.api, stack.users.tokens.organizer, caseId)).departureDate).toBe(before);
     await fillDay(departure, before);
     sent.length = 0;

@@ -767,6 +767,8 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
                 form={amendForm}
                 layout="vertical"
                 initialValues={amendInitial(p)}
+                // The last refusal goes once something is changed, as in every dialog (trial 54: it stayed up here).
+                onValuesChange={() => setError(null)}
                 onFinish={(v: AmendValues & { comment?: string }) =>
                   void post('/amend', {
                     changes: amendChanges(v, p.facts.destinations, trip ? amendMembersOf(p) : undefined),
