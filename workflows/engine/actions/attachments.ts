@@ -13,6 +13,7 @@ import {
 } from '@df/domain';
 import type { AttachmentMetadata, AttachRequest, DetachRequest } from '@df/contracts';
 import type { CaseCore } from '../core';
+import type { StepMeta } from '../step-meta';
 import { refuseField, reject } from '../rejection';
 
 /**
@@ -131,9 +132,6 @@ export function checkAttach(core: CaseCore, r: AttachRequest, validating = false
  * file on the case. Another kind no step asks for both of (an `other` copy) is taken. The Update validator's only.
  */
 function refuseSameContent(core: CaseCore, a: AttachmentMetadata): void {
-  const steps = [...core.metas.values()].filter((m) =>
-    a.stepKey !== null ? m.key === a.stepKey : core.states.get(m.key)?.status !== 'withdrawn' && core.takesCaseFiles(m.key),
-  );
   for (const held of core.attachments.values()) {
     if (held.sha256 !== a.sha256 || held.stepKey !== a.stepKey) continue;
     const name = `“${held.fileName}”（${held.id}）`;
@@ -145,10 +143,7 @@ function refuseSameContent(core: CaseCore, a: AttachmentMetadata): void {
         `此文件已作为${heldKind.zh}上传：${name}，无须重复上传`,
         `is on the case already as the ${heldKind.en.toLowerCase()} “${held.fileName}” (${held.id}): no need to upload it again`,
       );
-    const both = steps.find((m) => {
-      const required = m.behaviour.requiresAttachments ?? [];
-      return required.includes(a.kind) && required.includes(held.kind);
-    });
+    const both = stepsTaking(core, a, [a.kind, held.kind])[0];
     if (both) {
       const kind = ATTACHMENT_KIND_LABELS[a.kind];
       refuseField(
@@ -169,16 +164,25 @@ function refuseSameContent(core: CaseCore, a: AttachmentMetadata): void {
 function staleFor(core: CaseCore, a: AttachmentMetadata): string | undefined {
   const first = core.contentSeqs.get(a.sha256);
   if (first === undefined) return undefined;
-  const takers = [...core.metas.values()].filter(
-    (m) =>
-      (m.behaviour.requiresAttachments ?? []).includes(a.kind) &&
-      (a.stepKey !== null ? m.key === a.stepKey : core.states.get(m.key)?.status !== 'withdrawn' && core.takesCaseFiles(m.key)),
-  );
+  const takers = stepsTaking(core, a, [a.kind]);
   const staleSince = (key: string) => {
     const since = core.states.get(key)?.documentsSince;
     return since !== undefined && first <= since;
   };
   return takers.length > 0 && takers.every((m) => staleSince(m.key)) ? takers[0]!.key : undefined;
+}
+
+/**
+ * The steps an upload would serve as a document requiring each of `kinds`: its own step, or for a file for the whole
+ * case each live step the case has one instance of (CaseCore.takesCaseFiles, as documentsServe takes such a file).
+ * The kinds are asked first: only the few steps requiring them count their instances.
+ */
+function stepsTaking(core: CaseCore, a: AttachmentMetadata, kinds: readonly AttachmentKind[]): StepMeta[] {
+  return [...core.metas.values()].filter((m) => {
+    const required = m.behaviour.requiresAttachments ?? [];
+    if (!kinds.every((k) => required.includes(k))) return false;
+    return a.stepKey !== null ? m.key === a.stepKey : core.states.get(m.key)?.status !== 'withdrawn' && core.takesCaseFiles(m.key);
+  });
 }
 
 export function applyAttach(core: CaseCore, r: AttachRequest): void {
