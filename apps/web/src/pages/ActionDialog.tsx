@@ -147,10 +147,7 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
   useEffect(() => {
     if (!target || !progress || !cat || target.kind === 'approval' || form.isFieldsTouched()) return;
     const last = progress.steps.find((s) => s.key === target.stepKey)?.lastData;
-    const schema = (
-      cat.steps.find((s) => s.code === target.code) ?? cat.processes.flatMap((p) => p.steps).find((s) => s.code === target.code)
-    )?.data;
-    if (last) form.setFieldsValue(valuesOfData(target.code, last, schema) as Partial<Values>);
+    if (last) form.setFieldsValue(valuesOfData(target.code, last, catalogStep(cat, target.code)?.data) as Partial<Values>);
   }, [progress, cat, target, form]);
 
   // D01 starts at the member's current route for the country (the table's, or the card's where it serves).
@@ -169,8 +166,7 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
       : target.code === 'K05'
         ? ({ label: 'preClearanceOutcome', granted: 'preClearanceGranted', refused: 'preClearanceRefused' } as const)
         : ({ label: 'externalOutcome', granted: 'outcomeGranted', refused: 'outcomeRefused' } as const);
-  // The step in its process's catalog (the delegation chain's, the card application's K05…).
-  const step = cat?.steps.find((s) => s.code === target.code) ?? cat?.processes.flatMap((p) => p.steps).find((s) => s.code === target.code);
+  const step = cat ? catalogStep(cat, target.code) : undefined;
   const decisions = step?.decisions ?? [];
   // What the approval's comment must state (a trip outside the annual plan at B05), from the case's answer.
   const planReason = target.kind === 'approval' ? progress?.steps.find((s) => s.key === target.stepKey)?.planReason : undefined;
@@ -668,6 +664,11 @@ function CaseSummary({ progress: p, cat, onOpen }: { progress: Progress; cat: Ca
       : []),
   ];
   return <Descriptions data-testid="dialog-case" size="small" column={1} bordered items={items} style={{ marginBottom: 12 }} />;
+}
+
+/** The step in its process's catalog (the delegation chain's, the card application's K05…). */
+function catalogStep(cat: Catalog, code: string) {
+  return cat.steps.find((s) => s.code === code) ?? cat.processes.flatMap((p) => p.steps).find((s) => s.code === code);
 }
 
 /** The rules the budget's typed items break (a box left empty is not one yet: 必填 is said on sending). */
