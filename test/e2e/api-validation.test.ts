@@ -376,6 +376,23 @@ describe('malformed input: a 4xx naming each field, for every endpoint', () => {
     });
   });
 
+  it("405 lists every method the path answers, and comes before the body's checks (trial 57)", async () => {
+    // A literal segment and a parameter both match: POST is the check's, GET the version's (404 for "check").
+    const options = await request(api.http).options('/api/registries/process-versions/check').expect(405);
+    expect(options.headers.allow).toBe('GET, HEAD, POST');
+    expect(options.body.message).toEqual({ zh: '此地址只接受 GET、HEAD、POST', en: 'This path accepts GET, HEAD, POST only' });
+    // The request line is wrong whatever the body: 405, not 415 "must be JSON".
+    const id = '00000000-0000-4000-8000-000000000000';
+    for (const [method, type, body] of [
+      ['trace', 'multipart/form-data; boundary=x', '--x--\r\n'],
+      ['patch', 'text/plain', 'hello'],
+      ['delete', 'application/x-www-form-urlencoded', 'a=1'],
+    ] as const) {
+      const res = await request(api.http)[method](`/api/delegations/${id}/attachments`).set('Content-Type', type).send(body).expect(405);
+      expect([res.headers.allow, res.body.code]).toEqual(['GET, HEAD, POST', 'METHOD_NOT_ALLOWED']);
+    }
+  });
+
   it('Temporal down: a submission is 503 TEMPORAL_UNAVAILABLE, writes nothing and frees its key', async () => {
     const down = await startTestApi({ temporalAddress: `127.0.0.1:${await freePort()}` });
     try {

@@ -18,7 +18,7 @@ import { httpMiddleware, isJsonRequest, jsonBodiesOnly, noStore, singleValuedHea
 import { MAX_BODY_BYTES } from './common/exception.filter';
 import { JsonLogger } from './common/json-logger';
 import { ATTACHMENT_UPLOAD_PATH } from './attachments';
-import { documentedQueryOnly, setRouteTable } from './common/route-table';
+import { documentedMethodsOnly, documentedQueryOnly, setRouteTable } from './common/route-table';
 import { MetricsService } from './metrics/metrics.service';
 import { addEdgeContract, addZodComponents } from './openapi';
 import { FORM_VALIDATORS_PATH, formValidatorsModule } from './common/form-validators';
@@ -85,6 +85,7 @@ export async function createApiApp(config: ServiceConfig): Promise<INestApplicat
   app.use(helmet(helmetOptions(config)));
   app.use(noStore());
   app.use(singleValuedHeaders()); // Host present, and Content-Type, Authorization… once each (400)
+  app.use(documentedMethodsOnly()); // a documented path asked with a method it does not answer: 405 with Allow, before its body
   app.use(jsonBodiesOnly([ATTACHMENT_UPLOAD_PATH]));
   app.use(canonicalCaseIds()); // a case's UUID in capitals is the case (lower-cased before routing)
   app.use(documentedQueryOnly()); // the query-string rules of every route: percent-encoding, once each, documented names (400)

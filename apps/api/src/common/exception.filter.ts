@@ -14,7 +14,7 @@ import {
 import { JsonLogger } from './json-logger';
 import { CHARSET_NOT_UTF8, loggedPath, routeLabel } from './http-middleware';
 import { currentRequestId } from './request-context';
-import { allowedMethods, undecodablePathParams } from './route-table';
+import { allowedMethods, MethodNotAllowed, undecodablePathParams } from './route-table';
 import { nonObjectBody } from './strict-json';
 import { isDatabaseUnavailable } from './unavailable';
 
@@ -155,7 +155,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const res = http.getResponse<Response>();
     const req = http.getRequest<Request>();
-    const allow = exception instanceof NotFoundException ? allowedMethods(req.path) : undefined;
+    const allow = exception instanceof NotFoundException || exception instanceof MethodNotAllowed ? allowedMethods(req.path) : undefined;
     if (allow && !res.headersSent) {
       // A route exists for this path, just not for this method.
       res.setHeader('Allow', allow.join(', '));

@@ -65,9 +65,33 @@ export function undecodablePathParams(path: string): string[] {
   return [];
 }
 
-/** The methods `path` answers, or undefined for a path no route has. */
+const METHOD_ORDER = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
+
+/**
+ * The methods `path` answers, or undefined for a path no route has: those of every documented path it matches (a
+ * literal segment and a parameter both match `/process-versions/check`: POST is the check's, GET the version's, which
+ * answers 404 for it; trial 57: `Allow: GET, HEAD` for the check, which takes POST).
+ */
 export function allowedMethods(path: string): string[] | undefined {
-  return table.find((r) => r.pattern.test(path))?.methods;
+  const matches = table.filter((r) => r.pattern.test(path));
+  if (matches.length === 0) return undefined;
+  const methods = new Set(matches.flatMap((r) => r.methods));
+  return METHOD_ORDER.filter((m) => methods.has(m));
+}
+
+/** A documented path asked with a method none of its routes answers: 405 with `Allow` (ApiExceptionFilter). */
+export class MethodNotAllowed extends Error {}
+
+/**
+ * A documented path asked with a method none of its routes answers is 405 before anything reads the request's headers
+ * or body: the request line is wrong whatever it carries (trial 57: `TRACE …/attachments` with a multipart body read 415
+ * "must be JSON"). Paths outside the document (the web app, the OpenAPI UI) are left to their own handlers.
+ */
+export function documentedMethodsOnly() {
+  return (req: Request, _res: Response, next: NextFunction): void => {
+    const allow = allowedMethods(req.path);
+    next(allow && !allow.includes(req.method) ? new MethodNotAllowed() : undefined);
+  };
 }
 
 /** The health probe and the metrics scrape: outside the query rules (docs/operations.md). */
