@@ -22,6 +22,13 @@ describe('loadConfig', () => {
     }
   });
 
+  it('refuses a privileged port for the embedded PostgreSQL, saying why (trial 57: 557 failed with the cause unsaid)', () => {
+    expect(() => loadConfig({ EMBEDDED_PG_PORT: '557' })).toThrow(
+      /EMBEDDED_PG_PORT: must be 1024 or more: the embedded PostgreSQL runs unprivileged and cannot bind a lower port/,
+    );
+    expect(loadConfig({ EMBEDDED_PG_PORT: '1024' }).embeddedPostgresPort).toBe(1024);
+  });
+
   it('reads the reconcile interval (default 60 s, 1 s to 24 h)', () => {
     expect(loadConfig({}).reconcileIntervalMs).toBe(60_000);
     expect(loadConfig({ RECONCILE_INTERVAL_MS: '5000' }).reconcileIntervalMs).toBe(5000);

@@ -40,7 +40,14 @@ const schema = z.object({
   TEMPORAL_METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   WORKING_DAY_SECONDS: z.coerce.number().positive().optional(),
   DATA_DIR: z.string().trim().min(1).optional(),
-  EMBEDDED_PG_PORT: port(5433),
+  // PostgreSQL refuses to run as root: the embedded server runs as the `postgres` user (or the caller), which may not
+  // bind a privileged port (trial 57: 557 ended in "could not create any TCP/IP sockets", the cause unsaid).
+  EMBEDDED_PG_PORT: z.coerce
+    .number()
+    .int()
+    .min(1024, { message: 'must be 1024 or more: the embedded PostgreSQL runs unprivileged and cannot bind a lower port' })
+    .max(65535)
+    .default(5433),
   TEMPORAL_PORT: port(7233),
   TEMPORAL_UI_PORT: port(8233),
   // Exact values only: a typo such as `Production` or `prod` must not fall back to development behaviour.

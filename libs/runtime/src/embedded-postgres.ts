@@ -116,7 +116,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   } catch (err) {
     const said = output
       .split('\n')
-      .filter((l) => /FATAL|ERROR|HINT|PANIC|DETAIL/.test(l))
+      // A failed bind is a LOG and a WARNING before the FATAL that says only "could not create any TCP/IP sockets".
+      .filter((l) => /FATAL|ERROR|HINT|PANIC|DETAIL|WARNING|could not/.test(l))
       .join('\n')
       .trim();
     throw new StartRefusedError(
