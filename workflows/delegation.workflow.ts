@@ -210,6 +210,11 @@ const ATTACHMENTS_PATCH = 'attachments';
  */
 const CALENDAR_SIGNAL_VALIDATION_PATCH = 'calendar-signal-validation';
 /**
+ * With this patch the case.replanned that a loaded holiday schedule moves says so (`cause: 'calendar'`): the case's
+ * timeline read 重新预测 with nothing to say why (trial 56). Asked only for such a signal.
+ */
+const REPLAN_CAUSE_PATCH = 'replan-cause';
+/**
  * A complete/decide signal holding a bidirectional control (text rule `text-bidi`, U+202A–U+202E, U+2066–U+2069) or a
  * principal (actor.id, onBehalfOf) longer than the read models' varchar(128) is refused like the Update; asked only for
  * such a signal (CaseEngine.validate's `newerRules`), so a signal applied before the rule replays as it ran.
@@ -514,7 +519,7 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
       log.warn('signal refused', { type: 'calendarChanged', reason: 'INVALID_SCHEDULES' });
       return;
     }
-    engine.setCalendar(createCalendar({ schedules: schedules as YearSchedule[] }));
+    engine.setCalendar(createCalendar({ schedules: schedules as YearSchedule[] }), patched(REPLAN_CAUSE_PATCH));
     dirty = true;
     timeTurn = true;
   });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
+import { DataSource } from 'typeorm';
 import { completeStepUpdate, progressQuery, type DelegationInput } from '@df/contracts';
 import { addDays, dayNumber, fromDayNumber, weekdayOf } from '@df/domain';
 import { startAtA02 } from '../support/drive';
@@ -42,7 +43,7 @@ describe('calendarChanged from any Temporal client (issue 12, issue 14 item 5)',
   ];
 
   it('refuses every malformed schedule without failing a workflow task; the case takes its next action and re-plans with a valid one', async () => {
-    const { unit, handle } = await caseAtA02();
+    const { input, unit, handle } = await caseAtA02();
     for (const [, payload] of MALFORMED) await handle.signal('calendarChanged', payload);
     // The next Update is answered (a wedged workflow task would leave it waiting), and no task failed.
     const result = await handle.executeUpdate(completeStepUpdate, {
@@ -70,6 +71,19 @@ describe('calendarChanged from any Temporal client (issue 12, issue 14 item 5)',
     );
     expect(after.plan.forecastReadyAt > before.plan.forecastReadyAt).toBe(true);
     expect(await failedTasks(handle)).toEqual([]);
+    // The re-plan it caused says why (trial 56: the timeline read 重新预测 and nothing more); the case's own re-plans do not.
+    const replans = await eventually(
+      () =>
+        worker.app
+          .get(DataSource)
+          .query(
+            `SELECT payload->>'cause' AS cause, payload->>'forecastReadyAt' AS at FROM case_events WHERE stream_id = $1 AND type = 'case.replanned' ORDER BY seq`,
+            [input.caseId],
+          ) as Promise<Array<{ cause: string | null; at: string }>>,
+      (rows) => rows.some((r) => r.at === after.plan.forecastReadyAt),
+    );
+    expect(replans.filter((r) => r.cause !== null)).toEqual([{ cause: 'calendar', at: after.plan.forecastReadyAt }]);
+    expect(replans.length).toBeGreaterThan(1);
   });
 
   it("annualPlanChanged likewise: a malformed payload is refused without failing a task; a valid one runs A01 again, another year's does not", async () => {

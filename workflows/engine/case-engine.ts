@@ -633,10 +633,12 @@ export class CaseEngine {
 
   /**
    * The office loaded a holiday schedule (issue 14 item 5): plan with it from now on. The next drain
-   * re-plans (case.replanned when the forecast moved); deadlines already set keep their instants.
+   * re-plans (case.replanned when the forecast moved, with `cause: 'calendar'` when `sayCause`); deadlines already set
+   * keep their instants.
    */
-  setCalendar(calendar: WorkingCalendar): void {
+  setCalendar(calendar: WorkingCalendar, sayCause = false): void {
     this.core.calendar = calendar;
+    if (sayCause) this.core.replanCause = 'calendar';
   }
 
   /** The custody ledger moves of steps finished since the last call. */

@@ -47,6 +47,7 @@ import type {
   DelegationInput,
   MissingDocument,
   ObjectionRequest,
+  ReplanCause,
   StepDataValue,
   StepStatus,
   SupplyDocumentRequest,
@@ -413,6 +414,8 @@ export class CaseCore {
   lastPlanKey = '';
   lastPlanShape = '';
   lastPlanSlack = 0;
+  /** Why the next re-plan runs, said in its case.replanned (state only: set by CaseEngine.setCalendar, taken by replan). */
+  replanCause?: ReplanCause;
   /** The drain's last plan, reused while nothing it reads changed (progress.ts memoisedPlan; `replan-on-change` patch). */
   planMemo?: PlanMemo;
 

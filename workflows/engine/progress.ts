@@ -151,8 +151,11 @@ export function replan(core: CaseCore, now: number, settleWd = 0, windowMs = 0, 
       criticalStep,
       latestStarts,
       provisionalCalendar: p.provisionalCalendar,
+      ...(core.replanCause ? { cause: core.replanCause } : {}),
     });
   }
+  // Said by the re-plan it caused, or by none when the forecast stayed.
+  core.replanCause = undefined;
   return p;
 }
 

@@ -48,6 +48,9 @@ export type StepMetaPayload = {
   country: string | null;
 };
 
+/** Why a case re-planned when not by its own steps (case.replanned's `cause`): the office loaded a holiday schedule. */
+export type ReplanCause = 'calendar';
+
 export type CaseEventPayloads = {
   'case.submitted': {
     caseId: string;
@@ -75,6 +78,8 @@ export type CaseEventPayloads = {
     latestStarts: Record<string, string>;
     /** Part of the plan lies in a year with no published (or loaded) holiday schedule; absent in older events. */
     provisionalCalendar?: boolean;
+    /** Why the forecast moved when not by the case's own steps: the office loaded a holiday schedule (`replan-cause`). */
+    cause?: ReplanCause;
   };
   'case.amended': {
     changes: AmendRequest['changes'];
