@@ -4,6 +4,8 @@ import { makeFacts, makeMember } from './fixtures';
 import { memberTripViolations } from './rules';
 import {
   birthDateProblems,
+  codeProblems,
+  CODE_WORDS,
   MAX_STAFF_AGE,
   passportBirthProblems,
   passportDateProblems,
@@ -1076,6 +1078,21 @@ describe('unit references: registered units, no cycle', () => {
     // Self is the API's not-self rule, not this one.
     expect(unitReferenceProblems(u('a', 'a'), [])).toEqual([]);
   });
+});
+
+describe('codeProblems: a registry code as typed (trial 56: ＡＢＣ１２３ refused only by the API)', () => {
+  it.each([
+    ['T56UNIT', []],
+    ['commerce.sub-1', []],
+    ['', [['code', 'required']]],
+    ['   ', [['code', 'required']]],
+    ['ＡＢＣ１２３', [['code', 'format']]],
+    ['__proto__', [['code', 'format']]],
+    ['x'.repeat(65), [['code', 'format']]],
+  ])('%p: %p', (code, expected) => expect(codeProblems('code', code).map((p) => [p.field, p.rule])).toEqual(expected));
+
+  it('says the rule as the API does', () =>
+    expect(codeProblems('personId', 'a b')).toEqual([{ field: 'personId', rule: 'format', message: CODE_WORDS }]));
 });
 
 describe('the dates a registry holds (new-user trials: a passport issued before its holder was born, a staff member aged 126)', () => {

@@ -478,6 +478,17 @@ export function passportState(p: Pick<CustodyPassport, 'state' | 'dueBackOn' | '
 // The dates a registry holds: one home for each rule (the API's request schemas and its services apply them)
 
 /** A refusal of a registry's field: the field as the request names it, our rule, the message in Chinese and English. */
+/**
+ * A registry code (a unit's code, a person's id) as every route takes it: 1-64 letters, digits or . _ -, starting
+ * with a letter or digit (trial: `__proto__` and `...` were registered as units, which no grant could then name).
+ */
+export const CODE_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$';
+/** What a code breaking CODE_PATTERN is told (rule `format`). */
+export const CODE_WORDS = {
+  zh: '代码须为1-64位字母、数字、_ . 或 -（以字母或数字开头）',
+  en: 'Codes are 1-64 letters, digits, _ . or - (starting with a letter or digit)',
+} as const;
+
 export interface RegistryFieldProblem {
   field: string;
   rule: string;
@@ -496,6 +507,16 @@ export const MIN_STAFF_AGE = 16;
 export const MAX_STAFF_AGE = 100;
 /** The longest a passport is valid, in years (护照法 第五条: ten years for an adult): rule `max-validity`. */
 export const MAX_PASSPORT_YEARS = 10;
+
+/**
+ * A registry code as typed (a unit's code, a person's id, sent in the path where no body schema holds it): empty is
+ * `required`, else CODE_PATTERN's `format` (trial 56: a full-width ＡＢＣ１２３ was refused only by the API's answer). Pure.
+ */
+export function codeProblems(field: string, code: string | undefined): RegistryFieldProblem[] {
+  const c = (code ?? '').trim();
+  if (c === '') return [{ field, rule: 'required', message: { zh: '必填', en: 'Required' } }];
+  return new RegExp(CODE_PATTERN).test(c) ? [] : [{ field, rule: 'format', message: { ...CODE_WORDS } }];
+}
 
 /**
  * A roster's date of birth on `today`: not before EARLIEST_BIRTH nor after today (`plausible-date`), and of working age,

@@ -200,11 +200,8 @@ export const isoDate = z
     example: '2027-03-15',
   });
 
-/**
- * A registry code (a unit's code, a person's id) as every route takes it: 1-64 letters, digits or . _ -, starting
- * with a letter or digit (trial: `__proto__` and `...` were registered as units, which no grant could then name).
- */
-export const CODE_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$';
+/** A registry code's pattern (libs/domain registries.ts, where the web's forms read it too). */
+export { CODE_PATTERN } from '@df/domain';
 
 /** The spaces a passport number may be typed with, as the document states them (normalPassportNumber drops them). */
 const PASSPORT_SPACES = '[ \\t\\u00A0\\u3000]';

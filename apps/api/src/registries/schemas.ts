@@ -11,6 +11,7 @@ import {
   RANKS,
   type RegistryFieldProblem,
   CALENDAR_YEARS,
+  CODE_WORDS,
   DEFINITION_VERSION_RE,
   SCHEDULE_YEARS,
   UNIT_STATUSES,
@@ -37,13 +38,7 @@ import {
 /** Unit codes and person ids: the same alphabet as the submission's unit. */
 export const code = z
   .string()
-  .regex(
-    new RegExp(CODE_PATTERN),
-    formatMessage(
-      '代码须为1-64位字母、数字、_ . 或 -（以字母或数字开头）',
-      'Codes are 1-64 letters, digits, _ . or - (starting with a letter or digit)',
-    ),
-  )
+  .regex(new RegExp(CODE_PATTERN), formatMessage(CODE_WORDS.zh, CODE_WORDS.en))
   .meta({ minLength: 1, maxLength: 64, pattern: CODE_PATTERN });
 const countryCode = z
   .string()
