@@ -1,6 +1,7 @@
-import { theme } from 'antd';
+import { Form, theme, type FormItemProps, type FormRule } from 'antd';
 import { lazy, Suspense, type CSSProperties } from 'react';
-import { useT } from './i18n';
+import { dateRuleBroken } from '../../../libs/domain/src/dates';
+import { useT, type Lang } from './i18n';
 
 /**
  * A day field: the app's one date input, for a form's date (inside an antd `Form.Item`, which gives it its `id`,
@@ -59,5 +60,36 @@ function DayPlaceholder({ style }: { style: CSSProperties }) {
         ...style,
       }}
     />
+  );
+}
+
+/**
+ * A day field's Form.Item rule: the API's one date rule (dateRuleBroken: format, a day that does not exist, the bounds)
+ * on the day as typed, at the box before anything is sent (trial 55: 2027-02-30 was refused only by the API's answer).
+ */
+export function dayRule(lang: Lang): FormRule {
+  return {
+    validator: (_, value: unknown) => {
+      if (value === undefined || value === null || value === '') return Promise.resolve();
+      const broken = dateRuleBroken(value);
+      return broken ? Promise.reject(new Error(broken.message[lang])) : Promise.resolve();
+    },
+  };
+}
+
+/**
+ * A day's Form.Item and field (DayField), the day as typed refused at the box when it is none (dayRule) before the
+ * item's own rules (`validateFirst`: one message at a time). The only way a form takes a day.
+ */
+export function DayItem({
+  rules,
+  field,
+  ...item
+}: Omit<FormItemProps, 'children'> & { field?: Omit<DayFieldProps, 'value' | 'onChange' | 'id'> }) {
+  const { lang } = useT();
+  return (
+    <Form.Item validateFirst {...item} rules={[dayRule(lang), ...(rules ?? [])]}>
+      <DayField {...field} />
+    </Form.Item>
   );
 }

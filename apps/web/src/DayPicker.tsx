@@ -28,20 +28,28 @@ export default function DayPicker({ value, onChange, ...rest }: DayFieldProps) {
     const text = input instanceof HTMLInputElement ? input.value.trim() : '';
     if (text !== '' && text !== value && !dayjs(text, DAY_FORMAT, true).isValid()) onChange?.(text);
   };
+  // The picker cannot hold a text that is no day: it is shown as the box's placeholder, refused under it (dayRule),
+  // instead of an empty box (trial 54).
+  const typed = value && !day?.isValid() ? value : undefined;
+  // The wrapper's capture handlers read the box before the picker's own: leaving the box (Tab, a click elsewhere) resets
+  // a text that is no day before an onBlur given to the picker runs (trial 56: 2027-02-30 typed into a birth date and
+  // left with Tab was emptied without a word). `display: contents` keeps the picker's layout.
   return (
-    <DatePicker
-      {...rest}
-      format={DAY_FORMAT}
-      value={day?.isValid() ? day : null}
-      onChange={(d) => onChange?.(d ? d.format(DAY_FORMAT) : '')}
-      onBlur={(e) => keepTyped(e.target)}
-      // Enter takes the typed day (the picker's own handling, which runs first) and no more: it does not also submit
-      // the form around the field (an amendment or an application sent by confirming a day).
-      onKeyDown={(e) => {
-        if (e.key !== 'Enter') return;
-        e.preventDefault();
-        keepTyped(e.target);
-      }}
-    />
+    <span style={{ display: 'contents' }} onBlurCapture={(e) => keepTyped(e.target)}>
+      <DatePicker
+        {...rest}
+        {...(typed ? { placeholder: typed } : {})}
+        format={DAY_FORMAT}
+        value={day?.isValid() ? day : null}
+        onChange={(d) => onChange?.(d ? d.format(DAY_FORMAT) : '')}
+        // Enter takes the typed day (the picker's own handling, which runs first) and no more: it does not also submit
+        // the form around the field (an amendment or an application sent by confirming a day).
+        onKeyDown={(e) => {
+          if (e.key !== 'Enter') return;
+          e.preventDefault();
+          keepTyped(e.target);
+        }}
+      />
+    </span>
   );
 }

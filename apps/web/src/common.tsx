@@ -1,8 +1,8 @@
-import { Alert, Button, Empty, InputNumber, Spin, type FormRule, type InputNumberProps } from 'antd';
+import { Alert, Button, Empty, Form, Input, Spin, type FormItemProps, type FormRule, type InputProps } from 'antd';
 import { isBlank, textError, textRuleBroken } from '../../../libs/domain/src/text-rule';
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
 import { api, ApiError, currentSession, type Catalog, type UnitSummary } from './api';
-import { parseAmount } from './dialog-fields';
+import { amountOfText } from './dialog-fields';
 import { useT, type Bilingual, type Lang } from './i18n';
 
 /**
@@ -99,14 +99,62 @@ export function textRules(lang: Lang, required = false): FormRule {
   };
 }
 
+/** What amountRule says of a text that is no figure. */
+export const NOT_A_FIGURE_WORDS = {
+  zh: '须为数字（只用数字和小数点，如 12600.50）',
+  en: 'Must be a number (digits and a decimal point only, e.g. 12600.50)',
+} as const;
+
+/** An amount box's Form.Item rule: a text that is no figure (amountOfText kept it as typed) is refused at the box. */
+export function amountRule(lang: Lang): FormRule {
+  return {
+    validator: (_, value: unknown) => (typeof value === 'string' ? Promise.reject(new Error(NOT_A_FIGURE_WORDS[lang])) : Promise.resolve()),
+  };
+}
+
+type AmountValue = number | string | null;
+type AmountInputProps = Omit<InputProps, 'value' | 'onChange'> & { value?: AmountValue; onChange?(value: AmountValue): void };
+
+const textOfAmount = (value: AmountValue | undefined): string => (value === null || value === undefined ? '' : String(value));
+
 /**
- * A number box that never changes what was typed: no `min`, `max` or `precision`, which clamp or round without a word
- * (trial 48: -100 became 0.00 and 1.239 became 1.24 in the budget; trial 50: the same in every other figure box), and
- * full-width digits read as typed with a Chinese input method (parseAmount). What is wrong is said by the Form.Item's
- * rules (the domain's) or the API's refusal at the field.
+ * A figure box that shows what was typed and never changes it: no `min`, `max` or `precision`, which clamp or round
+ * without a word (trial 48: -100 became 0.00 and 1.239 became 1.24 in the budget; trial 50: the same in every other
+ * figure box), and no number parsing that drops what it cannot read (amountOfText). Its value is amountOfText's; a
+ * value set from outside (a step's last figures, a reset) replaces the text.
  */
-export function AmountInput(props: Omit<InputNumberProps, 'min' | 'max' | 'precision' | 'parser'>) {
-  return <InputNumber parser={parseAmount} {...props} />;
+function AmountInput({ value, onChange, ...rest }: AmountInputProps) {
+  const [text, setText] = useState(() => textOfAmount(value));
+  const shown = amountOfText(text) === (value ?? null) ? text : textOfAmount(value);
+  return (
+    <Input
+      inputMode="decimal"
+      autoComplete="off"
+      {...rest}
+      value={shown}
+      onChange={(e) => {
+        setText(e.target.value);
+        onChange?.(amountOfText(e.target.value));
+      }}
+    />
+  );
+}
+
+/**
+ * A figure's Form.Item and box (AmountInput), its value a number or the text as typed that is none, refused at the box
+ * (amountRule) before the item's own rules (`validateFirst`: one message at a time). The only way a form takes a figure.
+ */
+export function AmountItem({
+  rules,
+  input,
+  ...item
+}: Omit<FormItemProps, 'children'> & { input?: Omit<AmountInputProps, 'value' | 'onChange'> }) {
+  const { lang } = useT();
+  return (
+    <Form.Item validateFirst {...item} rules={[amountRule(lang), ...(rules ?? [])]}>
+      <AmountInput {...input} />
+    </Form.Item>
+  );
 }
 
 /** How often a live page (useLoad's `live`) refreshes while visible, ms. */
@@ -120,6 +168,10 @@ export function useErrorText() {
     return `${t('error')}: ${e instanceof Error ? e.message : String(e)}`;
   };
 }
+
+/** Whether asking again may answer otherwise: no answer at all, a server's failure, a timeout or a rate limit. */
+export const retryHelps = (error: unknown): boolean =>
+  !(error instanceof ApiError) || error.status >= 500 || error.status === 408 || error.status === 429;
 
 export function Loaded<T>(props: {
   state: { data?: T; error?: unknown; loading: boolean; reload(): void };
@@ -136,7 +188,9 @@ export function Loaded<T>(props: {
         showIcon
         title={t('error')}
         description={errText(error)}
-        action={<Button onClick={reload}>{t('retry')}</Button>}
+        // Retrying helps a failure that passes (no answer, a 5xx, too many requests), not a refusal (trial 57: 重试 beside
+        // "只能查看和办理本单位的案件").
+        action={retryHelps(error) ? <Button onClick={reload}>{t('retry')}</Button> : undefined}
       />
     );
   if (data === undefined) return <Spin description={t('loading')} style={{ display: 'block', margin: 48 }} />;

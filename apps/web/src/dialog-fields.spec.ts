@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { dialogFieldOf, parseAmount, valuesOfData } from './dialog-fields';
+import { amountOfText, dialogFieldOf, parseAmount, valuesOfData } from './dialog-fields';
 
 describe("the step dialog's field of an API field error", () => {
   it.each([
@@ -47,8 +47,28 @@ describe('parseAmount: an amount box as typed with a Chinese input method (trial
     ['１２，６００．５０', '12600.50'],
     ['38,000', '38000'],
     [' 4200 元', '4200'],
+    ['12。5', '12.5'],
+    ['1,2', '1,2'],
     ['', ''],
   ])('%s is %s', (typed, figure) => expect(parseAmount(typed)).toBe(figure));
+});
+
+describe('amountOfText: a figure box keeps what is no figure as typed, for its rule to refuse (12O00 was 12, 1e3 was 1000)', () => {
+  it.each([
+    ['３８，０００ 元', 38000],
+    ['12600.50', 12600.5],
+    ['-100', -100],
+    ['1.239', 1.239],
+    ['12.', 12],
+    ['  ', null],
+    ['', null],
+    ['12O00', '12O00'],
+    ['1e3', '1e3'],
+    ['1,2', '1,2'],
+    ['12.3.4', '12.3.4'],
+    ['三千', '三千'],
+    ['Infinity', 'Infinity'],
+  ])('%s is %p', (typed, value) => expect(amountOfText(typed)).toBe(value));
 });
 
 describe('valuesOfData: a step opened again starts from its last completion (trial 52)', () => {

@@ -27,12 +27,35 @@ export function dialogFieldOf(code: string, field: string, schema?: string | nul
 }
 
 /**
- * An amount box's text as the number it says (antd InputNumber's `parser`): full-width digits and points as typed
- * with a Chinese input method made ASCII (NFKC: ３８０００．５ → 38000.5), thousands separators, spaces and a yuan sign
- * dropped (trial 50: full-width digits were dropped, the figure lost without a word).
+ * An amount box's text as the number it says, when it says one: full-width digits and points as typed with a Chinese
+ * input method made ASCII (NFKC: ３８０００．５ → 38000.5, and 。 a point), spaces and a yuan sign dropped, thousands
+ * separators dropped where they group thousands (12,600.50; trial 50: full-width digits were dropped, the figure lost
+ * without a word). Commas elsewhere stay (1,2 is no figure, not 12).
  */
 export function parseAmount(display: string | undefined): string {
-  return (display ?? '').normalize('NFKC').replace(/[,\s元¥]/g, '');
+  const text = (display ?? '')
+    .normalize('NFKC')
+    .replace(/[\s元¥]/g, '')
+    .replace(/。/g, '.');
+  return /^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?$/.test(text) ? text.replace(/,/g, '') : text;
+}
+
+/**
+ * A figure as typed, once parseAmount has read it: digits with at most one decimal point, and a sign (which the domain's
+ * rules refuse as typed where a figure may not be negative). Not an exponent (1e3), not a word, not two points.
+ */
+const TYPED_NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)$/;
+
+/**
+ * An amount box's form value for its text: null when empty, the number when the text is one (full-width digits,
+ * separators and a yuan sign read by parseAmount: ３８，０００ 元 = 38000), otherwise the text as typed, for amountRule or
+ * the API (rule `type`) to refuse at the field. Antd's InputNumber kept the last number it could read instead
+ * (12O00, a letter O, left 12 in the box and the form; 1e3 was 1000): a figure changed without a word.
+ */
+export function amountOfText(text: string): number | string | null {
+  const plain = parseAmount(text);
+  if (plain === '') return null;
+  return TYPED_NUMBER.test(plain) ? Number(plain) : text;
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -1,8 +1,8 @@
 import { Alert, App, AutoComplete, Button, Descriptions, Form, Input, Modal, Radio, Select, Space, Typography } from 'antd';
 import { lazy, Suspense, useEffect, useRef, useState } from 'react';
-import { DayField } from '../DayField';
+import { DayItem } from '../DayField';
 import { api, ApiError, catalog, uploadAttachment, type Catalog, type Progress } from '../api';
-import { AmountInput, countryName, label, textRules, useErrorText, useUnitNames } from '../common';
+import { AmountItem, countryName, label, textRules, useErrorText, useUnitNames } from '../common';
 import { processOfVersion } from '../../../../libs/domain/src/definition/apec-whitelist';
 import { navigate, usePath } from '../router';
 import {
@@ -358,9 +358,12 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
           </Suspense>
         ) : null}
         {target.code === 'P01' ? (
-          <Form.Item label={t('registerReturn')} name="returnedOn" rules={[{ required: true, message: t('required') }]}>
-            <DayField aria-label={t('returnedOn')} />
-          </Form.Item>
+          <DayItem
+            label={t('registerReturn')}
+            name="returnedOn"
+            rules={[{ required: true, message: t('required') }]}
+            field={{ 'aria-label': t('returnedOn') }}
+          />
         ) : null}
         {target.kind !== 'approval' && step?.data === 'written-outcome' ? (
           <Form.Item
@@ -423,12 +426,8 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
               >
                 <Input style={{ width: 200 }} aria-label={t('apecNumber')} />
               </Form.Item>
-              <Form.Item label={t('issuedOn')} name={['card', 'issuedOn']}>
-                <DayField aria-label={t('issuedOn')} />
-              </Form.Item>
-              <Form.Item label={t('apecValidUntil')} name={['card', 'validUntil']}>
-                <DayField aria-label={t('apecValidUntil')} />
-              </Form.Item>
+              <DayItem label={t('issuedOn')} name={['card', 'issuedOn']} field={{ 'aria-label': t('issuedOn') }} />
+              <DayItem label={t('apecValidUntil')} name={['card', 'validUntil']} field={{ 'aria-label': t('apecValidUntil') }} />
             </Space>
           </>
         ) : null}
@@ -450,12 +449,18 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
               >
                 <Input style={{ width: 180 }} aria-label={t('passportNumber')} />
               </Form.Item>
-              <Form.Item label={t('issuedOn')} name={['newPassport', 'issuedOn']} rules={[{ required: true, message: t('required') }]}>
-                <DayField aria-label={t('issuedOn')} />
-              </Form.Item>
-              <Form.Item label={t('expiresOn')} name={['newPassport', 'expiresOn']} rules={[{ required: true, message: t('required') }]}>
-                <DayField aria-label={t('expiresOn')} />
-              </Form.Item>
+              <DayItem
+                label={t('issuedOn')}
+                name={['newPassport', 'issuedOn']}
+                rules={[{ required: true, message: t('required') }]}
+                field={{ 'aria-label': t('issuedOn') }}
+              />
+              <DayItem
+                label={t('expiresOn')}
+                name={['newPassport', 'expiresOn']}
+                rules={[{ required: true, message: t('required') }]}
+                field={{ 'aria-label': t('expiresOn') }}
+              />
             </Space>
           </>
         ) : null}
@@ -464,7 +469,7 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
             <Typography.Text strong>{t('budgetEstimate')}</Typography.Text>
             <Space wrap align="start">
               {Object.entries(BUDGET_ITEMS).map(([item, what]) => (
-                <Form.Item
+                <AmountItem
                   key={item}
                   label={pick(what)}
                   name={['budget', item]}
@@ -479,10 +484,8 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
                       },
                     },
                   ]}
-                >
-                  {/* No min, max or precision: a box that clamps changes the figure without a word (trial 48). */}
-                  <AmountInput aria-label={pick(what)} style={{ width: 140 }} />
-                </Form.Item>
+                  input={{ 'aria-label': pick(what), style: { width: 140 } }}
+                />
               ))}
             </Space>
             <Typography.Paragraph data-testid="budget-total">
@@ -508,15 +511,9 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
         ) : null}
         {target.code === 'P03' ? (
           <Space wrap>
-            <Form.Item label={t('investment')} name={['outcomes', 'investmentSignedYuan']}>
-              <AmountInput aria-label={t('investment')} />
-            </Form.Item>
-            <Form.Item label={t('trade')} name={['outcomes', 'tradeSignedYuan']}>
-              <AmountInput aria-label={t('trade')} />
-            </Form.Item>
-            <Form.Item label={t('events')} name={['outcomes', 'promotionEvents']}>
-              <AmountInput aria-label={t('events')} />
-            </Form.Item>
+            <AmountItem label={t('investment')} name={['outcomes', 'investmentSignedYuan']} input={{ 'aria-label': t('investment') }} />
+            <AmountItem label={t('trade')} name={['outcomes', 'tradeSignedYuan']} input={{ 'aria-label': t('trade') }} />
+            <AmountItem label={t('events')} name={['outcomes', 'promotionEvents']} input={{ 'aria-label': t('events') }} />
           </Space>
         ) : null}
         {decision === 'return' && target.kind === 'approval' ? (

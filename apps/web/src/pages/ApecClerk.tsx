@@ -1,6 +1,6 @@
 import { Alert, App as AntApp, Button, Card, Form, Select, Space, Typography } from 'antd';
 import { useEffect, useState } from 'react';
-import { DayField } from '../DayField';
+import { DayItem } from '../DayField';
 import { api, ApiError, type ApecCard, type ApecEnterprise, type CaseSummary, type RosterPerson, type Session } from '../api';
 import { Loaded, rememberUnits, useLoad, useUnitNames } from '../common';
 import { useT, type Bilingual } from '../i18n';
@@ -251,9 +251,7 @@ function ApplicationForm({
           options={APEC_ECONOMIES.map((c) => ({ value: c, label: economy(c) }))}
         />
       </Form.Item>
-      <Form.Item label={t('apecNeededBy')} name="neededBy" required {...help('neededBy')}>
-        <DayField style={{ width: 200 }} />
-      </Form.Item>
+      <DayItem label={t('apecNeededBy')} name="neededBy" required {...help('neededBy')} field={{ style: { width: 200 } }} />
       {renewal ? (
         <Alert
           type="info"

@@ -9,7 +9,7 @@ import {
   type CaseSummary,
   type UnitSummary,
 } from '../api';
-import { AmountInput, Loaded, textLimit, unitNameOf, useLoad } from '../common';
+import { AmountItem, Loaded, textLimit, unitNameOf, useLoad } from '../common';
 import { useT } from '../i18n';
 import { EXIT_REASONS, TAX_CREDIT_GRADES } from '../../../../libs/domain/src/definition/apec-card';
 import {
@@ -274,12 +274,8 @@ function DeskDialog({ dialog, units, onClose, onDone }: { dialog: Dialog; units:
             );
           }}
         >
-          <Form.Item label={t('apecCapital')} name="registeredCapitalWan">
-            <AmountInput style={{ width: 240 }} />
-          </Form.Item>
-          <Form.Item label={t('apecTrade')} name="foreignTradeUsd">
-            <AmountInput style={{ width: 240 }} />
-          </Form.Item>
+          <AmountItem label={t('apecCapital')} name="registeredCapitalWan" input={{ style: { width: 240 } }} />
+          <AmountItem label={t('apecTrade')} name="foreignTradeUsd" input={{ style: { width: 240 } }} />
           <Form.Item label={t('apecTaxGrade')} name="taxCreditGrade">
             <Select
               aria-label={t('apecTaxGrade')}

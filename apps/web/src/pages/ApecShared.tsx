@@ -239,6 +239,12 @@ export function FormDialog({
   const [sending, setSending] = useState(false);
   const submit = async () => {
     setError(null);
+    // The boxes' own rules first (a figure typed as no number, a day that does not exist): said at the box, nothing sent.
+    const valid = await form.validateFields().then(
+      () => true,
+      () => false,
+    );
+    if (!valid) return;
     setSending(true);
     try {
       const shown = await send(form.getFieldsValue() as Record<string, unknown>);

@@ -1,7 +1,7 @@
 import { Alert, App as AntApp, Button, Card, Checkbox, Form, Select, Typography } from 'antd';
 import { useState } from 'react';
 import { api, type ApecEnterprise } from '../api';
-import { AmountInput, useErrorText } from '../common';
+import { AmountItem, useErrorText } from '../common';
 import { useT } from '../i18n';
 import { navigate } from '../router';
 import { useSchemaForm } from '../schema-form';
@@ -50,12 +50,20 @@ export function WhitelistApplyForm({ onFiled }: { onFiled?(caseId: string): void
   return (
     <Form form={form} layout="vertical" onValuesChange={onValuesChange} onFinish={() => void submit()} data-testid="apec-whitelist-form">
       <Typography.Paragraph type="secondary">{pick(L.intro)}</Typography.Paragraph>
-      <Form.Item label={pick(L.capital)} name="registeredCapitalWan" required {...help('registeredCapitalWan')}>
-        <AmountInput style={{ width: 200 }} aria-label={pick(L.capital)} />
-      </Form.Item>
-      <Form.Item label={pick(L.trade)} name="foreignTradeUsd" required {...help('foreignTradeUsd')}>
-        <AmountInput style={{ width: 200 }} aria-label={pick(L.trade)} />
-      </Form.Item>
+      <AmountItem
+        label={pick(L.capital)}
+        name="registeredCapitalWan"
+        required
+        {...help('registeredCapitalWan')}
+        input={{ style: { width: 200 }, 'aria-label': pick(L.capital) }}
+      />
+      <AmountItem
+        label={pick(L.trade)}
+        name="foreignTradeUsd"
+        required
+        {...help('foreignTradeUsd')}
+        input={{ style: { width: 200 }, 'aria-label': pick(L.trade) }}
+      />
       <Form.Item label={pick(L.grade)} name="taxCreditGrade" required {...help('taxCreditGrade')}>
         <Select style={{ width: 120 }} aria-label={pick(L.grade)} options={TAX_CREDIT_GRADES.map((g) => ({ value: g, label: g }))} />
       </Form.Item>

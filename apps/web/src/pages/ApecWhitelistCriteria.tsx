@@ -1,8 +1,8 @@
 import { Alert, App as AntApp, Button, Card, Checkbox, Form, Select, Space, Table, Typography } from 'antd';
 import { useEffect } from 'react';
-import { DayField } from '../DayField';
+import { DayItem } from '../DayField';
 import { api } from '../api';
-import { AmountInput, fmtDateTime, Loaded, useLoad } from '../common';
+import { AmountItem, fmtDateTime, Loaded, useLoad } from '../common';
 import { effectiveFromErrors, shanghaiToday } from '../date-rules';
 import { useT } from '../i18n';
 import { useSchemaForm } from '../schema-form';
@@ -106,9 +106,14 @@ export function WhitelistCriteriaCard({ editable }: { editable: boolean }) {
                 <Form.Item key={key} label={pick(key === 'registeredCapitalWan' ? L.capital : L.trade)}>
                   <Space wrap>
                     {ENTERPRISE_SIZES.map((s) => (
-                      <Form.Item key={s} name={[key, s]} label={code('apecSize_', s)} {...help(`${key}.${s}`)} style={{ marginBottom: 0 }}>
-                        <AmountInput aria-label={`${pick(key === 'registeredCapitalWan' ? L.capital : L.trade)} ${code('apecSize_', s)}`} />
-                      </Form.Item>
+                      <AmountItem
+                        key={s}
+                        name={[key, s]}
+                        label={code('apecSize_', s)}
+                        {...help(`${key}.${s}`)}
+                        style={{ marginBottom: 0 }}
+                        input={{ 'aria-label': `${pick(key === 'registeredCapitalWan' ? L.capital : L.trade)} ${code('apecSize_', s)}` }}
+                      />
                     ))}
                   </Space>
                 </Form.Item>
@@ -119,9 +124,7 @@ export function WhitelistCriteriaCard({ editable }: { editable: boolean }) {
               <Form.Item name="creditRecordClean" valuePropName="checked">
                 <Checkbox>{pick(L.clean)}</Checkbox>
               </Form.Item>
-              <Form.Item name="effectiveFrom" label={pick(L.from)} {...help('effectiveFrom')}>
-                <DayField style={{ width: 200 }} />
-              </Form.Item>
+              <DayItem name="effectiveFrom" label={pick(L.from)} {...help('effectiveFrom')} field={{ style: { width: 200 } }} />
               {serverError ? <Alert type="error" showIcon description={refusalText(serverError)} style={{ marginBottom: 16 }} /> : null}
               <Button type="primary" htmlType="submit" loading={sending} data-testid="apec-criteria-save">
                 {pick(L.save)}

@@ -1,5 +1,5 @@
 import { Checkbox, Form, Select } from 'antd';
-import { AmountInput } from '../common';
+import { AmountItem } from '../common';
 import { useT } from '../i18n';
 import { TAX_CREDIT_GRADES } from '../../../../libs/domain/src/definition/apec-card';
 
@@ -27,12 +27,18 @@ export function WhitelistFiguresFields() {
   const { pick } = useT();
   return (
     <>
-      <Form.Item label={pick(WHITELIST_LABELS.capital)} name={['figures', 'registeredCapitalWan']} required>
-        <AmountInput style={{ width: 200 }} aria-label={pick(WHITELIST_LABELS.capital)} />
-      </Form.Item>
-      <Form.Item label={pick(WHITELIST_LABELS.trade)} name={['figures', 'foreignTradeUsd']} required>
-        <AmountInput style={{ width: 200 }} aria-label={pick(WHITELIST_LABELS.trade)} />
-      </Form.Item>
+      <AmountItem
+        label={pick(WHITELIST_LABELS.capital)}
+        name={['figures', 'registeredCapitalWan']}
+        required
+        input={{ style: { width: 200 }, 'aria-label': pick(WHITELIST_LABELS.capital) }}
+      />
+      <AmountItem
+        label={pick(WHITELIST_LABELS.trade)}
+        name={['figures', 'foreignTradeUsd']}
+        required
+        input={{ style: { width: 200 }, 'aria-label': pick(WHITELIST_LABELS.trade) }}
+      />
       <Form.Item label={pick(WHITELIST_LABELS.grade)} name={['figures', 'taxCreditGrade']} required>
         <Select
           style={{ width: 120 }}
