@@ -3,8 +3,9 @@ import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
 import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { api, currentSession, onPasswordChangeRequired, onSessionExpired, setSession, type InboxItem, type Session } from './api';
-import { LangContext, initialLang, useT, type Lang, type LabelKey } from './i18n';
+import { LangContext, initialLang, useT, type Bilingual, type Lang, type LabelKey } from './i18n';
 import { useUnitNames } from './common';
+import { discardAllDrafts } from './drafts';
 import { navigate, usePath } from './router';
 import { CasesPage } from './pages/Cases';
 import { ExpiredPage, LoginPage } from './pages/Login';
@@ -90,11 +91,14 @@ export function App() {
 function Shell() {
   const path = usePath();
   const [session, setSess] = useState<Session | null>(currentSession);
+  // Why the session ended, in the API's words (its 401); none when the token's own lifetime ran out.
+  const [endedBecause, setEndedBecause] = useState<Bilingual | undefined>(undefined);
   const { t } = useT();
 
   useEffect(() => {
-    onSessionExpired(() => {
+    onSessionExpired((reason) => {
       setSess(null);
+      setEndedBecause(reason);
       navigate('/expired');
     });
     // An API call refused with PASSWORD_CHANGE_REQUIRED: the session is marked; the forced change page shows.
@@ -107,6 +111,7 @@ function Shell() {
       () => {
         setSession(null);
         setSess(null);
+        setEndedBecause(undefined);
         navigate('/expired');
       },
       Math.max(0, session.expiresAt - Date.now()),
@@ -114,7 +119,7 @@ function Shell() {
     return () => clearTimeout(timer);
   }, [session]);
 
-  if (path === '/expired') return <ExpiredPage />;
+  if (path === '/expired') return <ExpiredPage reason={endedBecause} />;
   if (!session || path === '/login')
     return (
       <LoginPage
@@ -142,6 +147,7 @@ function Shell() {
       session={session}
       path={path}
       onSignOut={() => {
+        discardAllDrafts();
         setSession(null);
         setSess(null);
         navigate('/login');

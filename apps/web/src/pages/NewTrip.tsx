@@ -2,9 +2,10 @@ import { COUNTRY_SEARCH } from '../country-search';
 import { Alert, App, Button, Card, Checkbox, Descriptions, Form, Input, Select, Space, Steps, Typography, type FormInstance } from 'antd';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { api, ApiError, catalog, type Catalog, type FieldError, type RosterPerson, type Session } from '../api';
-import { countryName, useErrorText, useLoad, useUnitNames } from '../common';
+import { countryName, fmtDateTime, useErrorText, useLoad, useUnitNames } from '../common';
+import { discardDraft, readDraft, saveDraft } from '../drafts';
 import { joinStops } from '../lists';
-import { DayField } from '../DayField';
+import { DayItem } from '../DayField';
 import { useT, type Bilingual } from '../i18n';
 import { annualPlanNeedsReason, checkPlanText, type CheckAnnualPlan, type CheckPlan } from '../check-plan';
 import { fieldErrorText } from '../labels';
@@ -43,6 +44,10 @@ interface Violation {
   field?: string;
   message: Bilingual;
 }
+
+/** The form's name for its draft (drafts.ts). */
+const DRAFT = 'new-trip';
+const INITIAL_VALUES = { destinations: [{}], members: [{ id: 'm1', passportInCustody: false }], jointDelegation: false };
 
 const blank = (s: string | undefined): string | undefined => (s && s.trim() ? s.trim() : undefined);
 
@@ -166,13 +171,16 @@ export function NewTripPage({ session }: { session: Session }) {
   const errText = useErrorText();
   const { message } = App.useApp();
   const [form] = Form.useForm<TripValues>();
-  const [current, setCurrent] = useState(0);
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [touched, setTouched] = useState<Set<string>>(new Set());
   const [serverError, setServerError] = useState<ApiError | unknown>(null);
   const [cat, setCat] = useState<Catalog | null>(null);
   const [busy, setBusy] = useState(false);
-  const idempotencyKey = useRef(newId());
+  // What was typed and not sent comes back (drafts.ts), with the key it was (perhaps) sent with.
+  const [draft] = useState(() => readDraft<TripValues>(DRAFT, session.user.id));
+  const [restoredAt, setRestoredAt] = useState<number | null>(draft?.savedAt ?? null);
+  const idempotencyKey = useRef(draft?.idempotencyKey ?? newId());
+  const [current, setCurrentStep] = useState(draft?.step ?? 0);
   // The trip rules' violations before submitting: the API's dry run (POST /api/delegations/check) runs the
   // domain's rules, none of them is written here. null: not checked (the schema has errors, or the check failed).
   const [check, setCheck] = useState<{
@@ -272,7 +280,34 @@ export function NewTripPage({ session }: { session: Session }) {
       }
     }, setServerError);
   };
-  useEffect(revalidate, []);
+  // The draft over the form's initial values, so that 清空重填 (resetFields) goes back to a new form, not to the draft.
+  useEffect(() => {
+    if (draft) form.setFieldsValue(draft.values);
+    revalidate();
+  }, []);
+
+  const keepDraft = (step = current) =>
+    saveDraft<TripValues>(DRAFT, session.user.id, {
+      values: form.getFieldsValue(true) as TripValues,
+      step,
+      savedAt: Date.now(),
+      idempotencyKey: idempotencyKey.current,
+    });
+  const setCurrent = (step: number) => {
+    setCurrentStep(step);
+    keepDraft(step);
+  };
+  const startOver = () => {
+    discardDraft(DRAFT, session.user.id);
+    setRestoredAt(null);
+    form.resetFields();
+    if (registryUnit) form.setFieldValue('supervisingDepartment', registryUnit.supervisingDepartment ?? undefined);
+    idempotencyKey.current = newId();
+    setTouched(new Set());
+    setServerError(null);
+    setCurrentStep(0);
+    revalidate();
+  };
 
   const help = (name: Array<string | number>) => {
     const path = pathOf(name);
@@ -297,6 +332,8 @@ export function NewTripPage({ session }: { session: Session }) {
   const submit = () => {
     setBusy(true);
     setServerError(null);
+    // With the key it goes with: sent again from the draft after an unknown outcome, it is the same submission.
+    keepDraft();
     api<{ caseId: string }>(
       'POST',
       '/api/delegations',
@@ -305,6 +342,7 @@ export function NewTripPage({ session }: { session: Session }) {
     ).then(
       (r) => {
         // Said, with what comes next (forty-third trial: the case page alone, its actions empty while A01 ran).
+        discardDraft(DRAFT, session.user.id);
         void message.success(t('tripSubmittedNext'), 8);
         navigate(`/cases/${r.caseId}`);
       },
@@ -315,6 +353,7 @@ export function NewTripPage({ session }: { session: Session }) {
           setErrors(e.errors);
           setTouched(new Set(e.errors.map((x) => x.field)));
           idempotencyKey.current = newId();
+          keepDraft();
         }
       },
     );
@@ -333,11 +372,26 @@ export function NewTripPage({ session }: { session: Session }) {
         style={{ marginBottom: 24 }}
         items={[{ title: t('stepBasic') }, { title: t('stepItinerary') }, { title: t('stepMembers') }, { title: t('stepReview') }]}
       />
+      {restoredAt !== null ? (
+        <Alert
+          type="info"
+          showIcon
+          data-testid="draft-restored"
+          style={{ marginBottom: 16 }}
+          title={t('draftRestored').replace('{at}', fmtDateTime(new Date(restoredAt).toISOString()))}
+          action={
+            <Button size="small" onClick={startOver} data-testid="draft-discard">
+              {t('draftDiscard')}
+            </Button>
+          }
+        />
+      ) : null}
       <Form
         form={form}
         layout="vertical"
-        initialValues={{ destinations: [{}], members: [{ id: 'm1', passportInCustody: false }], jointDelegation: false }}
+        initialValues={INITIAL_VALUES}
         onValuesChange={(changed: Record<string, unknown>) => {
+          keepDraft();
           const leaf = (o: unknown, prefix: Array<string | number>): Array<Array<string | number>> =>
             o && typeof o === 'object'
               ? Object.entries(o).flatMap(([k, v]) => leaf(v, [...prefix, Array.isArray(o) ? Number(k) : k]))
@@ -360,12 +414,8 @@ export function NewTripPage({ session }: { session: Session }) {
               />
             </Form.Item>
             <Space wrap>
-              <Form.Item label={t('departure')} name="departureDate" required {...help(['departureDate'])}>
-                <DayField />
-              </Form.Item>
-              <Form.Item label={t('returnDate')} name="returnDate" required {...help(['returnDate'])}>
-                <DayField />
-              </Form.Item>
+              <DayItem label={t('departure')} name="departureDate" required {...help(['departureDate'])} />
+              <DayItem label={t('returnDate')} name="returnDate" required {...help(['returnDate'])} />
             </Space>
             <Form.Item name="jointDelegation" valuePropName="checked">
               <Checkbox>{t('jointDelegation')}</Checkbox>
@@ -409,12 +459,8 @@ export function NewTripPage({ session }: { session: Session }) {
                       <Form.Item label={t('city')} name={[f.name, 'city']} required {...help(['destinations', f.name, 'city'])}>
                         <Input />
                       </Form.Item>
-                      <Form.Item label={t('arrive')} name={[f.name, 'arrive']} required {...help(['destinations', f.name, 'arrive'])}>
-                        <DayField />
-                      </Form.Item>
-                      <Form.Item label={t('leave')} name={[f.name, 'leave']} required {...help(['destinations', f.name, 'leave'])}>
-                        <DayField />
-                      </Form.Item>
+                      <DayItem label={t('arrive')} name={[f.name, 'arrive']} required {...help(['destinations', f.name, 'arrive'])} />
+                      <DayItem label={t('leave')} name={[f.name, 'leave']} required {...help(['destinations', f.name, 'leave'])} />
                       <Form.Item
                         label={t('inviterName')}
                         name={[f.name, 'inviterName']}
@@ -502,13 +548,11 @@ export function NewTripPage({ session }: { session: Session }) {
                         >
                           <Input />
                         </Form.Item>
-                        <Form.Item
+                        <DayItem
                           label={t('passportExpires')}
                           name={[f.name, 'passportExpiresOn']}
                           {...help(['members', f.name, 'passportExpiresOn'])}
-                        >
-                          <DayField />
-                        </Form.Item>
+                        />
                       </Space>
                       <Space wrap>
                         <Form.Item name={[f.name, 'partyMember']} valuePropName="checked">

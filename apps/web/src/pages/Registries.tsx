@@ -1,10 +1,10 @@
 import { Alert, App as AntApp, Button, Form, Input, Modal, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
 import { lazy, Suspense, useEffect, useState } from 'react';
-import { DayField } from '../DayField';
+import { DayField, DayItem } from '../DayField';
 // The director's publishing form, loaded with the versions tab of the one role that publishes (the budget: docs/web.md).
 const PublishVersion = lazy(() => import('./PublishVersion'));
-import { api, ApiError, catalog, type Catalog, type FieldError, type Session } from '../api';
-import { AmountInput, fmtDateTime, Loaded, rememberUnits, TAG, textLimit, useErrorText, useLoad, useUnitNames } from '../common';
+import { api, ApiError, catalog, type Catalog, type Session } from '../api';
+import { AmountItem, fmtDateTime, Loaded, rememberUnits, TAG, textLimit, useErrorText, useLoad, useUnitNames } from '../common';
 import { useT, type LabelKey } from '../i18n';
 import { ChangesTable, type VersionChange } from './VersionChanges';
 import { useSchemaForm } from '../schema-form';
@@ -14,7 +14,10 @@ import { shanghaiToday } from '../date-rules';
 import { REGISTRY_WRITERS, registryUnitKind, ROSTER_READERS, unitReach } from '../../../../libs/domain/src/access';
 import { RANKS } from '../../../../libs/domain/src/facts';
 import {
+  birthDateProblems,
+  codeProblems,
   firstOpenPlanQuarter,
+  passportDateProblems,
   GENDERS,
   PASSPORT_TYPES,
   PERSON_STATUSES,
@@ -103,10 +106,6 @@ const trimmed = (s: string | null | undefined) => (s ?? '').trim();
 const orNull = (s: string | null | undefined) => trimmed(s) || null;
 /** A form item's help from the first of several error paths that has one (a path parameter's `path.code` too). */
 const firstHelp = (...helps: Array<ReturnType<ReturnType<typeof useSchemaForm>['help']>>) => helps.find((h) => h.help) ?? {};
-/** Required: an id the form puts in the path (no schema in the body checks it). */
-const requiredId = (field: string, value: string | undefined): FieldError[] =>
-  trimmed(value) ? [] : [{ field, rule: 'required', message: { zh: '必填', en: 'Required' } }];
-
 const STATE_COLOURS: Record<PassportState, string> = {
   'in-custody': TAG.green,
   'checked-out': TAG.blue,
@@ -311,9 +310,10 @@ function UnitDialog({ unit, onClose, onSaved }: { unit: UnitRow | null; onClose(
       suspendedReason: orNull(v.suspendedReason),
     }),
     ['code', 'nameZh', 'nameEn', 'parentCode', 'supervisingDepartment', 'clerks', 'signatories', 'status', 'suspendedReason'],
-    // The code goes in the path (no body schema holds it); a suspension's reason is the API's rule beside the schema's.
+    // The code goes in the path (no body schema holds it): its rule from the domain; a suspension's reason is the API's
+    // rule beside the schema's.
     (v) => [
-      ...requiredId('code', v.code),
+      ...codeProblems('code', v.code),
       ...(v.status === 'suspended' && !trimmed(v.suspendedReason)
         ? [{ field: 'suspendedReason', rule: 'required', message: { zh: '暂停须说明理由', en: 'A suspended unit needs a reason' } }]
         : []),
@@ -517,7 +517,9 @@ function PersonDialog({ person, unit, onClose, onSaved }: { person: PersonRow | 
       status: v.status ?? 'active',
     }),
     ['personId', 'name', 'gender', 'dateOfBirth', 'rank', 'position', 'partyMember', 'leadershipTeam', 'status'],
-    (v) => requiredId('personId', v.personId),
+    // The id goes in the path (the domain's code rule), the birth date's plausibility is the API's rule beside the schema's:
+    // both as typed (trial 56: refused only by the API's answer).
+    (v) => [...codeProblems('personId', v.personId), ...birthDateProblems(v.dateOfBirth ?? '', shanghaiToday())],
   );
   const save = async () => {
     const id = trimmed(f.form.getFieldValue('personId') as string | undefined);
@@ -561,9 +563,7 @@ function PersonDialog({ person, unit, onClose, onSaved }: { person: PersonRow | 
           <Form.Item label={t('gender')} name="gender" {...f.help('gender')}>
             <Select virtual={false} style={{ width: 120 }} options={options(GENDERS, 'gender_')} />
           </Form.Item>
-          <Form.Item label={t('dateOfBirth')} name="dateOfBirth" {...f.help('dateOfBirth')}>
-            <DayField />
-          </Form.Item>
+          <DayItem label={t('dateOfBirth')} name="dateOfBirth" {...f.help('dateOfBirth')} />
           <Form.Item label={t('rank')} name="rank" {...f.help('rank')}>
             <Select virtual={false} style={{ width: 180 }} options={options(RANKS, 'rank_')} />
           </Form.Item>
@@ -597,6 +597,15 @@ function PersonDialog({ person, unit, onClose, onSaved }: { person: PersonRow | 
 
 // Passports --------------------------------------------------------------------------------------
 
+/**
+ * What the custody ledger's buttons do, as verbs: the state names (已注销, 已挂失) on them read as done already, and the
+ * dialog "SE9876543: 已注销" as a fact (trial 56).
+ */
+const PASSPORT_MOVES = { 'in-custody': 'ppMoveIn', cancelled: 'ppMoveCancel', lost: 'ppMoveLost' } as const satisfies Record<
+  'in-custody' | 'cancelled' | 'lost',
+  LabelKey
+>;
+
 function PassportsTab({ session }: { session: Session }) {
   const { t, code, lang } = useT();
   const { message, modal } = AntApp.useApp();
@@ -624,7 +633,7 @@ function PassportsTab({ session }: { session: Session }) {
     const needsReason = to !== 'in-custody';
     let note = '';
     const dialog = modal.confirm({
-      title: `${number}: ${code('ppSt_', to)}`,
+      title: `${t(PASSPORT_MOVES[to])} · ${number}`,
       content: needsReason ? (
         <Form layout="vertical" style={{ marginTop: 12 }}>
           <Form.Item label={t('apecReason')} required style={{ marginBottom: 0 }} extra={textLimit(500, lang).rule.message}>
@@ -719,17 +728,17 @@ function PassportsTab({ session }: { session: Session }) {
                           <Space size={4} wrap>
                             {p.state === 'checked-out' ? (
                               <Button size="small" onClick={() => move(p.number, 'in-custody')}>
-                                {code('ppSt_', 'in-custody')}
+                                {t(PASSPORT_MOVES['in-custody'])}
                               </Button>
                             ) : null}
                             {p.state === 'in-custody' ? (
                               <Button size="small" onClick={() => move(p.number, 'cancelled')}>
-                                {code('ppSt_', 'cancelled')}
+                                {t(PASSPORT_MOVES.cancelled)}
                               </Button>
                             ) : null}
                             {p.state === 'in-custody' || p.state === 'checked-out' ? (
                               <Button size="small" danger onClick={() => move(p.number, 'lost')}>
-                                {code('ppSt_', 'lost')}
+                                {t(PASSPORT_MOVES.lost)}
                               </Button>
                             ) : null}
                           </Space>
@@ -810,6 +819,9 @@ function PassportDialog({ people, onClose, onSaved }: { people: PersonRow[]; onC
       holder: v.holder ?? '',
     }),
     ['number', 'type', 'issuedOn', 'expiresOn', 'holder'],
+    // The API's date rules beyond the schema (issued not after today, expiring after the issue, within ten years), as
+    // typed (trial 56: an expiry before the issue was refused only by the API's answer).
+    (v) => passportDateProblems({ issuedOn: v.issuedOn ?? '', expiresOn: v.expiresOn ?? '' }, shanghaiToday()),
   );
   const save = async () => {
     const r = await f.send((body) => api<PassportRow>('POST', '/api/registries/passports', body));
@@ -838,12 +850,8 @@ function PassportDialog({ people, onClose, onSaved }: { people: PersonRow[]; onC
           </Form.Item>
         </Space>
         <Space wrap>
-          <Form.Item label={t('issuedOn')} name="issuedOn" {...f.help('issuedOn')}>
-            <DayField />
-          </Form.Item>
-          <Form.Item label={t('expiresOn')} name="expiresOn" {...f.help('expiresOn')}>
-            <DayField />
-          </Form.Item>
+          <DayItem label={t('issuedOn')} name="issuedOn" {...f.help('issuedOn')} />
+          <DayItem label={t('expiresOn')} name="expiresOn" {...f.help('expiresOn')} />
         </Space>
         <Form.Item label={t('holder')} name="holder" {...f.help('holder')}>
           <Select
@@ -1291,9 +1299,12 @@ function PlanDialog(props: {
                       optionFilterProp="label"
                     />
                   </Form.Item>
-                  <Form.Item label={t('planSize')} name={[field.name, 'size']} {...f.help(`trips[${i}].size`)}>
-                    <AmountInput style={{ width: 80 }} aria-label={t('planSize')} />
-                  </Form.Item>
+                  <AmountItem
+                    label={t('planSize')}
+                    name={[field.name, 'size']}
+                    {...f.help(`trips[${i}].size`)}
+                    input={{ style: { width: 80 }, 'aria-label': t('planSize') }}
+                  />
                   <Form.Item label={t('planQuarter')} name={[field.name, 'quarter']} {...f.help(`trips[${i}].quarter`)}>
                     <Select
                       style={{ width: 80 }}
