@@ -141,6 +141,12 @@ describe('user administration in the web app (issue 14.4, issue 15)', () => {
 
     // Reset: a generated one-time password shown once; the user must change it again.
     await admin.locator('tr', { hasText: username }).getByRole('button', { name: '重置密码' }).click();
+    // Asked once more, naming the user: it ends their sign-in (trial 56: account actions took one click).
+    await admin
+      .getByRole('tooltip')
+      .filter({ hasText: `重置 ${username} 的密码？` })
+      .waitFor();
+    await admin.getByTestId('reset-confirm').click();
     const otp = (await admin.getByTestId('one-time-password').locator('code').innerText()).trim();
     expect(otp).toMatch(/^[A-Za-z0-9_-]{16}$/);
     await admin
@@ -149,13 +155,34 @@ describe('user administration in the web app (issue 14.4, issue 15)', () => {
       .click();
     await admin.locator('tr', { hasText: username }).filter({ hasText: '待改密' }).waitFor();
 
-    // Disable: the status filter finds the user among the disabled; enable again.
+    // Disable, the user signed in meanwhile: asked once more; their next request ends their session, saying why (trial
+    // 56: "登录已过期" for a disabled account). The status filter finds the user among the disabled; enable again.
+    const signedIn = await stack.browser.newContext({
+      baseURL: stack.baseUrl,
+      viewport: { width: 1366, height: 900 },
+      reducedMotion: 'reduce',
+    });
+    const victim = await signedIn.newPage();
+    await submitSignIn(victim, username, otp);
+    await victim.getByRole('heading', { name: '请先修改密码' }).waitFor();
     await admin
       .locator('tr', { hasText: username })
       .getByRole('button', { name: '停 用' })
       .or(admin.locator('tr', { hasText: username }).getByRole('button', { name: '停用' }))
       .click();
+    await admin
+      .getByRole('tooltip')
+      .filter({ hasText: `停用用户 ${username}？` })
+      .waitFor();
+    await admin.getByTestId('disable-confirm').click();
     await admin.locator('tr', { hasText: username }).filter({ hasText: '已停用' }).waitFor();
+    await victim.getByTestId('current-password').fill(otp);
+    await victim.getByTestId('new-password').fill('Disabled-meanwhile-2026');
+    await victim.getByTestId('confirm-password').fill('Disabled-meanwhile-2026');
+    await victim.getByTestId('change-password-submit').click();
+    await victim.getByText('登录已失效').waitFor();
+    await victim.getByText('访问令牌已失效（账号已停用或权限已变更），请重新登录').waitFor();
+    await signedIn.close();
     await pickOption(admin, admin.locator('#user-status-filter'), '已停用');
     await admin.locator('tr', { hasText: username }).waitFor();
     // The filtered list (the API's status=disabled) replaces the full one: no active user is left in it.

@@ -51,7 +51,7 @@ export class ApiError extends Error {
 
 const KEY = 'df.session';
 let session: Session | null = readSession();
-let onExpired: () => void = () => undefined;
+let onExpired: (reason: Bilingual) => void = () => undefined;
 let onMustChange: () => void = () => undefined;
 
 function readSession(): Session | null {
@@ -69,8 +69,11 @@ export function setSession(s: Session | null): void {
   if (s) sessionStorage.setItem(KEY, JSON.stringify(s));
   else sessionStorage.removeItem(KEY);
 }
-/** Called when the API answers 401 to a signed-in request: the session expired (or was revoked). */
-export function onSessionExpired(fn: () => void): void {
+/**
+ * Called when the API answers 401 to a signed-in request: the session expired or was revoked, `reason` the API's words
+ * (登录已过期 / 访问令牌已失效（账号已停用或权限已变更）; trial 56: a disabled account read "session expired").
+ */
+export function onSessionExpired(fn: (reason: Bilingual) => void): void {
   onExpired = fn;
 }
 
@@ -103,16 +106,16 @@ export async function api<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: st
  * 403 PASSWORD_CHANGE_REQUIRED marks it.
  */
 function refusal(res: Response, json: Record<string, unknown>): ApiError {
+  const message = (json.message as Bilingual | undefined) ?? { zh: `请求失败（${res.status}）`, en: `Request failed (${res.status})` };
   if (res.status === 401 && session) {
     setSession(null);
-    onExpired();
+    onExpired(message);
   }
   if (res.status === 403 && json.code === 'PASSWORD_CHANGE_REQUIRED' && session) {
     setSession({ ...session, mustChangePassword: true });
     onMustChange();
   }
   const retry = Number(res.headers.get('retry-after'));
-  const message = (json.message as Bilingual | undefined) ?? { zh: `请求失败（${res.status}）`, en: `Request failed (${res.status})` };
   return new ApiError(
     res.status,
     String(json.code ?? 'ERROR'),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { returnedBy, timelineAfter } from './timeline';
+import { replannedSays, returnedBy, timelineAfter } from './timeline';
 
 describe("the timeline's reason for steps sent back (step.returned `by`)", () => {
   const t = (key: string) => `[${key}]`;
@@ -12,6 +12,20 @@ describe("the timeline's reason for steps sent back (step.returned `by`)", () =>
       '[returnedByChange]',
       '[returnedByChange]',
     ]);
+  });
+});
+
+describe('what a case.replanned row says (trial 56: 重新预测 and nothing more)', () => {
+  const words = {
+    replannedForecast: '预计办结 {date}，余量 {n} 个工作日',
+    replannedByCalendar: '因节假日安排更新',
+  } as const;
+  const t = (k: keyof typeof words) => words[k];
+  it('the forecast and slack, and the holiday schedule when it moved them', () => {
+    const payload = { forecastReadyDate: '2027-01-15', slackWd: 4 };
+    expect(replannedSays(payload, t, 'zh')).toBe('预计办结 2027-01-15，余量 4 个工作日');
+    expect(replannedSays({ ...payload, cause: 'calendar' }, t, 'zh')).toBe('因节假日安排更新：预计办结 2027-01-15，余量 4 个工作日');
+    expect(replannedSays({}, t, 'zh')).toBe('');
   });
 });
 

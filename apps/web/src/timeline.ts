@@ -12,6 +12,23 @@ export function returnedBy(
 }
 
 /**
+ * What a case.replanned event says in the timeline: the new forecast and slack, and why when it was not the case's own
+ * steps (`cause: 'calendar'`: the office loaded a holiday schedule; trial 56: the row read 重新预测 and nothing more).
+ */
+export function replannedSays(
+  payload: Record<string, unknown>,
+  t: (key: 'replannedForecast' | 'replannedByCalendar') => string,
+  lang: 'zh' | 'en',
+): string {
+  const forecast =
+    typeof payload.forecastReadyDate === 'string' && typeof payload.slackWd === 'number'
+      ? t('replannedForecast').replace('{date}', payload.forecastReadyDate).replace('{n}', String(payload.slackWd))
+      : '';
+  if (payload.cause !== 'calendar') return forecast;
+  return lang === 'zh' ? `${t('replannedByCalendar')}：${forecast}` : `${forecast}, ${t('replannedByCalendar')}`;
+}
+
+/**
  * A case's events: `known` (read before, oldest first) and those after its last `seq`, a page at a time from `page`
  * (`GET /api/delegations/:id/timeline?afterSeq=`; `more`: the page was full). A live refresh reads only what is new.
  */

@@ -28,6 +28,16 @@ const SCHEMAS = {
         pattern: '^[A-Z0-9]{5,20}$',
         'x-message': { zh: '护照号码须为5-20位大写字母或数字', en: 'Passport number: 5-20 capital letters or digits' },
       },
+      // A text field's pattern as the API documents it (the text rule's characters), its x-message every rule at once.
+      note: {
+        type: 'string',
+        pattern:
+          '^[^\\u0000-\\u0008\\u202A-\\u202E\\u2066-\\u2069]*[^\\s\\u200B\\u0000-\\u0008\\u202A-\\u202E\\u2066-\\u2069][^\\u0000-\\u0008\\u202A-\\u202E\\u2066-\\u2069]*$',
+        'x-message': {
+          zh: '不得为空白；不得包含控制字符；不得包含改变文字方向的控制字符',
+          en: 'Not blank; no controls; no direction controls',
+        },
+      },
       size: { type: 'string', enum: ['large', 'medium', 'small', 'micro'] },
       grades: { type: 'array', minItems: 1, maxItems: 3, uniqueItems: true, items: { type: 'string' } },
       team: { type: 'string', nullable: true },
@@ -93,6 +103,13 @@ describe('validation messages (the OpenAPI schema put into words)', () => {
       { passport: 'e123456' },
       '护照号码须为5-20位大写字母或数字',
       'Passport number: 5-20 capital letters or digits',
+    ],
+    // Trial 56: "AB" with U+202E read every text rule, 不得为空白 among them; the one broken is said, as the API says it.
+    [
+      "a text pattern, by the text rule's broken rule",
+      { note: 'AB\u202E' },
+      '不得包含改变文字方向的控制字符（U+202A–U+202E、U+2066–U+2069）',
+      'Must not contain bidirectional override, embedding or isolate controls (U+202A–U+202E, U+2066–U+2069)',
     ],
     ['enum', { size: 'huge' }, '请从列表中选择', 'Pick one of the listed values'],
     ['maxItems', { grades: ['A', 'B', 'C', 'D'] }, '最多 3 项', 'At most 3 items'],

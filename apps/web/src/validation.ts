@@ -1,5 +1,6 @@
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { FieldError } from './api';
+import { textError, textRuleBroken } from '../../../libs/domain/src/text-rule';
 
 /**
  * Validation as the user types, with the API's own rules: the request schemas of the OpenAPI document (generated
@@ -81,6 +82,10 @@ export function messageOf(e: AjvError): FieldError['message'] {
     }
     case 'format':
     case 'pattern': {
+      // A text that breaks the API's text rule is said by the rule it breaks, as the API's 400 says it, not by the
+      // pattern's list of every text rule (trial 56: "AB" with U+202E read 不得为空白 among four rules).
+      const broken = typeof e.data === 'string' ? textRuleBroken(e.data) : undefined;
+      if (broken) return textError('', broken).message;
       const f = FORMAT_WORDS[String(p.format ?? schema.format)];
       if (f) return both(`格式不正确，须为${f.zh}`, `Wrong format: must be ${f.en}`);
       // The API's own words for the pattern (the OpenAPI document's x-message), as its 400 would say them.

@@ -21,7 +21,7 @@ import {
 } from 'antd';
 import type { EChartsOption } from 'echarts';
 import { Fragment, lazy, Suspense, useEffect, useMemo, useRef, useState } from 'react';
-import { DayField } from '../DayField';
+import { DayItem } from '../DayField';
 import {
   actionable,
   api,
@@ -37,7 +37,7 @@ import {
   type StepProgress,
 } from '../api';
 import { Chart } from '../Chart';
-import { returnedBy, timelineAfter } from '../timeline';
+import { replannedSays, returnedBy, timelineAfter } from '../timeline';
 import {
   countryName,
   fmtDateTime,
@@ -729,7 +729,13 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
                     key: 'comment',
                     // An objection's text is what the row is about (trial: the 公示异议 rows read empty).
                     render: (_: unknown, e) =>
-                      e.payload.objection ?? e.payload.comment ?? (e.type === 'step.returned' ? returnedBy(e.payload.by, t) : ''),
+                      e.payload.objection ??
+                      e.payload.comment ??
+                      (e.type === 'step.returned'
+                        ? returnedBy(e.payload.by, t)
+                        : e.type === 'case.replanned'
+                          ? replannedSays(e.payload, t, lang)
+                          : ''),
                   },
                 ]}
               />
@@ -776,21 +782,17 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
                   })
                 }
               >
-                <Form.Item
+                <DayItem
                   label={t('departure')}
                   name="departureDate"
                   rules={[{ required: true, message: t('required') }, amendDateRule('departureDate')]}
-                >
-                  <DayField />
-                </Form.Item>
-                <Form.Item
+                />
+                <DayItem
                   label={t('returnDate')}
                   name="returnDate"
                   dependencies={['departureDate']}
                   rules={[{ required: true, message: t('required') }, amendDateRule('returnDate')]}
-                >
-                  <DayField />
-                </Form.Item>
+                />
                 {/* Each stop's days (trial: a moved departure left a stop outside the trip with no way to move it). */}
                 {trip ? (
                   <fieldset style={{ border: 'none', padding: 0, margin: 0 }} data-testid="amend-stops">
@@ -800,7 +802,7 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
                       return (
                         <Space key={i} align="start" wrap data-testid={`amend-stop-${i}`}>
                           {(['arrive', 'leave'] as const).map((f) => (
-                            <Form.Item
+                            <DayItem
                               key={f}
                               label={`${t(f)} · ${stop}`}
                               name={['destinations', i, f]}
@@ -814,9 +816,7 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
                                 ['destinations', i, f === 'arrive' ? 'leave' : 'arrive'],
                               ]}
                               rules={[{ required: true, message: t('required') }, amendDateRule(`destinations[${i}].${f}`)]}
-                            >
-                              <DayField />
-                            </Form.Item>
+                            />
                           ))}
                           {/* Another city or inviter is another invitation: A03, A04 and B04 of the country run again
                               (forty-seventh trial: the dialog changed no city). Required, as the API has them (trial 49:

@@ -2,7 +2,7 @@ import { Alert, Button, Card, Form, Input, Radio, Result, Space, Typography } fr
 import { useState } from 'react';
 import { login, type Grant, type Session } from '../api';
 import { useErrorText, useUnitNames } from '../common';
-import { useT } from '../i18n';
+import { useT, type Bilingual } from '../i18n';
 import { navigate } from '../router';
 import { LangSwitch } from './LangSwitch';
 
@@ -126,14 +126,15 @@ function GrantPicker(props: {
   );
 }
 
-export function ExpiredPage() {
-  const { t } = useT();
+/** The session ended: why, in the API's words when it said (`reason`, its 401), else the token's lifetime ran out. */
+export function ExpiredPage({ reason }: { reason?: Bilingual }) {
+  const { t, pick } = useT();
   return (
     <main>
       <Result
         status="warning"
         title={t('expiredTitle')}
-        subTitle={t('expiredText')}
+        subTitle={reason ? pick(reason) : t('expiredText')}
         extra={[
           <Button type="primary" key="again" onClick={() => navigate('/login')}>
             {t('signInAgain')}

@@ -1,4 +1,4 @@
-import { App as AntApp, Button, Form, Input, Modal, Select, Space, Table, Tag, Typography } from 'antd';
+import { App as AntApp, Button, Form, Input, Modal, Popconfirm, Select, Space, Table, Tag, Typography, type ButtonProps } from 'antd';
 import { useState } from 'react';
 import { api, ApiError, currentSession, type FieldError, type Grant, type UnitSummary } from '../api';
 import { fmtDateTime, Loaded, rememberUnits, TAG, useErrorText, useLoad, useUnitNames } from '../common';
@@ -181,17 +181,32 @@ export function UsersPage() {
                         {t('ownAccountHint')}
                       </Typography.Text>
                     ) : u.status === 'active' ? (
-                      <Button size="small" danger onClick={() => void act(api('POST', `/api/users/${enc(u.username)}/disable`))}>
-                        {t('disable')}
-                      </Button>
+                      // Both end the user's sign-in at once (token_version): asked once more, naming the user (trial 56:
+                      // one click disabled a signed-in clerk).
+                      <Popconfirm
+                        title={t('disableConfirm').replace('{user}', u.username)}
+                        description={t('endsSignIn')}
+                        okText={t('disable')}
+                        okButtonProps={{ danger: true, 'data-testid': 'disable-confirm' } as ButtonProps}
+                        cancelText={t('cancel')}
+                        onConfirm={() => void act(api('POST', `/api/users/${enc(u.username)}/disable`))}
+                      >
+                        <Button size="small" danger>
+                          {t('disable')}
+                        </Button>
+                      </Popconfirm>
                     ) : (
                       <Button size="small" onClick={() => void act(api('POST', `/api/users/${enc(u.username)}/enable`))}>
                         {t('enable')}
                       </Button>
                     )}
-                    <Button
-                      size="small"
-                      onClick={() =>
+                    <Popconfirm
+                      title={t('resetConfirm').replace('{user}', u.username)}
+                      description={t('endsSignIn')}
+                      okText={t('resetPassword')}
+                      okButtonProps={{ 'data-testid': 'reset-confirm' } as ButtonProps}
+                      cancelText={t('cancel')}
+                      onConfirm={() =>
                         void act(
                           api<{ oneTimePassword?: string }>('POST', `/api/users/${enc(u.username)}/password-reset`, {}).then((r) =>
                             showPassword(u.username, r.oneTimePassword),
@@ -199,8 +214,8 @@ export function UsersPage() {
                         )
                       }
                     >
-                      {t('resetPassword')}
-                    </Button>
+                      <Button size="small">{t('resetPassword')}</Button>
+                    </Popconfirm>
                   </Space>
                 ),
               },
