@@ -65,6 +65,14 @@ export async function writeProgressSnapshots(manager: EntityManager, snapshots: 
   }
 }
 
+/** A case's last published answer alone (the progress answer the worker stored), by the primary key; null if none. */
+export async function readPublishedAnswer(manager: EntityManager, caseId: string): Promise<Record<string, unknown> | null> {
+  const rows: Array<{ answer: Record<string, unknown> }> = await manager.query(`SELECT answer FROM case_progress WHERE case_id = $1`, [
+    caseId,
+  ]);
+  return rows[0]?.answer ?? null;
+}
+
 /**
  * The stored answer of a case with the read model's seq and whether a worker on `taskQueue` beat
  * within `aliveMs`, in one read (primary keys and the heartbeat index; the events past the answer, by the

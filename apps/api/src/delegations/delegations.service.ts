@@ -90,6 +90,7 @@ import {
   type OpenCaseMemberRow,
   readCaseRecord,
   readProgressSnapshot,
+  readPublishedAnswer,
   type CaseRecord,
   type StandingHold,
 } from '@df/persistence';
@@ -993,8 +994,8 @@ export class DelegationsService {
    * checks nothing. Up to the workflow's last published change: the engine still decides.
    */
   async lastPublished(caseId: string): Promise<DelegationProgress | undefined> {
-    const stored = await readProgressSnapshot(this.cases.manager, caseId, this.config.taskQueue, WORKER_ALIVE_MS);
-    return stored ? (stored.answer as unknown as DelegationProgress) : undefined;
+    const answer = await readPublishedAnswer(this.cases.manager, caseId);
+    return answer ? (answer as unknown as DelegationProgress) : undefined;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -1203,10 +1204,8 @@ export class DelegationsService {
    */
   private async watchingIncidents<T>(caseId: string, retrying: boolean, send: (stop: AbortSignal) => Promise<T>): Promise<T> {
     const publishedIncident = async () =>
-      (
-        (await readProgressSnapshot(this.cases.manager, caseId, this.config.taskQueue, WORKER_ALIVE_MS))?.answer as
-          { incident?: { incidentId?: string } | null } | undefined
-      )?.incident?.incidentId;
+      ((await readPublishedAnswer(this.cases.manager, caseId)) as { incident?: { incidentId?: string } | null } | null)?.incident
+        ?.incidentId;
     const before = retrying ? undefined : await publishedIncident().catch(() => undefined);
     const stop = new AbortController();
     const watch = new Promise<never>((_, reject) => {
