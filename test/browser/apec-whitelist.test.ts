@@ -62,11 +62,16 @@ describe('the whitelist admission pages of the web app (issue 17)', () => {
     await capital.press('Tab');
     await capitalItem.locator('.ant-form-item-explain-error', { hasText: '不得小于 0' }).waitFor();
     expect(await capital.inputValue()).toBe('-5');
-    // Full-width digits, as a Chinese input method types them, are the figure.
+    // A text that is no figure stays as typed, refused at its box (antd's number box read 1e3 as 1000).
+    await capital.fill('1e3');
+    await capitalItem.locator('.ant-form-item-explain-error', { hasText: '须为数字（只用数字和小数点，如 12600.50）' }).waitFor();
+    expect(await capital.inputValue()).toBe('1e3');
+    // Full-width digits, as a Chinese input method types them, are the figure (filed as 150: the returned W01 below
+    // starts from it), the box keeping them as typed.
     await capital.fill('１５０');
     await capital.press('Tab');
-    expect(await capital.inputValue()).toBe('150');
-    await capital.fill('150');
+    expect(await capital.inputValue()).toBe('１５０');
+    await capitalItem.locator('.ant-form-item-explain-error').first().waitFor({ state: 'detached' });
     await clerk.getByLabel('上年度对外贸易或投资额（美元）').fill('120000');
     await clerk.getByTestId('apec-whitelist-submit').click();
     await form.locator('.ant-form-item-explain-error').first().waitFor();

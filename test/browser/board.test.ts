@@ -133,8 +133,12 @@ describe('my cases, the pre-submit check and the board (issue 15)', () => {
     await page.getByRole('button', { name: '下一步' }).click();
     await page.getByRole('button', { name: '下一步' }).click();
     await check.filter({ hasText: '报送前检查：符合出访规定' }).waitFor();
-    // The review lists each typed member with the rank and passport typed (fifteenth trial: names only).
-    await expect(page.getByTestId('review-members').innerText()).resolves.toMatch(/张三 · 厅局级 · 护照号码 [A-Z0-9]+/);
+    // The review lists each typed member with the position, rank and passport typed (fifteenth trial: names only), and
+    // each stop with its days and inviter (trial 58: the inviter was read nowhere before submitting).
+    await expect(page.getByTestId('review-members').innerText()).resolves.toMatch(/张三 · 副市长 · 厅局级 · 护照号码 [A-Z0-9]+/);
+    await expect(page.getByTestId('review-stops').innerText()).resolves.toBe(
+      `美国 (US) Houston · ${dep} – ${shanghaiDate(124)} · 邀请人 Jane Roe，Greater Houston Partnership`,
+    );
     // The dry run's plan (thirteenth trial: nothing said whether the chain could finish before departure).
     await expect(check.getByTestId('trip-check-plan').innerText()).resolves.toMatch(
       /预计 \d{4}-\d{2}-\d{2} 办妥，距出发余 [\d.]+ 个工作日/,

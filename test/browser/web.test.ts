@@ -593,6 +593,32 @@ describe('the web app in Chromium, on the whole stack', () => {
     await expect(transition('reduce')).resolves.toBe('0s');
   });
 
+  it('a page that did not load offers 重试 only where asking again may help (trial 57: beside a refusal)', async () => {
+    const page = await stack.pageAs('organizer');
+    await page.goto('/cases/00000000-0000-4000-8000-000000000000');
+    const alert = page.getByRole('alert').filter({ hasText: '没有这个案件' });
+    await alert.waitFor();
+    expect(await alert.getByRole('button', { name: /重\s?试/ }).count()).toBe(0);
+
+    // The case list answered 503 once: said, with 重试, which loads it.
+    let failures = 1;
+    await page.route('**/api/delegations?*', (route) =>
+      failures-- > 0
+        ? route.fulfill({
+            status: 503,
+            contentType: 'application/json',
+            body: JSON.stringify({ statusCode: 503, code: 'TEMPORAL_UNAVAILABLE', message: { zh: '暂时无法办理', en: 'Unavailable' } }),
+          })
+        : route.continue(),
+    );
+    await page.goto('/cases');
+    const failed = page.getByRole('alert').filter({ hasText: '暂时无法办理' });
+    await failed.getByRole('button', { name: /重\s?试/ }).click();
+    await failed.waitFor({ state: 'detached' });
+    await page.getByRole('heading', { name: '我的案件' }).waitFor();
+    await page.unroute('**/api/delegations?*');
+  });
+
   it('shows the expired-session page when the token is no longer accepted', async () => {
     const context = await stack.browser.newContext({
       baseURL: stack.baseUrl,

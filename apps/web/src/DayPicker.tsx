@@ -1,4 +1,5 @@
-import { DatePicker } from 'antd';
+import { DatePicker, Input } from 'antd';
+import { useRef } from 'react';
 import dayjs from 'dayjs';
 // Strict parsing with a format (antd's picker registers it too: said here, where the strict parse depends on it).
 import customParseFormat from 'dayjs/plugin/customParseFormat';
@@ -19,18 +20,44 @@ const DAY_FORMAT = 'YYYY-MM-DD';
 export default function DayPicker({ value, onChange, ...rest }: DayFieldProps) {
   // Strict: 2027-02-30 is no day (a lenient parse would show 2027-03-02).
   const day = value ? dayjs(value, DAY_FORMAT, true) : null;
+  // Enter on a text that is no day swaps the picker for the text box below while the user is in it: focus follows.
+  const keepFocus = useRef(false);
   /**
    * A typed text that is no day (2027-02-30) is the field's value as typed, for its rules or the API to refuse at the
    * field: the picker would drop it and keep the day before, without a word (trial 53: C05 recorded the issue date
    * that was there, not the one typed).
    */
-  const keepTyped = (input: EventTarget) => {
+  const keepTyped = (input: EventTarget, viaEnter = false) => {
     const text = input instanceof HTMLInputElement ? input.value.trim() : '';
-    if (text !== '' && text !== value && !dayjs(text, DAY_FORMAT, true).isValid()) onChange?.(text);
+    if (text !== '' && text !== value && !dayjs(text, DAY_FORMAT, true).isValid()) {
+      keepFocus.current = viaEnter;
+      onChange?.(text);
+    }
   };
-  // The picker cannot hold a text that is no day: it is shown as the box's placeholder, refused under it (dayRule),
-  // instead of an empty box (trial 54).
   const typed = value && !day?.isValid() ? value : undefined;
+  if (typed) {
+    // The picker cannot hold a text that is no day: the box shows it as typed, to be corrected in place, and refused
+    // under it (dayRule); once it reads a day, the picker is back with it (trial 54: an empty box under the refusal;
+    // trial 58: the text only as a placeholder, to be retyped whole).
+    const autoFocus = keepFocus.current;
+    keepFocus.current = false;
+    return (
+      <Input
+        id={rest.id}
+        style={rest.style}
+        disabled={rest.disabled}
+        aria-label={rest['aria-label']}
+        data-testid={rest['data-testid']}
+        status="error"
+        autoFocus={autoFocus}
+        autoComplete="off"
+        value={typed}
+        onChange={(e) => onChange?.(e.target.value.trim())}
+        // Enter sends nothing here either: only a form's button does.
+        onPressEnter={(e) => e.preventDefault()}
+      />
+    );
+  }
   // The wrapper's capture handlers read the box before the picker's own: leaving the box (Tab, a click elsewhere) resets
   // a text that is no day before an onBlur given to the picker runs (trial 56: 2027-02-30 typed into a birth date and
   // left with Tab was emptied without a word). `display: contents` keeps the picker's layout.
@@ -38,7 +65,6 @@ export default function DayPicker({ value, onChange, ...rest }: DayFieldProps) {
     <span style={{ display: 'contents' }} onBlurCapture={(e) => keepTyped(e.target)}>
       <DatePicker
         {...rest}
-        {...(typed ? { placeholder: typed } : {})}
         format={DAY_FORMAT}
         value={day?.isValid() ? day : null}
         onChange={(d) => onChange?.(d ? d.format(DAY_FORMAT) : '')}
@@ -47,7 +73,7 @@ export default function DayPicker({ value, onChange, ...rest }: DayFieldProps) {
         onKeyDown={(e) => {
           if (e.key !== 'Enter') return;
           e.preventDefault();
-          keepTyped(e.target);
+          keepTyped(e.target, true);
         }}
       />
     </span>

@@ -2,7 +2,7 @@ import { Alert, Button, Empty, Form, Input, Spin, type FormItemProps, type FormR
 import { isBlank, textError, textRuleBroken } from '../../../libs/domain/src/text-rule';
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
 import { api, ApiError, currentSession, type Catalog, type UnitSummary } from './api';
-import { amountOfText } from './dialog-fields';
+import { amountOfText, NOT_A_FIGURE_WORDS } from './dialog-fields';
 import { useT, type Bilingual, type Lang } from './i18n';
 
 /**
@@ -98,12 +98,6 @@ export function textRules(lang: Lang, required = false): FormRule {
     },
   };
 }
-
-/** What amountRule says of a text that is no figure. */
-export const NOT_A_FIGURE_WORDS = {
-  zh: '须为数字（只用数字和小数点，如 12600.50）',
-  en: 'Must be a number (digits and a decimal point only, e.g. 12600.50)',
-} as const;
 
 /** An amount box's Form.Item rule: a text that is no figure (amountOfText kept it as typed) is refused at the box. */
 export function amountRule(lang: Lang): FormRule {

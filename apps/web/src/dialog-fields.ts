@@ -58,6 +58,12 @@ export function amountOfText(text: string): number | string | null {
   return TYPED_NUMBER.test(plain) ? Number(plain) : text;
 }
 
+/** What a figure box says of a text that is no figure (amountRule; a schema form's `type` refusal of one). */
+export const NOT_A_FIGURE_WORDS = {
+  zh: '须为数字（只用数字和小数点，如 12600.50）',
+  en: 'Must be a number (digits and a decimal point only, e.g. 12600.50)',
+} as const;
+
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**

@@ -81,7 +81,14 @@ describe('validation messages (the OpenAPI schema put into words)', () => {
   });
 
   it.each([
-    ['type', { capital: 'many' }, '须填写数字', 'Must be a number'],
+    // A figure box keeps a text that is no number as typed (amountOfText): said as the box's own rule says it.
+    [
+      'type',
+      { capital: 'many' },
+      '须为数字（只用数字和小数点，如 12600.50）',
+      'Must be a number (digits and a decimal point only, e.g. 12600.50)',
+    ],
+    ['type', { count: 'many' }, '须填写整数', 'Must be a whole number'],
     ['integer', { count: 2.5 }, '须填写整数', 'Must be a whole number'],
     ['minimum', { capital: -1 }, '不得小于 0', 'Must be at least 0'],
     ['maximum', { count: 7 }, '不得大于 6', 'Must be at most 6'],

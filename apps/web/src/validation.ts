@@ -1,5 +1,6 @@
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { FieldError } from './api';
+import { NOT_A_FIGURE_WORDS } from './dialog-fields';
 import { textError, textRuleBroken } from '../../../libs/domain/src/text-rule';
 
 /**
@@ -74,6 +75,8 @@ export function messageOf(e: AjvError): FieldError['message'] {
   if (readsAsRequired(e)) return both('必填', 'Required');
   switch (e.keyword) {
     case 'type': {
+      // A figure box's text that is no number (amountOfText keeps it as typed): said as the box's own rule says it.
+      if (typeof e.data === 'string' && list(p.type, ',').split(',').includes('number')) return { ...NOT_A_FIGURE_WORDS };
       const ts = list(p.type, ',')
         .split(',')
         .filter((x) => x !== 'null');

@@ -4,7 +4,6 @@ import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { api, ApiError, catalog, type Catalog, type FieldError, type RosterPerson, type Session } from '../api';
 import { countryName, fmtDateTime, useErrorText, useLoad, useUnitNames } from '../common';
 import { discardDraft, readDraft, saveDraft } from '../drafts';
-import { joinStops } from '../lists';
 import { DayItem } from '../DayField';
 import { useT, type Bilingual } from '../i18n';
 import { annualPlanNeedsReason, checkPlanText, type CheckAnnualPlan, type CheckPlan } from '../check-plan';
@@ -583,9 +582,24 @@ export function NewTripPage({ session }: { session: Session }) {
                 { label: t('returnDate'), children: values?.returnDate },
                 {
                   label: t('destinations'),
-                  children: joinStops(
-                    (values?.destinations ?? []).map((d) => `${d.country ? countryName(cat, d.country, lang) : ''} ${d.city ?? ''}`),
-                    lang,
+                  // Each stop as it will be filed, its days and the inviter (trial 58: the inviter was read nowhere
+                  // before submitting).
+                  children: (
+                    <ul data-testid="review-stops" style={{ margin: 0, paddingInlineStart: 20 }}>
+                      {(values?.destinations ?? []).map((d, i) => (
+                        <li key={i}>
+                          {[
+                            `${d.country ? countryName(cat, d.country, lang) : ''} ${d.city ?? ''}`.trim(),
+                            d.arrive || d.leave ? `${d.arrive ?? ''} – ${d.leave ?? ''}` : '',
+                            d.inviterName || d.inviterOrg
+                              ? `${t('inviterName')} ${[d.inviterName, d.inviterOrg].filter((x) => x).join(lang === 'zh' ? '，' : ', ')}`
+                              : '',
+                          ]
+                            .filter((x) => x)
+                            .join(' · ')}
+                        </li>
+                      ))}
+                    </ul>
                   ),
                 },
                 {
@@ -600,6 +614,7 @@ export function NewTripPage({ session }: { session: Session }) {
                             ? `${rosterName(m.personId) ?? m.personId}（${t('fromRoster')}）`
                             : [
                                 m.name ?? '',
+                                m.position ?? '',
                                 m.rank ? pick(cat?.ranks[m.rank]) : '',
                                 m.passportNumber ? `${t('passportNumber')} ${m.passportNumber}` : '',
                               ]

@@ -651,7 +651,8 @@ function PassportsTab({ session }: { session: Session }) {
           </Form.Item>
         </Form>
       ) : undefined,
-      okText: t('regSave'),
+      // The button says the move, as the row's did (trial 58: 保存 under 登记交回).
+      okText: t(PASSPORT_MOVES[to]),
       okButtonProps: { disabled: needsReason },
       cancelText: t('cancel'),
       onOk: () =>
