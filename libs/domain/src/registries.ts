@@ -477,7 +477,6 @@ export function passportState(p: Pick<CustodyPassport, 'state' | 'dueBackOn' | '
 // ---------------------------------------------------------------------------------------------
 // The dates a registry holds: one home for each rule (the API's request schemas and its services apply them)
 
-/** A refusal of a registry's field: the field as the request names it, our rule, the message in Chinese and English. */
 /**
  * A registry code (a unit's code, a person's id) as every route takes it: 1-64 letters, digits or . _ -, starting
  * with a letter or digit (trial: `__proto__` and `...` were registered as units, which no grant could then name).
@@ -489,6 +488,7 @@ export const CODE_WORDS = {
   en: 'Codes are 1-64 letters, digits, _ . or - (starting with a letter or digit)',
 } as const;
 
+/** A refusal of a registry's field: the field as the request names it, our rule, the message in Chinese and English. */
 export interface RegistryFieldProblem {
   field: string;
   rule: string;
