@@ -13,32 +13,41 @@ let table: Array<{
   /** The path's parameters by name, as named groups of the raw (still percent-encoded) path. */
   params: RegExp;
   methods: string[];
+  /** How many of its segments are parameters: a concrete path is matched before a templated one (OpenAPI 3, Paths). */
+  templated: number;
   /** Each method's documented query parameters (HEAD is GET's), and those documented as lists (`type: array`). */
   query: Map<string, { names: Set<string>; lists: Set<string> }>;
 }> = [];
 
+const METHOD_ORDER = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
+
 export function setRouteTable(document: OpenAPIObject): void {
-  table = Object.entries(document.paths).map(([path, item]) => {
-    const methods = Object.keys(item)
-      .filter((m) => ['get', 'post', 'put', 'patch', 'delete'].includes(m))
-      .map((m) => m.toUpperCase());
-    if (methods.includes('GET')) methods.push('HEAD');
-    const escaped = path.replace(/[.*+?^$()|[\]\\]/g, '\\$&');
-    const source = escaped.replace(/\{[^}]+\}/g, '[^/]+');
-    const named = escaped.replace(/\{([A-Za-z_][A-Za-z0-9_]*)\}/g, '(?<$1>[^/]+)');
-    type Parameter = { in?: string; name?: string; schema?: { type?: unknown } };
-    const query = new Map<string, { names: Set<string>; lists: Set<string> }>();
-    for (const method of methods.filter((m) => m !== 'HEAD')) {
-      const operation = (item as Record<string, { parameters?: Parameter[] } | undefined>)[method.toLowerCase()];
-      const documented = (operation?.parameters ?? []).filter((p) => p.in === 'query' && p.name);
-      query.set(method, {
-        names: new Set(documented.map((p) => p.name!)),
-        // A parameter documented as a list may be repeated (`?x=a&x=b`); none is yet.
-        lists: new Set(documented.filter((p) => p.schema?.type === 'array').map((p) => p.name!)),
-      });
-    }
-    return { pattern: new RegExp(`^${source}/?$`), params: new RegExp(`^${named}/?$`), methods, query };
-  });
+  table = Object.entries(document.paths)
+    .map(([path, item]) => {
+      // In one order whatever the document's (GET, HEAD, POST, …): the order `Allow` lists them.
+      const documented = new Set(Object.keys(item).map((m) => m.toUpperCase()));
+      if (documented.has('GET')) documented.add('HEAD');
+      const methods = METHOD_ORDER.filter((m) => documented.has(m));
+      const escaped = path.replace(/[.*+?^$()|[\]\\]/g, '\\$&');
+      const source = escaped.replace(/\{[^}]+\}/g, '[^/]+');
+      const named = escaped.replace(/\{([A-Za-z_][A-Za-z0-9_]*)\}/g, '(?<$1>[^/]+)');
+      type Parameter = { in?: string; name?: string; schema?: { type?: unknown } };
+      const query = new Map<string, { names: Set<string>; lists: Set<string> }>();
+      for (const method of methods.filter((m) => m !== 'HEAD')) {
+        const operation = (item as Record<string, { parameters?: Parameter[] } | undefined>)[method.toLowerCase()];
+        const documented = (operation?.parameters ?? []).filter((p) => p.in === 'query' && p.name);
+        query.set(method, {
+          names: new Set(documented.map((p) => p.name!)),
+          // A parameter documented as a list may be repeated (`?x=a&x=b`); none is yet.
+          lists: new Set(documented.filter((p) => p.schema?.type === 'array').map((p) => p.name!)),
+        });
+      }
+      const templated = (path.match(/\{[^}]+\}/g) ?? []).length;
+      return { pattern: new RegExp(`^${source}/?$`), params: new RegExp(`^${named}/?$`), methods, templated, query };
+    })
+    // The most concrete first: `/api/delegations/check` is the check's path, not `/api/delegations/{id}` (OpenAPI 3: a
+    // concrete path is matched before its templated counterparts).
+    .sort((a, b) => a.templated - b.templated);
 }
 
 /**
@@ -65,18 +74,14 @@ export function undecodablePathParams(path: string): string[] {
   return [];
 }
 
-const METHOD_ORDER = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
-
 /**
- * The methods `path` answers, or undefined for a path no route has: those of every documented path it matches (a
- * literal segment and a parameter both match `/process-versions/check`: POST is the check's, GET the version's, which
- * answers 404 for it; trial 57: `Allow: GET, HEAD` for the check, which takes POST).
+ * The methods `path` answers, or undefined for a path no route has: those of the documented path it is, the most
+ * concrete that matches (OpenAPI 3: `/process-versions/check` is the check's path, POST, not the templated
+ * `/process-versions/{version}`'s GET; trial 57 read `Allow: GET, HEAD` for the check, and schemathesis any GET as
+ * undocumented).
  */
 export function allowedMethods(path: string): string[] | undefined {
-  const matches = table.filter((r) => r.pattern.test(path));
-  if (matches.length === 0) return undefined;
-  const methods = new Set(matches.flatMap((r) => r.methods));
-  return METHOD_ORDER.filter((m) => methods.has(m));
+  return table.find((r) => r.pattern.test(path))?.methods;
 }
 
 /** A documented path asked with a method none of its routes answers: 405 with `Allow` (ApiExceptionFilter). */
@@ -144,10 +149,11 @@ export function documentedQueryOnly() {
     if (OPERATIONAL_PATHS.has(req.path)) return next();
     const question = req.originalUrl.indexOf('?');
     if (question < 0) return next();
-    const matches = table.filter((r) => r.pattern.test(req.path));
-    if (matches.length === 0) return next(); // no route: 404 or 405 as usual
+    // The documented path the request is (the most concrete match, as allowedMethods reads it).
+    const match = table.find((r) => r.pattern.test(req.path));
+    if (!match) return next(); // no route: 404 as usual
     const method = req.method === 'HEAD' ? 'GET' : req.method;
-    const operations = matches.flatMap((r) => (r.query.has(method) ? [r.query.get(method)!] : []));
+    const operations = match.query.has(method) ? [match.query.get(method)!] : [];
     if (operations.length === 0) return next(); // no such method on the path: 405 as usual
     const lists = new Set(operations.flatMap((o) => [...o.lists]));
     // An operation without parameters takes none: every name given is unknown (that said, not its repetition).
