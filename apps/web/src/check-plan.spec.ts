@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { DICT } from './labels';
-import { annualPlanNeedsReason, checkPlanText } from './check-plan';
+import { annualPlanNeedsReason, checkPlanText, checkTitleKey } from './check-plan';
 
 const zh = (key: keyof typeof DICT) => DICT[key][0];
 
@@ -26,5 +26,19 @@ describe("the dry run's annual plan answer (twenty-first trial: the form did not
     expect(annualPlanNeedsReason({ outcome: 'planned', message })).toBe(false);
     expect(annualPlanNeedsReason({ outcome: 'no-plan', message })).toBe(false);
     expect(annualPlanNeedsReason(undefined)).toBe(false);
+  });
+});
+
+describe("the pre-submission check's title (trial 59: a yellow 符合出访规定 over an unplanned trip)", () => {
+  const message = { zh: '', en: '' };
+  it('says the broken rules, the check running, the risk, the trip outside the plan, or that it passed', () => {
+    const passed = { violations: [], running: false, plan: { atRisk: false } };
+    expect(checkTitleKey({ ...passed, violations: [{}] })).toBe('preCheckTitle');
+    expect(checkTitleKey({ ...passed, running: true })).toBe('preCheckRunning');
+    expect(checkTitleKey({ ...passed, plan: { atRisk: true } })).toBe('preCheckAtRisk');
+    expect(checkTitleKey({ ...passed, annualPlan: { outcome: 'unplanned', message } })).toBe('preCheckOutsidePlan');
+    expect(checkTitleKey({ ...passed, annualPlan: { outcome: 'over-plan', message } })).toBe('preCheckOutsidePlan');
+    expect(checkTitleKey({ ...passed, annualPlan: { outcome: 'no-plan', message } })).toBe('preCheckPassed');
+    expect(checkTitleKey(passed)).toBe('preCheckPassed');
   });
 });

@@ -9,6 +9,22 @@ export type CheckAnnualPlan = Pick<PlanMatch, 'outcome' | 'message'>;
 /** Whether the organizer should look again before filing: the plan check would read 超出年度计划 or 未列入计划. */
 export const annualPlanNeedsReason = (p: CheckAnnualPlan | undefined): boolean => p?.outcome === 'over-plan' || p?.outcome === 'unplanned';
 
+/**
+ * The pre-submission check's title (label key): the rules broken, still checking, at risk, outside the annual plan, or
+ * passed. Outside the plan it says so, as its warning colour does (trial 59: a yellow 符合出访规定 over an unplanned trip).
+ */
+export function checkTitleKey(check: {
+  violations: readonly unknown[];
+  running: boolean;
+  plan?: Pick<CheckPlan, 'atRisk'>;
+  annualPlan?: CheckAnnualPlan;
+}): 'preCheckTitle' | 'preCheckRunning' | 'preCheckAtRisk' | 'preCheckOutsidePlan' | 'preCheckPassed' {
+  if (check.violations.length > 0) return 'preCheckTitle';
+  if (check.running) return 'preCheckRunning';
+  if (check.plan?.atRisk) return 'preCheckAtRisk';
+  return annualPlanNeedsReason(check.annualPlan) ? 'preCheckOutsidePlan' : 'preCheckPassed';
+}
+
 /** The plan the dry run answers for a trip that passes the rules (POST /api/delegations/check `plan`). */
 export interface CheckPlan {
   forecastReadyDate: string;

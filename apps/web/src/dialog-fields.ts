@@ -64,6 +64,12 @@ export const NOT_A_FIGURE_WORDS = {
   en: 'Must be a number (digits and a decimal point only, e.g. 12600.50)',
 } as const;
 
+/** The same of a count (a schema's `integer`: the plan's sizes, the trip report's events). */
+export const NOT_A_WHOLE_NUMBER_WORDS = {
+  zh: '须为整数（只用数字，如 12）',
+  en: 'Must be a whole number (digits only, e.g. 12)',
+} as const;
+
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**

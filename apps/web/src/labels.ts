@@ -277,6 +277,10 @@ export const DICT = {
   searchCases: ['搜索标题、单位或案件编号', 'Search title, unit or case id'],
   preCheckTitle: ['报送前检查：不符合出访规定', 'Checked before submitting: the trip breaks these rules'],
   preCheckPassed: ['报送前检查：符合出访规定', 'Checked before submitting: the trip meets the rules'],
+  preCheckOutsidePlan: [
+    '报送前检查：符合出访规定，但在年度出访计划外（见下）',
+    'Checked before submitting: the trip meets the rules, but is outside the annual plan (below)',
+  ],
   faoFileKept: ['外办上传，由外办删除', 'The FAO’s file: the FAO removes it'],
   preCheckRunning: ['正在检查出访规定…', 'Checking the trip rules…'],
   preCheckAnnualPlan: ['年度出访计划：', 'Annual outbound plan: '],

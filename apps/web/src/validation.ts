@@ -1,6 +1,6 @@
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { FieldError } from './api';
-import { NOT_A_FIGURE_WORDS } from './dialog-fields';
+import { NOT_A_FIGURE_WORDS, NOT_A_WHOLE_NUMBER_WORDS } from './dialog-fields';
 import { textError, textRuleBroken } from '../../../libs/domain/src/text-rule';
 
 /**
@@ -75,8 +75,11 @@ export function messageOf(e: AjvError): FieldError['message'] {
   if (readsAsRequired(e)) return both('必填', 'Required');
   switch (e.keyword) {
     case 'type': {
-      // A figure box's text that is no number (amountOfText keeps it as typed): said as the box's own rule says it.
-      if (typeof e.data === 'string' && list(p.type, ',').split(',').includes('number')) return { ...NOT_A_FIGURE_WORDS };
+      // A figure box's text that is no number (amountOfText keeps it as typed): said as the box's own rule says it, a
+      // count as a whole number (trial 59: 1e3 in the plan's size read 须填写整数 beside the budget's words).
+      const expected = list(p.type, ',').split(',');
+      if (typeof e.data === 'string' && expected.includes('number')) return { ...NOT_A_FIGURE_WORDS };
+      if (typeof e.data === 'string' && expected.includes('integer')) return { ...NOT_A_WHOLE_NUMBER_WORDS };
       const ts = list(p.type, ',')
         .split(',')
         .filter((x) => x !== 'null');

@@ -1075,7 +1075,11 @@ export function matchAnnualPlan(
     };
   return {
     outcome: 'unplanned',
-    message: { zh: '未列入年度计划，须书面说明理由', en: 'Not in the annual plan: a written reason is needed' },
+    // Where the reason goes (trial 59: the new trip's check said a reason was needed and the form has no box for it).
+    message: {
+      zh: '未列入年度计划，须由本单位书面说明理由（外办规则审核 B05 时载明）',
+      en: "Not in the annual plan: the unit's written reason is needed (stated at the FAO rule review, B05)",
+    },
   };
 }
 

@@ -6,7 +6,7 @@ import { countryName, fmtDateTime, useErrorText, useLoad, useUnitNames } from '.
 import { discardDraft, readDraft, saveDraft } from '../drafts';
 import { DayItem } from '../DayField';
 import { useT, type Bilingual } from '../i18n';
-import { annualPlanNeedsReason, checkPlanText, type CheckAnnualPlan, type CheckPlan } from '../check-plan';
+import { annualPlanNeedsReason, checkPlanText, checkTitleKey, type CheckAnnualPlan, type CheckPlan } from '../check-plan';
 import { fieldErrorText } from '../labels';
 import { navigate } from '../router';
 import { shanghaiToday } from '../date-rules';
@@ -641,15 +641,7 @@ export function NewTripPage({ session }: { session: Session }) {
           role="status"
           data-testid="trip-check"
           style={{ marginTop: 16 }}
-          title={
-            check.violations.length > 0
-              ? t('preCheckTitle')
-              : check.running
-                ? t('preCheckRunning')
-                : check.plan?.atRisk
-                  ? t('preCheckAtRisk')
-                  : t('preCheckPassed')
-          }
+          title={t(checkTitleKey(check))}
           description={
             check.violations.length > 0 ? (
               <ul>
