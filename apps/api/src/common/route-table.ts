@@ -90,11 +90,13 @@ export class MethodNotAllowed extends Error {}
 /**
  * A documented path asked with a method none of its routes answers is 405 before anything reads the request's headers
  * or body: the request line is wrong whatever it carries (trial 57: `TRACE …/attachments` with a multipart body read 415
- * "must be JSON"). Paths outside the document (the web app, the OpenAPI UI) are left to their own handlers.
+ * "must be JSON"). Paths outside the document (the web app, the OpenAPI UI) are left to their own handlers, and so is
+ * OPTIONS: the codec routes answer the Temporal Web UI's CORS preflight (codecCors); elsewhere no route takes it and
+ * the exception filter answers 405 with the same `Allow`.
  */
 export function documentedMethodsOnly() {
   return (req: Request, _res: Response, next: NextFunction): void => {
-    const allow = allowedMethods(req.path);
+    const allow = req.method === 'OPTIONS' ? undefined : allowedMethods(req.path);
     next(allow && !allow.includes(req.method) ? new MethodNotAllowed() : undefined);
   };
 }
