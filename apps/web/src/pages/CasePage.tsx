@@ -898,10 +898,6 @@ function amendMembersOf(p: Progress): AmendMembers {
   return { current: p.facts.members, used: new Set(p.steps.flatMap((s) => (s.memberId ? [s.memberId] : []))) };
 }
 
-/**
- * 人员变更 in the amendment dialog: untick a member to remove them; add people of the case's unit's roster (花名册: the
- * registries hold their facts and passports). A person not on the roster is registered there first.
- */
 /** The dialogs that close a case with a reason: the organizer's withdrawal, the office's cancellation (POST …/<kind>). */
 const CLOSING_DIALOGS = [
   { kind: 'withdraw', title: 'withdraw', reason: 'withdrawReason' },
@@ -978,6 +974,10 @@ function ReasonDialog(props: {
   );
 }
 
+/**
+ * 人员变更 in the amendment dialog: untick a member to remove them; add people of the case's unit's roster (花名册: the
+ * registries hold their facts and passports). A person not on the roster is registered there first.
+ */
 function AmendMembersFields({ unit, members }: { unit: string; members: Progress['facts']['members'] }) {
   const { t } = useT();
   const roster = useLoad(
