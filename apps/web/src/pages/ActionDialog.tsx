@@ -499,7 +499,7 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
             ) : null}
           </>
         ) : null}
-        {target.code === 'W01' ? <WhitelistFiguresFields /> : null}
+        {target.code === 'W01' ? <WhitelistFiguresFields under="figures" /> : null}
         {target.code === 'P03' ? (
           <Form.Item
             label={t('tripReportSummary')}

@@ -1,12 +1,11 @@
-import { Alert, App as AntApp, Button, Card, Checkbox, Form, Select, Typography } from 'antd';
+import { Alert, App as AntApp, Button, Card, Form, Typography } from 'antd';
 import { useState } from 'react';
 import { api, type ApecEnterprise } from '../api';
-import { AmountItem, useErrorText } from '../common';
+import { useErrorText } from '../common';
 import { useT } from '../i18n';
 import { navigate } from '../router';
 import { useSchemaForm } from '../schema-form';
-import { TAX_CREDIT_GRADES } from '../../../../libs/domain/src/definition/apec-card';
-import { WHITELIST_LABELS as L } from './ApecWhitelistFigures';
+import { WhitelistFiguresFields, WHITELIST_LABELS as L } from './ApecWhitelistFigures';
 
 interface Figures {
   registeredCapitalWan?: number;
@@ -50,26 +49,7 @@ export function WhitelistApplyForm({ onFiled }: { onFiled?(caseId: string): void
   return (
     <Form form={form} layout="vertical" onValuesChange={onValuesChange} onFinish={() => void submit()} data-testid="apec-whitelist-form">
       <Typography.Paragraph type="secondary">{pick(L.intro)}</Typography.Paragraph>
-      <AmountItem
-        label={pick(L.capital)}
-        name="registeredCapitalWan"
-        required
-        {...help('registeredCapitalWan')}
-        input={{ style: { width: 200 }, 'aria-label': pick(L.capital) }}
-      />
-      <AmountItem
-        label={pick(L.trade)}
-        name="foreignTradeUsd"
-        required
-        {...help('foreignTradeUsd')}
-        input={{ style: { width: 200 }, 'aria-label': pick(L.trade) }}
-      />
-      <Form.Item label={pick(L.grade)} name="taxCreditGrade" required {...help('taxCreditGrade')}>
-        <Select style={{ width: 120 }} aria-label={pick(L.grade)} options={TAX_CREDIT_GRADES.map((g) => ({ value: g, label: g }))} />
-      </Form.Item>
-      <Form.Item name="creditRecordClean" valuePropName="checked" {...help('creditRecordClean')}>
-        <Checkbox>{pick(L.clean)}</Checkbox>
-      </Form.Item>
+      <WhitelistFiguresFields help={help} />
       {serverError ? <Alert type="error" showIcon description={errText(serverError)} style={{ marginBottom: 16 }} /> : null}
       {filed ? (
         <Alert

@@ -1,4 +1,4 @@
-import { Checkbox, Form, Select } from 'antd';
+import { Checkbox, Form, Select, type FormItemProps } from 'antd';
 import { AmountItem } from '../common';
 import { useT } from '../i18n';
 import { TAX_CREDIT_GRADES } from '../../../../libs/domain/src/definition/apec-card';
@@ -20,33 +20,42 @@ export const WHITELIST_LABELS = {
 };
 
 /**
- * W01's figures in the generic step dialog (ActionDialog), for a filing returned for revision: the same fields
- * under `figures`, sent as the step's data (the API answers 400 per `data.<field>`).
+ * The whitelist admission's four fields, for the clerk's application form (top-level names, with its schema form's
+ * `help`) and W01 in the generic step dialog (ActionDialog: under `figures`, sent as the step's data; the API answers
+ * 400 per `data.<field>`), a filing returned for revision.
  */
-export function WhitelistFiguresFields() {
+export function WhitelistFiguresFields({
+  under,
+  help = () => ({}),
+}: {
+  /** The form path the fields sit under (`figures` in the step dialog); none: top level. */
+  under?: string;
+  /** A field's error display (useSchemaForm's `help`), by its name. */
+  help?: (field: string) => Pick<FormItemProps, 'validateStatus' | 'help'>;
+}) {
   const { pick } = useT();
+  const name = (field: string) => (under ? [under, field] : field);
+  const item = (field: string) => ({ name: name(field), required: true, ...help(field) });
   return (
     <>
       <AmountItem
         label={pick(WHITELIST_LABELS.capital)}
-        name={['figures', 'registeredCapitalWan']}
-        required
+        {...item('registeredCapitalWan')}
         input={{ style: { width: 200 }, 'aria-label': pick(WHITELIST_LABELS.capital) }}
       />
       <AmountItem
         label={pick(WHITELIST_LABELS.trade)}
-        name={['figures', 'foreignTradeUsd']}
-        required
+        {...item('foreignTradeUsd')}
         input={{ style: { width: 200 }, 'aria-label': pick(WHITELIST_LABELS.trade) }}
       />
-      <Form.Item label={pick(WHITELIST_LABELS.grade)} name={['figures', 'taxCreditGrade']} required>
+      <Form.Item label={pick(WHITELIST_LABELS.grade)} {...item('taxCreditGrade')}>
         <Select
           style={{ width: 120 }}
           aria-label={pick(WHITELIST_LABELS.grade)}
           options={TAX_CREDIT_GRADES.map((g) => ({ value: g, label: g }))}
         />
       </Form.Item>
-      <Form.Item name={['figures', 'creditRecordClean']} valuePropName="checked" initialValue={false}>
+      <Form.Item name={name('creditRecordClean')} valuePropName="checked" initialValue={false} {...help('creditRecordClean')}>
         <Checkbox>{pick(WHITELIST_LABELS.clean)}</Checkbox>
       </Form.Item>
     </>
