@@ -529,22 +529,21 @@ describe('attachments (issue 15 item 3): upload, limits, required documents, dow
       { kind: 'invitation-letter', stepKey: 'A03:US' },
       { name: '邀请函（达拉斯）.pdf', type: 'application/pdf', body: dallas },
     ).expect(201);
-    // Trial 53: its bytes again as the translation, or as the letter again, would not count: 422 at the file.
-    const asTranslation = await upload(
-      users.tokens.organizer,
-      caseId,
-      { kind: 'invitation-translation', stepKey: 'A03:US' },
-      { name: 'same.pdf', type: 'application/pdf', body: dallas },
-    ).expect(422);
-    expect(asTranslation.body.errors).toEqual([expect.objectContaining({ field: 'file', rule: 'one-content' })]);
-    const again = await upload(
-      users.tokens.organizer,
-      caseId,
-      { kind: 'invitation-letter', stepKey: 'A03:US' },
-      { name: 'same-again.pdf', type: 'application/pdf', body: dallas },
-    ).expect(422);
-    expect(again.body.errors).toEqual([expect.objectContaining({ field: 'file', rule: 'duplicate-file' })]);
-    expect(again.body.errors[0].message.zh).toContain('“邀请函（达拉斯）.pdf”');
+    // Trial 53: its bytes again as the translation, or as the letter again, would not count: 422 at the file, naming
+    // the file on the case.
+    for (const [kind, rule] of [
+      ['invitation-translation', 'one-content'],
+      ['invitation-letter', 'duplicate-file'],
+    ] as const) {
+      const res = await upload(
+        users.tokens.organizer,
+        caseId,
+        { kind, stepKey: 'A03:US' },
+        { name: 'same.pdf', type: 'application/pdf', body: dallas },
+      ).expect(422);
+      expect(res.body.errors).toEqual([expect.objectContaining({ field: 'file', rule })]);
+      expect(res.body.errors[0].message.zh).toContain('“邀请函（达拉斯）.pdf”');
+    }
   });
   describe('a case just submitted, its row not projected yet (F8): answered as the case detail answers it, never 404', () => {
     const submit = async () => {
