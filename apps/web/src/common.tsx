@@ -1,5 +1,5 @@
 import { Alert, Button, Empty, Form, Input, Spin, type FormItemProps, type FormRule, type InputProps } from 'antd';
-import { isBlank, textError, textRuleBroken } from '../../../libs/domain/src/text-rule';
+import { BLANK_MESSAGE, isBlank, textError, textRuleBroken } from '../../../libs/domain/src/text-rule';
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
 import { api, ApiError, currentSession, type Catalog, type UnitSummary } from './api';
 import { amountOfText, NOT_A_FIGURE_WORDS } from './dialog-fields';
@@ -89,10 +89,8 @@ export function textRules(lang: Lang, required = false): FormRule {
   return {
     validator: (_, value: unknown) => {
       if (typeof value !== 'string' || value === '') return Promise.resolve();
-      if (required && isBlank(value))
-        return Promise.reject(
-          new Error(lang === 'zh' ? '不得为空白（仅有空格或不可见字符）' : 'Must not be blank (only spaces or invisible characters)'),
-        );
+      // The API's words for it (a box said 仅有空格或不可见字符 where the API's refusal said 仅含不可见字符).
+      if (required && isBlank(value)) return Promise.reject(new Error(BLANK_MESSAGE[lang]));
       const broken = textRuleBroken(value);
       return broken ? Promise.reject(new Error(textError('', broken).message[lang])) : Promise.resolve();
     },

@@ -58,6 +58,12 @@ export function isBlank(value: string): boolean {
   return INVISIBLE_ONLY.test(value);
 }
 
+/**
+ * What a blank text's refusal says (rule `blank`): the API's, the OpenAPI document's words for required text's pattern,
+ * and the web's at the box (textRules).
+ */
+export const BLANK_MESSAGE = { zh: '不得为空白（仅含不可见字符）', en: 'Must not be blank (only invisible characters)' } as const;
+
 export type TextRule = 'text-control' | 'text-surrogate' | 'text-bidi';
 
 /**

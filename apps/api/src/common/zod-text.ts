@@ -5,6 +5,7 @@ import {
   DATE_BOUNDS_WORDS,
   DATE_WORDS,
   INVISIBLE_CLASS,
+  BLANK_MESSAGE,
   isBlank,
   isDateInBounds,
   isIsoDate,
@@ -29,8 +30,8 @@ export const TEXT_PATTERN = `^[^${CONTROLS}]*$`;
 /** Allowed text with at least one visible character (not whitespace or an invisible one: INVISIBLE_CLASS, isBlank). */
 export const NONBLANK_TEXT_PATTERN = `^[^${CONTROLS}]*[^\\x00-\\x1F${INVISIBLE_CLASS}${CONTROLS}][^${CONTROLS}]*$`;
 
-/** What a blank text's refusal says (rule `blank`); also the OpenAPI document's words for required text's pattern. */
-export const BLANK_MESSAGE = { zh: '不得为空白（仅含不可见字符）', en: 'Must not be blank (only invisible characters)' };
+/** What a blank text's refusal says (libs/domain text-rule.ts, where the web's boxes read it too). */
+export { BLANK_MESSAGE };
 /** Refused as `blank`: text of only whitespace and invisible characters ("   ", "\u200B\u200B"); empty text is `min`'s. */
 const notBlank = [
   (s: string) => s === '' || !isBlank(s),
