@@ -80,10 +80,7 @@ export function messageOf(e: AjvError): FieldError['message'] {
       const expected = list(p.type, ',').split(',');
       if (typeof e.data === 'string' && expected.includes('number')) return { ...NOT_A_FIGURE_WORDS };
       if (typeof e.data === 'string' && expected.includes('integer')) return { ...NOT_A_WHOLE_NUMBER_WORDS };
-      const ts = list(p.type, ',')
-        .split(',')
-        .filter((x) => x !== 'null');
-      const w = ts.map((x) => TYPE_WORDS[x] ?? both('有效值', 'a valid value'));
+      const w = expected.filter((x) => x !== 'null').map((x) => TYPE_WORDS[x] ?? both('有效值', 'a valid value'));
       return both(`须填写${w.map((x) => x.zh).join('或')}`, `Must be ${w.map((x) => x.en).join(' or ')}`);
     }
     case 'format':

@@ -219,9 +219,13 @@ export function NewTripPage({ session }: { session: Session }) {
     [session.user.unit],
   );
   const registryUnit = registered.data ?? null;
+  /** A registered unit's 主管部门, the registry's, into the form (on loading the unit, and after 清空重填). */
+  const fillRegisteredDepartment = () => {
+    if (registryUnit) form.setFieldValue('supervisingDepartment', registryUnit.supervisingDepartment ?? undefined);
+  };
   useEffect(() => {
     if (!registryUnit) return;
-    form.setFieldValue('supervisingDepartment', registryUnit.supervisingDepartment ?? undefined);
+    fillRegisteredDepartment();
     revalidate();
   }, [registryUnit]);
   const rosterName = (personId: string | undefined) => roster.data?.find((p) => p.personId === personId)?.name;
@@ -300,7 +304,7 @@ export function NewTripPage({ session }: { session: Session }) {
     discardDraft(DRAFT, session.user.id);
     setRestoredAt(null);
     form.resetFields();
-    if (registryUnit) form.setFieldValue('supervisingDepartment', registryUnit.supervisingDepartment ?? undefined);
+    fillRegisteredDepartment();
     idempotencyKey.current = newId();
     setTouched(new Set());
     setServerError(null);
