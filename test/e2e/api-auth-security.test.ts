@@ -4,6 +4,7 @@ import { JwtService } from '@nestjs/jwt';
 import bcrypt from 'bcryptjs';
 import request from 'supertest';
 import { AuditEventsRepository, type UserEntity } from '@df/persistence';
+import { RateLimiterPostgres } from 'rate-limiter-flexible';
 import { DataSource } from 'typeorm';
 import { UsersService } from '../../apps/api/src/auth/users.service';
 import { bearer, login, startTestApi, TEST_PASSWORD, uniqueSuffix, type TestApi } from '../support/api-harness';
@@ -266,6 +267,39 @@ describe('sign-in limits, lockout and audit events', () => {
     const statuses = await Promise.all(Array.from({ length: 30 }, (_, i) => attempt(username, `burst-${i}`).then((r) => r.status)));
     expect(statuses.filter((s) => s === 401).length).toBeLessThan(api.config.loginMaxFailuresPerAccountAddress);
     expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(25);
+  });
+
+  it('a lockout holds however the points of refused attempts in flight come back (CI: six 401s of thirty on a budget of five)', async () => {
+    const username = `dept-approver.burst.${unit}`;
+    await users.upsert({ username, password: TEST_PASSWORD, role: 'dept-approver', unit });
+    const n = api.config.loginMaxFailuresPerAccountAddress;
+    for (let i = 0; i < n - 1; i++) await attempt(username, `wrong-${i}`).expect(401);
+    // Every point a refused attempt gives back waits until the failure that spends the budget has locked it: the
+    // order that let a lockout be overwritten and then given back below the failures.
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const reward = RateLimiterPostgres.prototype.reward;
+    let held = 0;
+    const spy = jest.spyOn(RateLimiterPostgres.prototype, 'reward').mockImplementation(async function (this: RateLimiterPostgres, ...args) {
+      held++;
+      await gate;
+      return reward.apply(this, args);
+    });
+    try {
+      let answered = 0;
+      const burst = Array.from({ length: 10 }, (_, i) => attempt(username, `burst-${i}`).then((r) => (answered++, r)));
+      while (answered === 0 || answered + held < burst.length) await new Promise((resolve) => setTimeout(resolve, 20));
+      release();
+      const statuses = (await Promise.all(burst)).map((r) => r.status);
+      expect(statuses.every((s) => s === 429)).toBe(true);
+    } finally {
+      release();
+      spy.mockRestore();
+    }
+    // Locked: a guess and the right password alike are refused, and only the budget's failures were checked.
+    for (const password of ['after-the-burst', TEST_PASSWORD])
+      expect((await attempt(username, password).expect(429)).body.code).toBe('ACCOUNT_LOCKED');
+    expect(await audit.find({ actor: username, action: 'auth.login' })).toHaveLength(n);
   });
 
   it('the trial: five wrong passwords from one address lock the username for that address only; its owner signs in from theirs', async () => {
