@@ -193,6 +193,8 @@ describe('GET /api/dashboard on a seeded portfolio (a database of its own)', () 
     const first = bySlack[0]!.spec;
     expect(b.inFlight.items[0]).toEqual({
       caseId: first.caseId,
+      // Which process, so a list of several names each case's day for what it is (trial 60).
+      process: 'delegation',
       title: expect.any(String),
       unit: first.unit,
       phase: bySlack[0]!.phase,

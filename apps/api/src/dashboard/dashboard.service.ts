@@ -6,6 +6,7 @@ import {
   PHASES,
   ROLE_LABELS,
   processDefinitions,
+  processOfVersion,
   shanghaiDate,
   type Label,
   type ProcessDefinition,
@@ -228,6 +229,7 @@ export class DashboardService implements OnApplicationBootstrap, OnApplicationSh
   private caseLine(r: BoardCaseRow) {
     return {
       caseId: r.case_id,
+      process: processOfVersion(r.definition_version),
       title: r.title,
       unit: r.unit,
       phase: r.phase,

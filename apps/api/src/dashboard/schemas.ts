@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PROCESSES } from '@df/domain';
+import { PROCESSES, PROCESSES_SAID, TARGET_DAY_SAID } from '@df/domain';
 import { datesInOrder } from '../common/validation';
 import { intQuery, isoDate } from '../common/zod-text';
 import { KNOWN_UNIT_RULE } from '../common/unit-filter';
@@ -25,7 +25,7 @@ const filterShape = {
   process: z
     .enum(PROCESSES)
     .optional()
-    .meta({ description: 'Only the cases of this process: delegation (审护签) or apec-card (APEC商务旅行卡申请)' }),
+    .meta({ description: `Only the cases of this process: ${PROCESSES_SAID}` }),
 };
 
 /** An inverted period is a mistake to name, not an empty board. */
@@ -63,10 +63,11 @@ const nullableNumber = z.number().nullable();
 
 const CaseLineSchema = z.looseObject({
   caseId: z.string(),
+  process: z.enum(PROCESSES).meta({ description: PROCESSES_SAID }),
   title: z.string(),
   unit: z.string(),
   phase: z.string(),
-  departureDate: z.string(),
+  departureDate: z.string().meta({ description: TARGET_DAY_SAID }),
   forecastReadyAt: z.string().nullable(),
   forecastReadyDate: z.string().nullable().meta({ description: 'Asia/Shanghai date of forecastReadyAt' }),
   slackWd: nullableNumber.meta({ description: 'Working days between the forecast and the departure deadline (negative: late)' }),

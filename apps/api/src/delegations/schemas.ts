@@ -5,10 +5,12 @@ import {
   decisionReasonProblem,
   PHASES,
   PROCESSES,
+  PROCESSES_SAID,
   PURPOSES,
   RANKS,
   STEP_DATA_SCHEMAS,
   STEP_KEY_PATTERN,
+  TARGET_DAY_SAID,
 } from '@df/domain';
 import { INBOX_COUNT_CAP } from '@df/persistence';
 import { formatMessage, freeText, intQuery, isoDate, passportNumber, pathKey, personName, text, line } from '../common/zod-text';
@@ -360,7 +362,7 @@ export const ListQuerySchema = z
     process: z
       .enum(PROCESSES)
       .optional()
-      .meta({ description: 'Only cases of this process: delegation (审护签) or apec-card (APEC商务旅行卡申请)' }),
+      .meta({ description: `Only cases of this process: ${PROCESSES_SAID}` }),
     sort: z.enum(LIST_SORTS).default('slack'),
     page: intQuery(1, 100000, 1),
     pageSize: intQuery(1, 100, 20),
@@ -448,13 +450,13 @@ export const CaseSummarySchema = z
   .looseObject({
     caseId: z.string(),
     workflowId: z.string(),
-    process: z.enum(PROCESSES),
+    process: z.enum(PROCESSES).meta({ description: PROCESSES_SAID }),
     title: z.string(),
     unit: z.string(),
     purpose: z.string(),
     status: z.string(),
     phase: z.string(),
-    departureDate: z.string(),
+    departureDate: z.string().meta({ description: TARGET_DAY_SAID }),
     returnDate: z.string(),
     countries: z.array(z.string()),
     memberCount: z.number(),
@@ -593,7 +595,7 @@ export const WorkflowProgressSchema = z
     phase: z.string(),
     now: z.string(),
     submittedAt: z.string(),
-    departureDate: z.string(),
+    departureDate: z.string().meta({ description: TARGET_DAY_SAID }),
     daysToDeparture: z.number(),
     plan: PlanSchema,
     steps: z.array(StepProgressSchema),
@@ -687,7 +689,7 @@ export const ReadModelProgressSchema = z
     now: z.string(),
     submittedAt: z.string(),
     submittedBy: z.string(),
-    departureDate: z.string(),
+    departureDate: z.string().meta({ description: TARGET_DAY_SAID }),
     returnDate: z.string(),
     countries: z.array(z.string()),
     memberCount: z.number().int(),
@@ -870,10 +872,10 @@ export const InboxSchema = z
     items: z.array(
       z.looseObject({
         caseId: z.string(),
-        process: z.enum(PROCESSES).meta({ description: 'delegation (审护签) or apec-card (APEC商务旅行卡申请)' }),
+        process: z.enum(PROCESSES).meta({ description: PROCESSES_SAID }),
         title: z.string(),
         unit: z.string(),
-        departureDate: z.string(),
+        departureDate: z.string().meta({ description: TARGET_DAY_SAID }),
         caseAtRisk: z.boolean(),
         caseSlackWd: z.number().nullable(),
         stepKey: z.string(),

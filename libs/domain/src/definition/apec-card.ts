@@ -22,6 +22,22 @@ export const PROCESS_LABELS: Record<ProcessKind, Label> = {
   'apec-whitelist': { zh: 'APEC卡企业白名单准入', en: 'APEC card enterprise whitelist admission' },
 };
 
+/**
+ * The day a case of each process is planned back from, which its `departureDate` holds: a trip's departure, a card
+ * application's needed-by day, a whitelist filing's decision due day (process.md; docs/apec.md).
+ */
+export const TARGET_DAY_LABELS: Record<ProcessKind, Label> = {
+  delegation: { zh: '出发日期', en: 'Departure' },
+  'apec-card': { zh: '需用卡日期', en: 'Needed by' },
+  'apec-whitelist': { zh: '决定期限', en: 'Decision due' },
+};
+
+/** The processes as an API document says them: `delegation (因公出国（境）审护签), apec-card (…), …`. */
+export const PROCESSES_SAID = PROCESSES.map((p) => `${p} (${PROCESS_LABELS[p].zh})`).join(', ');
+
+/** What `departureDate` holds, per process, as an API document says it. */
+export const TARGET_DAY_SAID = `YYYY-MM-DD, the day the case is planned back from: ${PROCESSES.map((p) => `${p} its ${TARGET_DAY_LABELS[p].en.toLowerCase()} day (${TARGET_DAY_LABELS[p].zh})`).join(', ')}`;
+
 export const APEC_CARD_DEFINITION_VERSION = 'apec-2027.1';
 
 /** A card is valid this many years from issue (process.md). */
