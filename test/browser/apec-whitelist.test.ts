@@ -83,14 +83,37 @@ describe('the whitelist admission pages of the web app (issue 17)', () => {
     const link = clerk.getByTestId('apec-whitelist-case');
     await link.waitFor();
     const caseId = (await link.innerText()).split(' ').at(-1)!;
-    // A second filing while the first is open: the API's 409, in its words.
+    // Filed: the section says the filing is in progress and links it, with no form to file a second one, which the
+    // API would refuse (trial 60: the form stayed filled and active). So it stays after a reload, from the case list.
+    const inProgress = clerk.getByTestId('apec-whitelist-in-progress');
+    await inProgress.getByText('本企业的白名单准入申请正在办理，办结前不能再次申请。').waitFor();
+    expect(await form.count()).toBe(0);
     await eventually(
       async () => {
-        await clerk.getByTestId('apec-whitelist-submit').click();
-        return clerk.getByText('已有一件白名单准入申请在办').count();
+        await clerk.reload();
+        await clerk.getByTestId('apec-whitelist-case').waitFor();
+        return inProgress.innerText();
       },
-      (n) => n > 0,
+      (text) => text.includes(caseId) && text.includes('提交时间'),
     );
+    expect(await form.count()).toBe(0);
+    // The desk's inbox names the filing's day for what it is, its decision due day, not a departure (trial 60).
+    const deskPage = await stack.pageAs('apec-desk');
+    const review = deskPage.locator('tr', { hasText: 'W02' }).first();
+    await eventually(
+      async () => {
+        await deskPage.goto('/inbox');
+        return review.waitFor({ timeout: 3000 }).then(
+          () => true,
+          () => false,
+        );
+      },
+      (shown) => shown,
+      60_000,
+    );
+    const headers = await deskPage.locator('.ant-table', { has: review }).locator('th').allInnerTexts();
+    expect(headers).toContain('决定期限');
+    expect(headers).not.toContain('出发日期');
 
     // The desk returns it for revision (the generic step endpoint, as the case page sends it); the clerk files
     // new figures in the case page's step dialog (W01's fields), which the system then evaluates.

@@ -56,6 +56,11 @@ describe("B05's dialog asks the unit's written reason for a trip outside the ann
     });
     await dialog.getByTestId('confirm').click();
     await dialog.locator('.ant-form-item-explain-error', { hasText: '书面说明' }).waitFor();
+    // Spaces are no reason: said once, in the API's words (trial 60: two refusals under one box).
+    await dialog.getByLabel('意见').fill('  ');
+    const comment = dialog.locator('.ant-form-item').filter({ has: page.getByLabel('意见') });
+    await comment.locator('.ant-form-item-explain-error', { hasText: '不得为空白' }).waitFor();
+    await expect(comment.locator('.ant-form-item-explain-error').allInnerTexts()).resolves.toEqual(['不得为空白（仅含不可见字符）']);
     expect(posts).toEqual([]);
     const reason = '单位已书面说明：应邀参加投资洽谈会，编制年度计划时尚未收到邀请';
     await dialog.getByLabel('意见').fill(reason);

@@ -32,8 +32,25 @@ describe('a returned step starts from its last figures', () => {
         .send(passportsNotInCustody(canonicalSubmission(users.unit, { title })))
         .expect(201)
     ).body.caseId;
-    await actUntilAwaiting(api, users, caseId, 'A10');
+    // A09 done with its figures and what the organizer says of them (trial 59: the note was shown to nobody).
+    const note = '住宿按标准每人每晚 700 元';
     const recorded = requiredTaskData('A09')!.budget as Record<string, number>;
+    await actUntilAwaiting(api, users, caseId, 'A09');
+    await request(api.http)
+      .post(`/api/delegations/${caseId}/steps/A09/complete`)
+      .set(bearer(users.tokens.organizer))
+      .send({ data: { budget: recorded }, comment: note })
+      .expect(200);
+    await actUntilAwaiting(api, users, caseId, 'A10');
+    // Finance decides on the budget with the note beside it, in its dialog's summary of the case.
+    const finance = await stack.pageAs('finance');
+    await finance.goto(`/cases/${caseId}`);
+    await finance.getByTestId('act-A10').first().click();
+    const countersign = finance.getByRole('dialog');
+    await expect(countersign.getByTestId('dialog-budget').innerText()).resolves.toBe(
+      `合计 56,900.00 元（国际旅费 38,000.00 元、住宿费 12,600.00 元、伙食费 4,200.00 元、公杂费 2,100.00 元）；说明：${note}`,
+    );
+    await countersign.getByRole('button', { name: /^取\s?消$/ }).click();
     await request(api.http)
       .post(`/api/delegations/${caseId}/steps/A10/decision`)
       .set(bearer(users.tokens.finance))
@@ -61,10 +78,12 @@ describe('a returned step starts from its last figures', () => {
       .filter({ hasText: /^合计：56,900\.00 元$/ })
       .waitFor();
     await expect(dialog.getByLabel('国际旅费', { exact: true }).inputValue()).resolves.toBe(String(recorded.internationalTravelYuan));
+    // Its comment comes back with its figures, to keep or correct.
+    await expect(dialog.getByLabel('意见').inputValue()).resolves.toBe(note);
     await dialog.getByLabel('住宿费', { exact: true }).fill('9800');
     await dialog.getByTestId('confirm').click();
     await dialog.waitFor({ state: 'hidden', timeout: 60_000 });
-    expect(sent).toEqual([expect.objectContaining({ data: { budget: { ...recorded, lodgingYuan: 9800 } } })]);
+    expect(sent).toEqual([expect.objectContaining({ data: { budget: { ...recorded, lodgingYuan: 9800 } }, comment: note })]);
     const redone = (await getProgress(api, users.tokens.organizer, caseId)).steps.find((s) => s.key === 'A09')!;
     // Done again: its data is the new one, and nothing of the last is offered any more.
     expect([redone.status, redone.data, redone.lastData]).toEqual(['done', { budget: { ...recorded, lodgingYuan: 9800 } }, undefined]);

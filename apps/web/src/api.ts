@@ -1,3 +1,4 @@
+import type { ProcessKind } from '../../../libs/domain/src/definition/apec-card';
 import type { Bilingual } from './i18n';
 import { newId } from './ids';
 
@@ -206,6 +207,7 @@ export async function download(path: string, filename: string): Promise<void> {
 // Shapes of the answers the pages read (see docs/api.md; loose: the API may add fields).
 export interface CaseSummary {
   caseId: string;
+  process: ProcessKind;
   title: string;
   unit: string;
   purpose: string;
@@ -228,6 +230,7 @@ export interface CaseSummary {
 
 export interface InboxItem {
   caseId: string;
+  process: ProcessKind;
   title: string;
   unit: string;
   departureDate: string;

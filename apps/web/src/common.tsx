@@ -1,4 +1,17 @@
-import { Alert, Button, Empty, Form, Input, Spin, type FormItemProps, type FormRule, type InputProps } from 'antd';
+import {
+  Alert,
+  Button,
+  Empty,
+  Form,
+  Input,
+  Spin,
+  Typography,
+  type FormItemProps,
+  type FormRule,
+  type InputProps,
+  type TableColumnType,
+} from 'antd';
+import { TARGET_DAY_LABELS, type ProcessKind } from '../../../libs/domain/src/definition/apec-card';
 import { BLANK_MESSAGE, isBlank, textError, textRuleBroken } from '../../../libs/domain/src/text-rule';
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
 import { api, ApiError, currentSession, type Catalog, type UnitSummary } from './api';
@@ -95,6 +108,16 @@ export function textRules(lang: Lang, required = false): FormRule {
       return broken ? Promise.reject(new Error(textError('', broken).message[lang])) : Promise.resolve();
     },
   };
+}
+
+/**
+ * A free-text box's rules: when `required`, `message` for an empty box (and the asterisk), and the text rules as
+ * typed, so a text of spaces or invisible characters only is refused once, in the API's words (不得为空白), never
+ * also as empty: the box's rules hold no `whitespace` check (trial 60: a reason of spaces read 必填 and 不得为空白
+ * together, and a rule not required at the time added an empty line).
+ */
+export function requiredTextRules(lang: Lang, required: boolean, message: string): FormRule[] {
+  return required ? [{ required: true, message }, textRules(lang, true)] : [textRules(lang)];
 }
 
 /** An amount box's Form.Item rule: a text that is no figure (amountOfText kept it as typed) is refused at the box. */
@@ -283,4 +306,29 @@ export function useUnitNames(): { unitName: UnitName } {
   useSyncExternalStore(subscribe, () => knownVersion);
   useEffect(loadUnits, []);
   return { unitName: (code: string) => unitNameOf([...known.values()], code, lang) };
+}
+
+/**
+ * A list's column of the day each case is planned back from (the answer's `departureDate`, TARGET_DAY_LABELS): titled
+ * by the process when every row is of one (出发日期 for trips), else 目标日期 with each row's own word beside its day
+ * (trial 60: a whitelist filing's inbox row read 出发日期 over its decision due day).
+ */
+export function targetDayColumn<T extends { process: ProcessKind; departureDate: string }>(
+  rows: readonly T[],
+  { t, pick }: Pick<ReturnType<typeof useT>, 't' | 'pick'>,
+): TableColumnType<T> {
+  const processes = new Set(rows.map((r) => r.process));
+  const only: ProcessKind | undefined = processes.size === 0 ? 'delegation' : processes.size === 1 ? [...processes][0] : undefined;
+  return {
+    title: only ? pick(TARGET_DAY_LABELS[only]) : t('targetDay'),
+    dataIndex: 'departureDate',
+    render: (day: string, r) =>
+      only ? (
+        day
+      ) : (
+        <span data-testid="target-day">
+          {day} <Typography.Text type="secondary">{pick(TARGET_DAY_LABELS[r.process])}</Typography.Text>
+        </span>
+      ),
+  };
 }

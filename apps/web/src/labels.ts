@@ -69,6 +69,8 @@ export const DICT = {
   title: ['标题', 'Title'],
   unit: ['单位', 'Unit'],
   departure: ['出发日期', 'Departure'],
+  /** A list's day column over cases of several processes (targetDayColumn): each row says which day it is. */
+  targetDay: ['目标日期', 'Target day'],
   returnDate: ['回国日期', 'Return'],
   slack: ['余量（工作日）', 'Slack (WD)'],
   atRisk: ['有风险', 'At risk'],

@@ -2,7 +2,7 @@ import { Alert, App, AutoComplete, Button, Descriptions, Form, Input, Modal, Rad
 import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { DayItem } from '../DayField';
 import { api, ApiError, catalog, uploadAttachment, type Catalog, type Progress } from '../api';
-import { AmountItem, countryName, label, textRules, useErrorText, useUnitNames } from '../common';
+import { AmountItem, countryName, label, requiredTextRules, useErrorText, useUnitNames } from '../common';
 import { processOfVersion } from '../../../../libs/domain/src/definition/apec-whitelist';
 import { navigate, usePath } from '../router';
 import {
@@ -143,11 +143,13 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
   }, [target, form]);
 
   // A step opened again starts from what its last completion recorded (trial 52: a budget returned for one item came
-  // back blank, every figure to retype), unless something was typed already.
+  // back blank, every figure to retype), its comment included (trial 59: A09's 住宿按标准… came back blank), unless
+  // something was typed already.
   useEffect(() => {
     if (!target || !progress || !cat || target.kind === 'approval' || form.isFieldsTouched()) return;
-    const last = progress.steps.find((s) => s.key === target.stepKey)?.lastData;
-    if (last) form.setFieldsValue(valuesOfData(target.code, last, catalogStep(cat, target.code)?.data) as Partial<Values>);
+    const at = progress.steps.find((s) => s.key === target.stepKey);
+    if (at?.lastData) form.setFieldsValue(valuesOfData(target.code, at.lastData, catalogStep(cat, target.code)?.data) as Partial<Values>);
+    if (at?.comment && at.status !== 'done') form.setFieldValue('comment', at.comment);
   }, [progress, cat, target, form]);
 
   // D01 starts at the member's current route for the country (the table's, or the card's where it serves).
@@ -170,6 +172,9 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
   const decisions = step?.decisions ?? [];
   // What the approval's comment must state (a trip outside the annual plan at B05), from the case's answer.
   const planReason = target.kind === 'approval' ? progress?.steps.find((s) => s.key === target.stepKey)?.planReason : undefined;
+  // The comment is required to refuse or return an approval, and to approve a trip outside the plan.
+  const reasonRequired = (decision === 'reject' || decision === 'return') && target.kind === 'approval';
+  const planReasonRequired = Boolean(planReason) && decision === 'approve';
   const memberId = progress?.steps.find((s) => s.key === target.stepKey)?.memberId;
   const member = memberId ? progress?.facts.members.find((m) => m.id === memberId) : undefined;
   // D01's routes: a visa always, the country table's own route for official passports, the member's APEC card where it
@@ -369,7 +374,7 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
           <Form.Item
             label={t('writtenOutcome')}
             name="outcome"
-            rules={[{ required: true, whitespace: true, message: t('writtenOutcomeRequired') }, { max: WRITTEN_OUTCOME_MAX }]}
+            rules={[...requiredTextRules(lang, true, t('writtenOutcomeRequired')), { max: WRITTEN_OUTCOME_MAX }]}
           >
             <Input.TextArea rows={4} aria-label={t('writtenOutcome')} />
           </Form.Item>
@@ -504,7 +509,7 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
           <Form.Item
             label={t('tripReportSummary')}
             name="summary"
-            rules={[{ required: true, whitespace: true, message: t('tripReportSummaryRequired') }, { max: TRIP_REPORT_SUMMARY_MAX }]}
+            rules={[...requiredTextRules(lang, true, t('tripReportSummaryRequired')), { max: TRIP_REPORT_SUMMARY_MAX }]}
           >
             <Input.TextArea rows={6} aria-label={t('tripReportSummary')} />
           </Form.Item>
@@ -592,15 +597,14 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
           label={t('comment')}
           name="comment"
           rules={[
-            {
-              required: (decision === 'reject' || decision === 'return') && target.kind === 'approval',
-              whitespace: true,
-              message: t('reasonRequired'),
-            },
-            // A trip outside the annual plan: the approval states the unit's written reason (the API's rule plan-reason).
-            { required: Boolean(planReason) && decision === 'approve', whitespace: true, message: planReason ? pick(planReason) : '' },
+            // A reason to refuse or return; a trip outside the annual plan: the approval states the unit's written
+            // reason (the API's rule plan-reason).
+            ...requiredTextRules(
+              lang,
+              reasonRequired || planReasonRequired,
+              reasonRequired ? t('reasonRequired') : planReason ? pick(planReason) : t('required'),
+            ),
             { max: 2000 },
-            textRules(lang, (decision === 'reject' || decision === 'return') && target.kind === 'approval'),
           ]}
         >
           <Input.TextArea rows={3} />
@@ -623,10 +627,13 @@ function CaseSummary({ progress: p, cat, onOpen }: { progress: Progress; cat: Ca
   const page = `/cases/${p.caseId}`;
   const trip = processOfVersion(p.definitionVersion) === 'delegation';
   const sep = lang === 'zh' ? '、' : ', ';
-  // The budget estimate A09 recorded (2027.11), which the finance countersign (A10) and the FAO's review (B05) decide on.
-  const budget = p.steps
-    .map((s) => s.data?.budget)
-    .find((b): b is Record<string, unknown> => typeof b === 'object' && b !== null && !Array.isArray(b));
+  // The budget estimate A09 recorded (2027.11), which the finance countersign (A10) and the FAO's review (B05) decide on,
+  // with what its step's comment says of it (trial 59: 住宿按标准… was not shown to finance).
+  const budgetStep = p.steps.find((s) => {
+    const b = s.data?.budget;
+    return typeof b === 'object' && b !== null && !Array.isArray(b);
+  });
+  const budget = budgetStep?.data?.budget as Record<string, unknown> | undefined;
   const items = [
     {
       label: t('title'),
@@ -656,7 +663,21 @@ function CaseSummary({ progress: p, cat, onOpen }: { progress: Progress; cat: Ca
           },
           { label: `${t('departure')} – ${t('returnDate')}`, children: `${p.departureDate} – ${p.facts.returnDate}` },
           { label: t('stepMembers'), children: p.facts.members.map((m) => m.name).join(sep) },
-          ...(budget ? [{ label: t('budgetEstimate'), children: budgetText(budget, lang) }] : []),
+          ...(budget
+            ? [
+                {
+                  label: t('budgetEstimate'),
+                  children: (
+                    <span data-testid="dialog-budget">
+                      {budgetText(budget, lang)}
+                      {budgetStep?.comment ? (
+                        <Typography.Text type="secondary">{`${lang === 'zh' ? '；说明：' : '; note: '}${budgetStep.comment}`}</Typography.Text>
+                      ) : null}
+                    </span>
+                  ),
+                },
+              ]
+            : []),
         ]
       : []),
   ];

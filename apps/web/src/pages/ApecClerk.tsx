@@ -64,7 +64,7 @@ export function ApecClerkPage({ session }: { session: Session }) {
   const unit = session.user.unit;
   const state = useLoad(
     async () => {
-      const [enterprise, cases, cards] = await Promise.all([
+      const [enterprise, cases, cards, whitelistFilings] = await Promise.all([
         // 404: the APEC desk has not registered the unit as an enterprise yet.
         api<ApecEnterprise>('GET', `/api/apec/enterprises/${encodeURIComponent(unit)}`).catch((e: unknown) => {
           if (e instanceof ApiError && e.status === 404) return null;
@@ -72,6 +72,8 @@ export function ApecClerkPage({ session }: { session: Session }) {
         }),
         api<{ items: CaseSummary[] }>('GET', '/api/delegations?process=apec-card&pageSize=100'),
         api<{ items: ApecCard[] }>('GET', '/api/apec/cards'),
+        // The whitelist filing in progress, if any: its section says so instead of a form the API would refuse (409).
+        api<{ items: CaseSummary[] }>('GET', '/api/delegations?process=apec-whitelist&status=open&pageSize=1'),
       ]);
       // Not an enterprise: is the unit itself in the units registry (its own unit, which its roles read)?
       const unitRegistered =
@@ -81,7 +83,9 @@ export function ApecClerkPage({ session }: { session: Session }) {
               () => true,
               (e: unknown) => (e instanceof ApiError && e.status === 404 ? false : null),
             );
-      return { enterprise, unitRegistered, cases: cases.items, cards: cards.items };
+      const [filing] = whitelistFilings.items;
+      const openFiling = filing ? { caseId: filing.caseId, submittedAt: filing.submittedAt } : null;
+      return { enterprise, unitRegistered, cases: cases.items, cards: cards.items, openFiling };
     },
     [unit],
     { live: true },
@@ -109,7 +113,7 @@ export function ApecClerkPage({ session }: { session: Session }) {
     <>
       <Typography.Title level={2}>{t('apecTitle')}</Typography.Title>
       <Loaded state={state}>
-        {({ enterprise, unitRegistered, cases, cards }) => (
+        {({ enterprise, unitRegistered, cases, cards, openFiling }) => (
           <Space orientation="vertical" size="large" style={{ width: '100%' }}>
             <Card title={`${t('apecEnterprise')} · ${unitName(unit)}`}>
               {enterprise ? (
@@ -121,7 +125,7 @@ export function ApecClerkPage({ session }: { session: Session }) {
                 <Typography.Text type="secondary">{t('apecNotRegistered')}</Typography.Text>
               )}
             </Card>
-            <WhitelistApplySection enterprise={enterprise} onFiled={state.reload} />
+            <WhitelistApplySection enterprise={enterprise} open={openFiling} onFiled={state.reload} />
             <Card title={t('apecApply')}>
               {/* Not an enterprise: why, and what to do, instead of a form the API would refuse. */}
               {enterprise ? (

@@ -17,6 +17,11 @@ export const WHITELIST_LABELS = {
   submit: { zh: '提交准入申请', en: 'File the application' },
   filed: { zh: '已提交，案件编号 ', en: 'Filed: case ' },
   open: { zh: '查看案件', en: 'Open the case' },
+  inProgress: {
+    zh: '本企业的白名单准入申请正在办理，办结前不能再次申请。',
+    en: "The enterprise's whitelist admission application is in progress: another cannot be filed until it is decided.",
+  },
+  filedOn: { zh: '提交时间', en: 'Filed' },
 };
 
 /**

@@ -3,7 +3,8 @@ import type { EChartsOption } from 'echarts';
 import { useMemo, useState } from 'react';
 import { api, ApiError, catalog, download } from '../api';
 import { Chart } from '../Chart';
-import { label, Loaded, useErrorText, useLoad, useUnitNames } from '../common';
+import { label, Loaded, targetDayColumn, useErrorText, useLoad, useUnitNames } from '../common';
+import type { ProcessKind } from '../../../../libs/domain/src/definition/apec-card';
 import { DayField } from '../DayField';
 import { useT, type Bilingual } from '../i18n';
 import { fieldErrorText } from '../labels';
@@ -15,6 +16,7 @@ type Period = 'departure' | 'submission';
 
 interface CaseLine {
   caseId: string;
+  process: ProcessKind;
   title: string;
   unit: string;
   phase: string;
@@ -266,7 +268,7 @@ export default function BoardPage() {
                       },
                       { title: t('unit'), dataIndex: 'unit', render: (u: string) => unitName(u) },
                       { title: t('phase'), dataIndex: 'phase', render: (p: string) => label(cat.phases, p, pick) },
-                      { title: t('departure'), dataIndex: 'departureDate' },
+                      targetDayColumn(open, { t, pick }),
                       // The forecast ready date beside the departure (forty-third trial: only the case page had it).
                       { title: t('forecastReady'), dataIndex: 'forecastReadyDate', render: (v: string | null) => v ?? '—' },
                       {

@@ -43,6 +43,7 @@ import {
   fmtDateTime,
   label,
   Loaded,
+  requiredTextRules,
   STATUS_COLOURS,
   textLimit,
   textRules,
@@ -51,12 +52,13 @@ import {
   useUnitNames,
   TAG,
 } from '../common';
-import { useT, type Lang, type LabelKey } from '../i18n';
+import { useT, type Bilingual, type Lang, type LabelKey } from '../i18n';
 import { shanghaiToday } from '../date-rules';
 import { countdown, forecastFigure, graphLayout, provisionalForecast, stepsByKey } from '../case-figures';
 import { codeLabel } from '../labels';
 import { supplyKindOf } from '../attachment-kinds';
 import { processOfVersion } from '../../../../libs/domain/src/definition/apec-whitelist';
+import { TARGET_DAY_LABELS } from '../../../../libs/domain/src/definition/apec-card';
 import { ActionDialog, type ActionTarget } from './ActionDialog';
 import { ObjectionsCard } from './ObjectionsCard';
 import { amendChanges, amendFields, rosterPeopleOnCase, type AmendMembers, type AmendValues } from '../amend';
@@ -177,13 +179,12 @@ export function graphOption(
  * The day a case is planned back from, named by its process: a trip's departure, a card application's needed-by day,
  * a whitelist filing's decision due day (the facts' `departureDate` holds each).
  */
-export function targetDayLabel(definitionVersion: string): LabelKey {
-  const process = processOfVersion(definitionVersion);
-  return process === 'apec-card' ? 'apecNeededBy' : process === 'apec-whitelist' ? 'decisionDue' : 'departure';
+export function targetDayLabel(definitionVersion: string): Bilingual {
+  return TARGET_DAY_LABELS[processOfVersion(definitionVersion)];
 }
 
 /** Gantt of the plan: each step from its start (or latest start) to its end (or due time), the target day (targetDayLabel) and forecast ready dates as lines. */
-export function ganttOption(p: Progress, t: (k: LabelKey) => string): EChartsOption {
+export function ganttOption(p: Progress, t: (k: LabelKey) => string, pick: (b: Bilingual) => string): EChartsOption {
   const rows = p.steps
     .filter((s) => s.status !== 'skipped' && (s.startedAt || s.latestStartAt))
     .map((s) => {
@@ -234,9 +235,9 @@ export function ganttOption(p: Progress, t: (k: LabelKey) => string): EChartsOpt
           data: [
             {
               xAxis: departure,
-              name: t(targetDayLabel(p.definitionVersion)),
+              name: pick(targetDayLabel(p.definitionVersion)),
               lineStyle: { color: '#cf1322', width: 2 },
-              label: { formatter: t(targetDayLabel(p.definitionVersion)) },
+              label: { formatter: pick(targetDayLabel(p.definitionVersion)) },
             },
             {
               xAxis: ready,
@@ -295,7 +296,7 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
   const faoClerk = session.user.role === 'fao-clerk';
   const mayCancel = ['fao-clerk', 'fao-reviewer', 'fao-director'].includes(session.user.role);
   const graph = useMemo(() => (state.data ? graphOption(state.data.progress, state.data.cat, pick, lang) : null), [state.data, pick, lang]);
-  const gantt = useMemo(() => (state.data ? ganttOption(state.data.progress, t) : null), [state.data, t]);
+  const gantt = useMemo(() => (state.data ? ganttOption(state.data.progress, t, pick) : null), [state.data, t, pick]);
 
   const [amendForm] = Form.useForm();
   /** A dialog's action: on success the dialog closes and the case reloads; a refusal rejects, for the dialog to say. */
@@ -445,7 +446,7 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
                 />
               </Col>
               <Col span={6}>
-                <Statistic title={t(targetDayLabel(p.definitionVersion))} value={p.departureDate} />
+                <Statistic title={pick(targetDayLabel(p.definitionVersion))} value={p.departureDate} />
               </Col>
               {trip ? (
                 <Col span={6}>
@@ -827,11 +828,7 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
                                   key={name.join('.')}
                                   label={`${t(label)} · ${stop}`}
                                   name={['destinations', i, ...name]}
-                                  rules={[
-                                    { required: true, whitespace: true, message: t('required') },
-                                    textLimit(max, lang).rule,
-                                    textRules(lang, true),
-                                  ]}
+                                  rules={[...requiredTextRules(lang, true, t('required')), textLimit(max, lang).rule]}
                                 >
                                   <Input style={{ width }} count={textLimit(max, lang).count} onPressEnter={keepOpen} />
                                 </Form.Item>
@@ -955,11 +952,7 @@ function ReasonDialog(props: {
         // later, different errors at the boxes).
         onValuesChange={() => setError(null)}
       >
-        <Form.Item
-          label={props.label}
-          name="reason"
-          rules={[{ required: true, whitespace: true, message: t('required') }, textRules(lang, true)]}
-        >
+        <Form.Item label={props.label} name="reason" rules={requiredTextRules(lang, true, t('required'))}>
           <Input.TextArea rows={3} />
         </Form.Item>
         {error ? <Alert type="error" showIcon role="alert" title={errText(error)} style={{ marginBottom: 16 }} /> : null}

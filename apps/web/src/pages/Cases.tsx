@@ -1,7 +1,7 @@
 import { Button, Input, Segmented, Space, Table, Tag, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { api, catalog, type CaseSummary, type Session } from '../api';
-import { label, Loaded, useLoad, useUnitNames, TAG } from '../common';
+import { label, Loaded, targetDayColumn, useLoad, useUnitNames, TAG } from '../common';
 import { useT, type LabelKey } from '../i18n';
 import { navigate } from '../router';
 import { countsDown } from '../case-figures';
@@ -115,7 +115,7 @@ export function CasesPage({ session }: { session: Session }) {
                   ),
                 },
                 { title: t('phase'), dataIndex: 'phase', render: (p: string) => label(cat.phases, p, pick) },
-                { title: t('departure'), dataIndex: 'departureDate' },
+                targetDayColumn(rows, { t, pick }),
                 {
                   title: t('slack'),
                   dataIndex: 'slackWd',

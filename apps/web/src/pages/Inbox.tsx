@@ -1,7 +1,7 @@
 import { Button, Card, Result, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { actionable, api, type InboxItem } from '../api';
-import { fmtDateTime, Loaded, useLoad, useUnitNames, TAG } from '../common';
+import { fmtDateTime, Loaded, targetDayColumn, useLoad, useUnitNames, TAG } from '../common';
 import { useT, type LabelKey } from '../i18n';
 import { navigate } from '../router';
 import { ActionDialog, type ActionTarget } from './ActionDialog';
@@ -84,7 +84,7 @@ export function InboxPage() {
                         },
                         { title: t('latestStart'), dataIndex: 'latestStartAt', render: (v: string | null) => fmtDateTime(v) },
                         { title: t('dueAt'), dataIndex: 'dueAt', render: (v: string | null) => fmtDateTime(v) },
-                        { title: t('departure'), dataIndex: 'departureDate' },
+                        targetDayColumn(rows, { t, pick }),
                         {
                           title: t('act'),
                           key: 'act',
