@@ -3,8 +3,7 @@ import http from 'node:http';
 import { JwtService } from '@nestjs/jwt';
 import bcrypt from 'bcryptjs';
 import request from 'supertest';
-import { AuditEventsRepository, type UserEntity } from '@df/persistence';
-import { RateLimiterPostgres } from 'rate-limiter-flexible';
+import { AuditEventsRepository, LoginLimitsRepository, type UserEntity } from '@df/persistence';
 import { DataSource } from 'typeorm';
 import { UsersService } from '../../apps/api/src/auth/users.service';
 import { bearer, login, startTestApi, TEST_PASSWORD, uniqueSuffix, type TestApi } from '../support/api-harness';
@@ -269,37 +268,92 @@ describe('sign-in limits, lockout and audit events', () => {
     expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(25);
   });
 
+  /**
+   * Holds the first `first` points given back (LoginLimitsRepository.giveBack: refused attempts', a success's) until
+   * `release()`, the later ones passing: the order in which a lockout, or a success forgetting the failures, came
+   * first and the points given back after it.
+   */
+  function holdGivenBack(first = Infinity) {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const giveBack = LoginLimitsRepository.prototype.giveBack;
+    const held = { count: 0 };
+    const spy = jest.spyOn(LoginLimitsRepository.prototype, 'giveBack').mockImplementation(async function (
+      this: LoginLimitsRepository,
+      ...args: Parameters<typeof giveBack>
+    ) {
+      if (held.count++ < first) await gate;
+      return giveBack.apply(this, args);
+    });
+    return { held, release, restore: () => (release(), spy.mockRestore()) };
+  }
+  const until = async (done: () => boolean) => {
+    while (!done()) await new Promise((resolve) => setTimeout(resolve, 20));
+  };
+
   it('a lockout holds however the points of refused attempts in flight come back (CI: six 401s of thirty on a budget of five)', async () => {
     const username = `dept-approver.burst.${unit}`;
     await users.upsert({ username, password: TEST_PASSWORD, role: 'dept-approver', unit });
     const n = api.config.loginMaxFailuresPerAccountAddress;
     for (let i = 0; i < n - 1; i++) await attempt(username, `wrong-${i}`).expect(401);
-    // Every point a refused attempt gives back waits until the failure that spends the budget has locked it: the
-    // order that let a lockout be overwritten and then given back below the failures.
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    const reward = RateLimiterPostgres.prototype.reward;
-    let held = 0;
-    const spy = jest.spyOn(RateLimiterPostgres.prototype, 'reward').mockImplementation(async function (this: RateLimiterPostgres, ...args) {
-      held++;
-      await gate;
-      return reward.apply(this, args);
-    });
+    // The failure that spends the budget locks it before any refused attempt's point comes back: the order that let
+    // a lockout be overwritten (the library's block() set the count) and then given back below the failures.
+    const hold = holdGivenBack();
     try {
       let answered = 0;
       const burst = Array.from({ length: 10 }, (_, i) => attempt(username, `burst-${i}`).then((r) => (answered++, r)));
-      while (answered === 0 || answered + held < burst.length) await new Promise((resolve) => setTimeout(resolve, 20));
-      release();
-      const statuses = (await Promise.all(burst)).map((r) => r.status);
-      expect(statuses.every((s) => s === 429)).toBe(true);
+      await until(() => answered > 0 && answered + hold.held.count >= burst.length);
+      hold.release();
+      expect((await Promise.all(burst)).map((r) => r.status)).toEqual(Array(burst.length).fill(429));
     } finally {
-      release();
-      spy.mockRestore();
+      hold.restore();
     }
     // Locked: a guess and the right password alike are refused, and only the budget's failures were checked.
     for (const password of ['after-the-burst', TEST_PASSWORD])
       expect((await attempt(username, password).expect(429)).body.code).toBe('ACCOUNT_LOCKED');
     expect(await audit.find({ actor: username, action: 'auth.login' })).toHaveLength(n);
+  });
+
+  it("a success forgets the pair's failures, and the points of guesses refused meanwhile do not come back as guesses", async () => {
+    const username = `finance.success-burst.${unit}`;
+    await users.upsert({ username, password: TEST_PASSWORD, role: 'finance', unit });
+    const n = api.config.loginMaxFailuresPerAccountAddress;
+    for (let i = 0; i < n - 1; i++) await attempt(username, `wrong-${i}`).expect(401);
+    // The owner's sign-in takes the last point and is checked while ten guesses are refused; it succeeds, forgetting
+    // the failures, and only then do the guesses give their points back (the library's reward() opened the forgotten
+    // count at minus ten: fourteen guesses more before the next lockout).
+    const verify = UsersService.prototype.verify;
+    let checking!: () => void;
+    const ownerChecked = new Promise<void>((resolve) => (checking = resolve));
+    let letOwnerIn!: () => void;
+    const ownerGate = new Promise<void>((resolve) => (letOwnerIn = resolve));
+    const verifying = jest.spyOn(users, 'verify').mockImplementation(async (password: string, hash: string) => {
+      if (password === TEST_PASSWORD) {
+        checking();
+        await ownerGate;
+      }
+      return verify.call(users, password, hash);
+    });
+    const hold = holdGivenBack(10);
+    try {
+      const owner = attempt(username, TEST_PASSWORD);
+      const ownerAnswer = owner.then((r) => r);
+      await ownerChecked;
+      const burst = Array.from({ length: 10 }, (_, i) => attempt(username, `burst-${i}`).then((r) => r));
+      await until(() => hold.held.count >= burst.length);
+      letOwnerIn();
+      expect((await ownerAnswer).status).toBe(200);
+      hold.release();
+      expect((await Promise.all(burst)).map((r) => r.status)).toEqual(Array(burst.length).fill(429));
+    } finally {
+      letOwnerIn();
+      hold.restore();
+      verifying.mockRestore();
+    }
+    // A fresh budget, no more: n - 1 guesses answered 401, then the lockout.
+    const statuses: number[] = [];
+    for (let i = 0; i < n + 2; i++) statuses.push((await attempt(username, `after-${i}`)).status);
+    expect(statuses).toEqual([...Array(n - 1).fill(401), ...Array(3).fill(429)]);
   });
 
   it('the trial: five wrong passwords from one address lock the username for that address only; its owner signs in from theirs', async () => {

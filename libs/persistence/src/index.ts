@@ -19,6 +19,7 @@ export * from './attachments.repository';
 export * from './entities/apec.entity';
 export * from './apec/apec.repository';
 export * from './entities/login-limit.entity';
+export * from './login-limits.repository';
 export * from './read-models/inbox.repository';
 export * from './read-models/board.repository';
 export * from './apec/criteria.entity';

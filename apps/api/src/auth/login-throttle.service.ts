@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
 import { DataSource } from 'typeorm';
+import { LoginLimitsRepository } from '@df/persistence';
 import type { ServiceConfig } from '@df/runtime';
 import { API_CONFIG } from '../api.options';
 import { JsonLogger } from '../common/json-logger';
@@ -44,9 +45,6 @@ export interface AttemptTicket {
 
 const seconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
 
-/** A refused attempt's point is not given back into a count whose window ends within this (milliseconds). */
-const REWARD_MARGIN_MS = 1000;
-
 /**
  * Sign-in limits per (username, client address) pair, per username overall and per client address
  * (rate-limiter-flexible's RateLimiterPostgres on the API's own pool, table `login_limits`): every replica shares
@@ -72,6 +70,7 @@ export class LoginThrottleService {
   constructor(
     @Inject(API_CONFIG) private readonly config: ServiceConfig,
     dataSource: DataSource,
+    private readonly limits: LoginLimitsRepository,
     private readonly logger: JsonLogger,
   ) {
     // No automatic blockDuration: only failures lock (failed()), never a burst of attempts still in flight.
@@ -109,25 +108,32 @@ export class LoginThrottleService {
     const lockedNow = await this.lockedScope(keys);
     if (lockedNow) return lockedNow;
     const remaining = {} as Record<ThrottleScope, number>;
-    const taken: { scope: ThrottleScope; msBeforeNext: number }[] = [];
+    const taken: ThrottleScope[] = [];
     for (const scope of SCOPES) {
       try {
-        const res = await this.limiters[scope].consume(keys[scope]);
-        remaining[scope] = res.remainingPoints;
-        taken.push({ scope, msBeforeNext: res.msBeforeNext });
+        remaining[scope] = (await this.limiters[scope].consume(keys[scope])).remainingPoints;
+        taken.push(scope);
       } catch (res) {
-        const refused = asRes(res);
+        // consume() rejects with the limiter's answer when the budget is spent; anything else is the store failing.
+        if (!(res instanceof RateLimiterRes)) throw res;
         // A refused attempt gives its points back (this one's and those taken before it): the count is failures
         // plus attempts in flight, so a burst of refused attempts neither prolongs a lockout nor starts one, and a
-        // budget is not charged for another's refusal. Not into a window about to end: a point given back after
-        // the count's window ended would open the next one below zero, an attempt more than the budget.
-        for (const t of [{ scope, msBeforeNext: refused.msBeforeNext }, ...taken])
-          if (t.msBeforeNext > REWARD_MARGIN_MS) await this.limiters[t.scope].reward(keys[t.scope], 1);
+        // budget is not charged for another's refusal. Into the current window only and never below zero
+        // (giveBack): after a success forgot the pair's failures, a point given back would be a guess more.
+        await this.giveBack([scope, ...taken], keys);
         // Locked by a failure that spent the budget meanwhile, or spent by attempts in flight: back in a moment.
         return (await this.lockedScope(keys, scope)) ?? { scope, retryAfterSeconds: 1, inFlight: true };
       }
     }
     return { username: account, address, remaining };
+  }
+
+  /** One point back to each scope's count, in its current window, never below zero (LoginLimitsRepository). */
+  private giveBack(scopes: readonly ThrottleScope[], keys: Record<ThrottleScope, string>): Promise<void> {
+    return this.limits.giveBack(
+      scopes.map((s) => this.limiters[s].getKey(keys[s])),
+      1,
+    );
   }
 
   /** The narrowest budget locked by failures (failed()), or only `scope`'s; undefined when none is. */
@@ -147,8 +153,7 @@ export class LoginThrottleService {
     const keys = this.keys(ticket.username, ticket.address);
     await this.store(async () => {
       await this.limiters['account-address'].delete(keys['account-address']);
-      await this.limiters.account.reward(keys.account, 1);
-      await this.limiters.address.reward(keys.address, 1);
+      await this.giveBack(['account', 'address'], keys);
     });
   }
 
@@ -199,8 +204,3 @@ const SCOPES: readonly ThrottleScope[] = ['account-address', 'account', 'address
 
 /** Usernames are compared as stored, but the budget is per case-folded name: `Organizer.X` shares it. */
 const accountKey = (username: string) => username.trim().toLowerCase();
-
-function asRes(value: unknown): RateLimiterRes {
-  if (value instanceof RateLimiterRes) return value;
-  throw value;
-}
