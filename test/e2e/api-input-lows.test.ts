@@ -653,7 +653,8 @@ describe('input faults of the new-user trial, by kind', () => {
 
       const stop = (canonicalSubmission(users.unit).destinations as object[])[0]!;
       const outside = await amend({ destinations: [{ ...stop, leave: '2027-04-30' }] });
-      expect(errorsOf(outside.body).map((e) => [e.field, e.rule])).toEqual([['changes.destinations[0]', 'DESTINATION_OUTSIDE_TRIP']]);
+      // The day outside, not the whole stop (trial 61).
+      expect(errorsOf(outside.body).map((e) => [e.field, e.rule])).toEqual([['changes.destinations[0].leave', 'DESTINATION_OUTSIDE_TRIP']]);
 
       // Only the departure moved: the return date it now follows is named where the amendment would change it.
       const order = await amend({ departureDate: '2027-03-20' });

@@ -106,7 +106,8 @@ export type AmendField = string | Array<string | number>;
 
 /**
  * The dialog's field for a refusal's field (`changes.returnDate`, `changes.destinations[0].arrive`): a whole stop
- * (`changes.destinations[0]`, DESTINATION_OUTSIDE_TRIP) shows at both its days, as the typed check does; a member's
+ * (`changes.destinations[0]`, DESTINATION_OUTSIDE_TRIP with both days outside) shows at both its days, one day
+ * (`….leave`) at that day, as the typed check does; a member's
  * (`changes.members[2]…`) at the people added when its index is past the `kept` members, else at the kept ones; a
  * field the dialog does not edit is none (the alert says it).
  */

@@ -44,7 +44,7 @@ describe('date rules refused as typed (the domain functions the API runs)', () =
     expect(tripDateErrors({ departureDate: '2026-12-20', returnDate: '2026-12-20' }, TODAY)).toEqual([]);
   });
 
-  it("a stop's days outside the trip are refused at its arrive and leave; an untyped stop is left to the schema", () => {
+  it("a stop's day outside the trip is refused at that day, naming the side and the trip's days (trial 61); both outside, at both; an untyped stop is left to the schema", () => {
     const trip = { departureDate: '2026-12-20', returnDate: '2026-12-24' };
     const errors = tripDateErrors(
       {
@@ -57,11 +57,27 @@ describe('date rules refused as typed (the domain functions the API runs)', () =
       },
       TODAY,
     );
-    expect(errors.map((e) => [e.field, e.rule])).toEqual([
-      ['destinations[1].arrive', 'DESTINATION_OUTSIDE_TRIP'],
-      ['destinations[1].leave', 'DESTINATION_OUTSIDE_TRIP'],
+    expect(errors.map((e) => [e.field, e.rule, e.message.zh])).toEqual([
+      [
+        'destinations[1].leave',
+        'DESTINATION_OUTSIDE_TRIP',
+        '第2站的离开日期（2026-12-26）晚于回国日期（2026-12-24）：各站须在出访期间（2026-12-20 至 2026-12-24）内',
+      ],
     ]);
-    expect(errors[0]!.message.zh).toBe('第2站的抵离日期不在出访期间内');
+    const early = tripDateErrors({ ...trip, destinations: [{ country: 'JP', arrive: '2026-12-18', leave: '2026-12-22' }] }, TODAY);
+    expect(early.map((e) => [e.field, e.message.en])).toEqual([
+      [
+        'destinations[0].arrive',
+        'Stop 1 arrives (2026-12-18) before the departure (2026-12-20): every stop is within the trip (2026-12-20 to 2026-12-24)',
+      ],
+    ]);
+    const both = tripDateErrors({ ...trip, destinations: [{ country: 'JP', arrive: '2026-12-25', leave: '2026-12-27' }] }, TODAY);
+    expect(both.map((e) => [e.field, e.message.zh])).toEqual(
+      ['arrive', 'leave'].map((f) => [
+        `destinations[0].${f}`,
+        '第1站的抵离日期（2026-12-25 至 2026-12-27）不在出访期间（2026-12-20 至 2026-12-24）内',
+      ]),
+    );
   });
 
   it("a stop that leaves before it arrives is refused at its leave day, in those words (second trial: it read 'outside the trip')", () => {

@@ -18,7 +18,7 @@ export interface TripDates {
  * A trip's date rules as field errors, for the new-trip form and the amendment: the departure after today
  * (departureDateViolations; skipped when `departureUnchanged` is the departure, as an amendment that keeps it),
  * the return not before the departure (INVALID_DATES, at `returnDate`) and each stop's days inside the trip
- * (DESTINATION_OUTSIDE_TRIP, at the stop's `arrive` and `leave`) and stops in two countries not sharing days
+ * (DESTINATION_OUTSIDE_TRIP, at the day outside, or at both when both are) and stops in two countries not sharing days
  * (LEGS_OVERLAP, at the later stop's `arrive`; a same-day transfer is none). Only between days that are typed: an empty or
  * malformed day is the schema's business.
  */
@@ -40,10 +40,12 @@ export function tripDateErrors(v: TripDates, today: string, departureUnchanged?:
     if (x.code === 'INVALID_DATES') out.push({ field: x.field ?? 'returnDate', rule: x.code, message: x.message });
     // Two stops in different countries sharing days (LEGS_OVERLAP), at the later stop's arrival day.
     if (x.code === 'LEGS_OVERLAP' && x.field) out.push({ field: x.field, rule: x.code, message: x.message });
-    const stop = x.code === 'DESTINATION_OUTSIDE_TRIP' ? /^destinations\[(\d+)\]$/.exec(x.field ?? '') : null;
+    // A stop's day outside the trip at that day; both outside, the whole stop, at both days.
+    const stop = x.code === 'DESTINATION_OUTSIDE_TRIP' ? /^destinations\[(\d+)\](?:\.(arrive|leave))?$/.exec(x.field ?? '') : null;
     const s = stop ? stops[Number(stop[1])] : undefined;
     if (stop && s && isIsoDate(s.arrive) && isIsoDate(s.leave))
-      for (const f of ['arrive', 'leave']) out.push({ field: `destinations[${stop[1]}].${f}`, rule: x.code, message: x.message });
+      for (const f of stop[2] ? [stop[2]] : ['arrive', 'leave'])
+        out.push({ field: `destinations[${stop[1]}].${f}`, rule: x.code, message: x.message });
   }
   return out;
 }

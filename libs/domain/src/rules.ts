@@ -257,6 +257,44 @@ export function legsOverlapViolations(facts: Pick<CaseFacts, 'destinations'>): R
   return out;
 }
 
+/**
+ * A stop's days outside the trip (DESTINATION_OUTSIDE_TRIP): at the day that is (`destinations[i].arrive` or
+ * `.leave`; the whole stop `destinations[i]` when both are), saying which side of the trip it falls and the trip's
+ * days (new-user trial 61: 第1站的抵离日期不在出访期间内 under both days, with one outside and no trip period said).
+ */
+function stopOutsideTrip(
+  i: number,
+  d: { arrive: string; leave: string },
+  facts: { departureDate: string; returnDate: string },
+  within: (day: string) => boolean,
+): { field: string; message: Label } {
+  const period = {
+    zh: `出访期间（${facts.departureDate} 至 ${facts.returnDate}）`,
+    en: `the trip (${facts.departureDate} to ${facts.returnDate})`,
+  };
+  const outside = (['arrive', 'leave'] as const).filter((f) => !within(d[f]));
+  // One day outside, and a day (a malformed one is the schema's to name): at it; else the whole stop.
+  if (outside.length !== 1 || !isIsoDate(d[outside[0]!]))
+    return {
+      field: `destinations[${i}]`,
+      message: {
+        zh: `第${i + 1}站的抵离日期（${d.arrive} 至 ${d.leave}）不在${period.zh}内`,
+        en: `Stop ${i + 1}'s days (${d.arrive} to ${d.leave}) fall outside ${period.en}`,
+      },
+    };
+  const f = outside[0]!;
+  const day = d[f];
+  const early = dayNumber(day) < dayNumber(facts.departureDate);
+  const what = f === 'arrive' ? { zh: '抵达', en: 'arrives' } : { zh: '离开', en: 'leaves' };
+  return {
+    field: `destinations[${i}].${f}`,
+    message: {
+      zh: `第${i + 1}站的${what.zh}日期（${day}）${early ? `早于出发日期（${facts.departureDate}）` : `晚于回国日期（${facts.returnDate}）`}：各站须在${period.zh}内`,
+      en: `Stop ${i + 1} ${what.en} (${day}) ${early ? `before the departure (${facts.departureDate})` : `after the return (${facts.returnDate})`}: every stop is within ${period.en}`,
+    },
+  };
+}
+
 /** A07 and the trip part of the FAO review: every violation, not just the first. */
 export function checkTripRules(
   facts: CaseFacts,
@@ -305,8 +343,9 @@ export function checkTripRules(
         details: { country: d.country },
       });
     const ordered = isIsoDate(d.arrive) && isIsoDate(d.leave) && dayNumber(d.arrive) <= dayNumber(d.leave);
-    const inside =
-      datesOk && ordered && dayNumber(d.arrive) >= dayNumber(facts.departureDate) && dayNumber(d.leave) <= dayNumber(facts.returnDate);
+    const within = (day: string) =>
+      isIsoDate(day) && dayNumber(day) >= dayNumber(facts.departureDate) && dayNumber(day) <= dayNumber(facts.returnDate);
+    const inside = datesOk && ordered && within(d.arrive) && within(d.leave);
     // A stop that leaves before it arrives is wrong in itself, wherever it lies (second trial: it read "outside the trip").
     if (datesOk && !ordered && isIsoDate(d.arrive) && isIsoDate(d.leave))
       out.push({
@@ -321,11 +360,7 @@ export function checkTripRules(
     else if (datesOk && !inside)
       out.push({
         code: 'DESTINATION_OUTSIDE_TRIP',
-        field: `destinations[${i}]`,
-        message: {
-          zh: `第${i + 1}站的抵离日期不在出访期间内`,
-          en: `Stop ${i + 1}: arrival/departure dates fall outside the trip`,
-        },
+        ...stopOutsideTrip(i, d, facts, within),
         details: { arrive: String(d.arrive), leave: String(d.leave) },
       });
   });
