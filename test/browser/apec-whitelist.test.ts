@@ -87,6 +87,8 @@ describe('the whitelist admission pages of the web app (issue 17)', () => {
     // API would refuse (trial 60: the form stayed filled and active). So it stays after a reload, from the case list.
     const inProgress = clerk.getByTestId('apec-whitelist-in-progress');
     await inProgress.getByText('本企业的白名单准入申请正在办理，办结前不能再次申请。').waitFor();
+    // A real link, which a new tab or the keyboard can open (trial 61: an <a> with no href).
+    expect(await link.getAttribute('href')).toBe(`/cases/${caseId}`);
     expect(await form.count()).toBe(0);
     await eventually(
       async () => {

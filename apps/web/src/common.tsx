@@ -11,9 +11,12 @@ import {
   type InputProps,
   type TableColumnType,
 } from 'antd';
+import { mayReadProcess } from '../../../libs/domain/src/access';
 import { TARGET_DAY_LABELS, type ProcessKind } from '../../../libs/domain/src/definition/apec-card';
+import type { Role } from '../../../libs/domain/src/roles';
 import { BLANK_MESSAGE, isBlank, textError, textRuleBroken } from '../../../libs/domain/src/text-rule';
-import { useCallback, useEffect, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
+import { useCallback, useEffect, useRef, useState, useSyncExternalStore, type AnchorHTMLAttributes, type ReactNode } from 'react';
+import { navigate } from './router';
 import { api, ApiError, currentSession, type Catalog, type UnitSummary } from './api';
 import { amountOfText, NOT_A_FIGURE_WORDS } from './dialog-fields';
 import { useT, type Bilingual, type Lang } from './i18n';
@@ -310,15 +313,20 @@ export function useUnitNames(): { unitName: UnitName } {
 
 /**
  * A list's column of the day each case is planned back from (the answer's `departureDate`, TARGET_DAY_LABELS): titled
- * by the process when every row is of one (出发日期 for trips), else 目标日期 with each row's own word beside its day
- * (trial 60: a whitelist filing's inbox row read 出发日期 over its decision due day).
+ * by the process when every row of `rows` (the page's whole list, so its tables agree) is of one (出发日期 for trips),
+ * else 目标日期 with each row's own word beside its day (trial 60: a whitelist filing's inbox row read 出发日期 over its
+ * decision due day). With no rows, by the processes the signed-in role reads (PROCESS_ROLES: 出发日期 for those who
+ * read trips; trial 61: the APEC desk's empty groups read 出发日期).
  */
 export function targetDayColumn<T extends { process: ProcessKind; departureDate: string }>(
   rows: readonly T[],
   { t, pick }: Pick<ReturnType<typeof useT>, 't' | 'pick'>,
 ): TableColumnType<T> {
   const processes = new Set(rows.map((r) => r.process));
-  const only: ProcessKind | undefined = processes.size === 0 ? 'delegation' : processes.size === 1 ? [...processes][0] : undefined;
+  const role = currentSession()?.user.role;
+  const readsTrips = !role || mayReadProcess(role as Role, 'delegation');
+  const only: ProcessKind | undefined =
+    processes.size === 1 ? [...processes][0] : processes.size === 0 && readsTrips ? 'delegation' : undefined;
   return {
     title: only ? pick(TARGET_DAY_LABELS[only]) : t('targetDay'),
     dataIndex: 'departureDate',
@@ -331,4 +339,33 @@ export function targetDayColumn<T extends { process: ProcessKind; departureDate:
         </span>
       ),
   };
+}
+
+/**
+ * A link to a case's page: a real link (`href`, so it opens in a new tab, is reached by Tab and read as a link), the
+ * page opened in place on a plain click (`onOpen` first: a dialog closing), left to the browser with a modifier key
+ * or another button (trial 61: the whitelist filing's 查看案件 had no href; the lists' links opened in place on
+ * Ctrl-click).
+ */
+export function CaseLink({
+  caseId,
+  children,
+  onOpen,
+  ...rest
+}: { caseId: string; children: ReactNode; onOpen?(): void } & Omit<AnchorHTMLAttributes<HTMLAnchorElement>, 'href' | 'onClick'>) {
+  const page = `/cases/${caseId}`;
+  return (
+    <a
+      {...rest}
+      href={page}
+      onClick={(e) => {
+        if (e.button !== 0 || e.ctrlKey || e.metaKey || e.shiftKey || e.altKey) return;
+        e.preventDefault();
+        onOpen?.();
+        navigate(page);
+      }}
+    >
+      {children}
+    </a>
+  );
 }

@@ -2,9 +2,9 @@ import { Alert, App, AutoComplete, Button, Descriptions, Form, Input, Modal, Rad
 import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { DayItem } from '../DayField';
 import { api, ApiError, catalog, uploadAttachment, type Catalog, type Progress } from '../api';
-import { AmountItem, countryName, label, requiredTextRules, useErrorText, useUnitNames } from '../common';
+import { AmountItem, CaseLink, countryName, label, requiredTextRules, useErrorText, useUnitNames } from '../common';
 import { processOfVersion } from '../../../../libs/domain/src/definition/apec-whitelist';
-import { navigate, usePath } from '../router';
+import { usePath } from '../router';
 import {
   APEC_CARD_NUMBER_RE,
   BUDGET_ITEMS,
@@ -641,16 +641,9 @@ function CaseSummary({ progress: p, cat, onOpen }: { progress: Progress; cat: Ca
         path === page ? (
           p.title
         ) : (
-          <a
-            href={page}
-            onClick={(e) => {
-              e.preventDefault();
-              onOpen();
-              navigate(page);
-            }}
-          >
+          <CaseLink caseId={p.caseId} onOpen={onOpen}>
             {p.title}
-          </a>
+          </CaseLink>
         ),
     },
     { label: t('unit'), children: unitName(p.unit) },

@@ -1,10 +1,9 @@
-import { Alert, Descriptions, Form, Modal, Table, Tag, Typography } from 'antd';
+import { Alert, Descriptions, Form, Modal, Table, Tag } from 'antd';
 import { useState, type ReactNode } from 'react';
 import { ApiError, type ApecCard, type ApecEnterprise, type CaseSummary } from '../api';
-import { fmtDateTime, TAG, type UnitName } from '../common';
+import { CaseLink, fmtDateTime, TAG, type UnitName } from '../common';
 import { useT } from '../i18n';
 import { joinNames } from '../lists';
-import { navigate } from '../router';
 import { COUNTRIES } from '../../../../libs/domain/src/countries';
 import { codeLabel, enumLabel, fieldErrorText } from '../labels';
 
@@ -125,17 +124,7 @@ export function ApplicationsTable({ items, unitName = asCode }: { items: CaseSum
         {
           title: t('apecCase'),
           dataIndex: 'caseId',
-          render: (v: string) => (
-            <Typography.Link
-              href={`/cases/${v}`}
-              onClick={(e) => {
-                e.preventDefault();
-                navigate(`/cases/${v}`);
-              }}
-            >
-              {v.slice(0, 8)}
-            </Typography.Link>
-          ),
+          render: (v: string) => <CaseLink caseId={v}>{v.slice(0, 8)}</CaseLink>,
         },
         { title: t('apecUnit'), dataIndex: 'unit', render: (v: string) => unitName(v) },
         { title: t('apecApplicantCount'), dataIndex: 'memberCount' },

@@ -1,9 +1,8 @@
 import { Alert, App as AntApp, Button, Card, Form, Space, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { api, type ApecEnterprise } from '../api';
-import { fmtDateTime, useErrorText } from '../common';
+import { CaseLink, fmtDateTime, useErrorText } from '../common';
 import { useT } from '../i18n';
-import { navigate } from '../router';
 import { useSchemaForm } from '../schema-form';
 import { WhitelistFiguresFields, WHITELIST_LABELS as L } from './ApecWhitelistFigures';
 
@@ -67,9 +66,9 @@ function WhitelistInProgress({ filing }: { filing: WhitelistFiling }) {
       title={pick(L.inProgress)}
       description={
         <Space wrap>
-          <a onClick={() => navigate(`/cases/${filing.caseId}`)} data-testid="apec-whitelist-case">
+          <CaseLink caseId={filing.caseId} data-testid="apec-whitelist-case">
             {pick(L.open)} {filing.caseId}
-          </a>
+          </CaseLink>
           {filing.submittedAt ? (
             <Typography.Text type="secondary">
               {pick(L.filedOn)} {fmtDateTime(filing.submittedAt)}

@@ -3,12 +3,11 @@ import type { EChartsOption } from 'echarts';
 import { useMemo, useState } from 'react';
 import { api, ApiError, catalog, download } from '../api';
 import { Chart } from '../Chart';
-import { label, Loaded, targetDayColumn, useErrorText, useLoad, useUnitNames } from '../common';
+import { CaseLink, label, Loaded, targetDayColumn, useErrorText, useLoad, useUnitNames } from '../common';
 import type { ProcessKind } from '../../../../libs/domain/src/definition/apec-card';
 import { DayField } from '../DayField';
 import { useT, type Bilingual } from '../i18n';
 import { fieldErrorText } from '../labels';
-import { navigate } from '../router';
 import { SlackCell } from './SlackCell';
 import { stepTimesView } from '../step-times';
 
@@ -254,17 +253,7 @@ export default function BoardPage() {
                       {
                         title: t('title'),
                         dataIndex: 'title',
-                        render: (v: string, c) => (
-                          <a
-                            href={`/cases/${c.caseId}`}
-                            onClick={(e) => {
-                              e.preventDefault();
-                              navigate(`/cases/${c.caseId}`);
-                            }}
-                          >
-                            {v}
-                          </a>
-                        ),
+                        render: (v: string, c) => <CaseLink caseId={c.caseId}>{v}</CaseLink>,
                       },
                       { title: t('unit'), dataIndex: 'unit', render: (u: string) => unitName(u) },
                       { title: t('phase'), dataIndex: 'phase', render: (p: string) => label(cat.phases, p, pick) },

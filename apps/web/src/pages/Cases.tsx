@@ -1,7 +1,7 @@
 import { Button, Input, Segmented, Space, Table, Tag, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { api, catalog, type CaseSummary, type Session } from '../api';
-import { label, Loaded, targetDayColumn, useLoad, useUnitNames, TAG } from '../common';
+import { CaseLink, label, Loaded, TAG, targetDayColumn, useLoad, useUnitNames } from '../common';
 import { useT, type LabelKey } from '../i18n';
 import { navigate } from '../router';
 import { countsDown } from '../case-figures';
@@ -87,17 +87,7 @@ export function CasesPage({ session }: { session: Session }) {
                 {
                   title: t('title'),
                   dataIndex: 'title',
-                  render: (v: string, c) => (
-                    <a
-                      href={`/cases/${c.caseId}`}
-                      onClick={(e) => {
-                        e.preventDefault();
-                        navigate(`/cases/${c.caseId}`);
-                      }}
-                    >
-                      {v}
-                    </a>
-                  ),
+                  render: (v: string, c) => <CaseLink caseId={c.caseId}>{v}</CaseLink>,
                 },
                 { title: t('unit'), dataIndex: 'unit', render: (u: string) => unitName(u) },
                 {
@@ -115,7 +105,7 @@ export function CasesPage({ session }: { session: Session }) {
                   ),
                 },
                 { title: t('phase'), dataIndex: 'phase', render: (p: string) => label(cat.phases, p, pick) },
-                targetDayColumn(rows, { t, pick }),
+                targetDayColumn(list.items, { t, pick }),
                 {
                   title: t('slack'),
                   dataIndex: 'slackWd',

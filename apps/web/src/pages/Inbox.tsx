@@ -1,7 +1,7 @@
 import { Button, Card, Result, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { actionable, api, type InboxItem } from '../api';
-import { fmtDateTime, Loaded, targetDayColumn, useLoad, useUnitNames, TAG } from '../common';
+import { CaseLink, fmtDateTime, Loaded, TAG, targetDayColumn, useLoad, useUnitNames } from '../common';
 import { useT, type LabelKey } from '../i18n';
 import { navigate } from '../router';
 import { ActionDialog, type ActionTarget } from './ActionDialog';
@@ -60,17 +60,7 @@ export function InboxPage() {
                         {
                           title: t('title'),
                           dataIndex: 'title',
-                          render: (v: string, i) => (
-                            <a
-                              href={`/cases/${i.caseId}`}
-                              onClick={(e) => {
-                                e.preventDefault();
-                                navigate(`/cases/${i.caseId}`);
-                              }}
-                            >
-                              {v}
-                            </a>
-                          ),
+                          render: (v: string, i) => <CaseLink caseId={i.caseId}>{v}</CaseLink>,
                         },
                         { title: t('unit'), dataIndex: 'unit', render: (u: string) => unitName(u) },
                         {
@@ -84,7 +74,7 @@ export function InboxPage() {
                         },
                         { title: t('latestStart'), dataIndex: 'latestStartAt', render: (v: string | null) => fmtDateTime(v) },
                         { title: t('dueAt'), dataIndex: 'dueAt', render: (v: string | null) => fmtDateTime(v) },
-                        targetDayColumn(rows, { t, pick }),
+                        targetDayColumn(inbox.items, { t, pick }),
                         {
                           title: t('act'),
                           key: 'act',

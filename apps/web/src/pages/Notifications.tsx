@@ -1,9 +1,8 @@
 import { List, Tag, Typography } from 'antd';
 import { api, type InboxItem } from '../api';
 import { notificationsOf, type Notification } from '../notifications';
-import { fmtDateTime, Loaded, useLoad, TAG } from '../common';
+import { CaseLink, fmtDateTime, Loaded, TAG, useLoad } from '../common';
 import { useT, type LabelKey } from '../i18n';
-import { navigate } from '../router';
 
 export { DUE_SOON_MS, notificationsOf, type Notification } from '../notifications';
 
@@ -30,15 +29,9 @@ export function NotificationsPage() {
             renderItem={(n) => (
               <List.Item>
                 <Tag color={KIND[n.kind][1]}>{t(KIND[n.kind][0])}</Tag>
-                <a
-                  href={`/cases/${n.item.caseId}`}
-                  onClick={(e) => {
-                    e.preventDefault();
-                    navigate(`/cases/${n.item.caseId}`);
-                  }}
-                >
+                <CaseLink caseId={n.item.caseId}>
                   {n.item.title} · {n.item.stepKey} {pick(n.item.name)}
-                </a>
+                </CaseLink>
                 <span data-testid="notification-when">
                   {t(n.when.label)}: {fmtDateTime(n.when.at)}
                 </span>

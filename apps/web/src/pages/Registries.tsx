@@ -4,11 +4,10 @@ import { DayField, DayItem } from '../DayField';
 // The director's publishing form, loaded with the versions tab of the one role that publishes (the budget: docs/web.md).
 const PublishVersion = lazy(() => import('./PublishVersion'));
 import { api, ApiError, catalog, type Catalog, type Session } from '../api';
-import { AmountItem, fmtDateTime, Loaded, rememberUnits, TAG, textLimit, useErrorText, useLoad, useUnitNames } from '../common';
+import { AmountItem, CaseLink, fmtDateTime, Loaded, rememberUnits, TAG, textLimit, useErrorText, useLoad, useUnitNames } from '../common';
 import { useT, type LabelKey } from '../i18n';
 import { ChangesTable, type VersionChange } from './VersionChanges';
 import { useSchemaForm } from '../schema-form';
-import { navigate } from '../router';
 import { joinNames } from '../lists';
 import { shanghaiToday } from '../date-rules';
 import { REGISTRY_WRITERS, registryUnitKind, ROSTER_READERS, unitReach } from '../../../../libs/domain/src/access';
@@ -706,20 +705,7 @@ function PassportsTab({ session }: { session: Session }) {
                 { title: t('dueBackOn'), render: (_, p) => p.dueBackOn ?? '—' },
                 {
                   title: t('apecCase'),
-                  render: (_, p) =>
-                    p.caseId ? (
-                      <a
-                        href={`/cases/${p.caseId}`}
-                        onClick={(e) => {
-                          e.preventDefault();
-                          navigate(`/cases/${p.caseId}`);
-                        }}
-                      >
-                        {p.caseId.slice(0, 8)}
-                      </a>
-                    ) : (
-                      '—'
-                    ),
+                  render: (_, p) => (p.caseId ? <CaseLink caseId={p.caseId}>{p.caseId.slice(0, 8)}</CaseLink> : '—'),
                 },
                 ...(writer
                   ? [
