@@ -454,7 +454,6 @@ export const DICT = {
   taxCreditGrades: ['接受的纳税信用等级', 'Tax credit grades accepted'],
   itemNo: ['第 {n} 项', '#{n}'],
   applicants: ['申请人', 'Applicants'],
-  decisionDue: ['决定期限', 'Decision due'],
   // registries (登记簿)
   navRegistries: ['登记簿', 'Registries'],
   regUnits: ['单位', 'Units'],

@@ -2,8 +2,9 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 /**
  * The sign-in limiter's counters (rate-limiter-flexible's RateLimiterPostgres, shared by every API replica and
- * kept over restarts: docs/security.md). The library reads and writes this table by its own SQL; its shape is
- * the library's (`key`, `points`, `expire`), created here by a migration instead of by the library at runtime.
+ * kept over restarts: docs/security.md). The library reads and writes this table by its own SQL, but for points
+ * given back (LoginLimitsRepository.giveBack: never below zero); its shape is the library's (`key`, `points`,
+ * `expire`), created here by a migration instead of by the library at runtime.
  */
 @Entity({ name: 'login_limits' })
 export class LoginLimitEntity {
