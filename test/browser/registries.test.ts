@@ -3,6 +3,7 @@ import type { Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
 import { completeStepSignal, delegationWorkflowId, progressQuery } from '@df/contracts';
 import { RegistriesRepository } from '@df/persistence';
+import { latestDeparture } from '@df/domain';
 import { INCIDENT_NOTICE } from '../../apps/api/src/common/incident-notice';
 import { RegistriesService } from '../../apps/api/src/registries/registries.service';
 import { getProgress } from '../support/api-flow';
@@ -193,6 +194,12 @@ describe('the registries in the web app (issue 14)', () => {
     const clerk = await stack.pageAs('fao-clerk');
     await clerk.getByRole('tab', { name: '工作日历' }).click();
     const year = new Date(Date.now() + 8 * 3600_000).getUTCFullYear() + 1;
+    // A year that has ended is on record: said so, with no button to a form the API would refuse (trial 62).
+    await clerk
+      .getByTestId(`calendar-archived-${year - 2}`)
+      .getByText('已归档（年度已结束）')
+      .waitFor();
+    expect(await clerk.getByTestId(`edit-calendar-${year - 2}`).count()).toBe(0);
     await clerk.getByTestId(`edit-calendar-${year}`).click();
     const dialog = clerk.getByRole('dialog');
     const day = aWednesday(year);
@@ -254,6 +261,14 @@ describe('the registries in the web app (issue 14)', () => {
     await organizer.getByRole('menuitem', { name: '登记簿' }).click();
     await organizer.getByRole('tab', { name: '年度出访计划' }).click();
     await shown(organizer, organizer.getByTestId('plan-none'));
+    // Every year a trip submitted today may depart in can be chosen (trial 62: 2028 could not, its trips read 未登记).
+    const thisYear = year - 1;
+    const lastYear = Number(latestDeparture(new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10)).slice(0, 4));
+    await organizer.getByTestId('plan-year').click();
+    const years = organizer.locator('.ant-select-dropdown:visible .ant-select-item-option');
+    await years.first().waitFor();
+    await expect(years.allInnerTexts()).resolves.toEqual(Array.from({ length: lastYear - thisYear + 1 }, (_, i) => String(thisYear + i)));
+    await organizer.keyboard.press('Escape');
     await organizer.getByTestId('edit-plan').click();
     const dialog = organizer.getByRole('dialog');
     await dialog.getByText('报备后须经外办审批').waitFor();

@@ -494,6 +494,7 @@ export const DICT = {
   regEditPerson: ['修改人员', 'Edit person'],
   regNewPassport: ['护照入库', 'Take a passport into custody'],
   regEditCalendar: ['载入放假安排', 'Load the schedule'],
+  calendarArchived: ['已归档（年度已结束）', 'On record (the year has ended)'],
   regEdit: ['修改', 'Edit'],
   regSave: ['保存', 'Save'],
   regSaved: ['已保存', 'Saved'],

@@ -26,6 +26,17 @@ export const ATTACHMENT_KIND_LABELS: Record<AttachmentKind, Label> = {
   other: { zh: '其他材料', en: 'Other document' },
 };
 
+/**
+ * The kinds a case of each process is offered to upload, the usual first (a trip's invitation letter; a card
+ * application's passport copies; a whitelist filing's supporting documents as 其他材料). New-user trial 62: a
+ * whitelist filing's page offered 邀请函 first.
+ */
+export const ATTACHMENT_KINDS_BY_PROCESS: Record<'delegation' | 'apec-card' | 'apec-whitelist', readonly AttachmentKind[]> = {
+  delegation: ATTACHMENT_KINDS,
+  'apec-card': ['passport-copy', 'other'],
+  'apec-whitelist': ['other'],
+};
+
 export const isAttachmentKind = (v: unknown): v is AttachmentKind =>
   typeof v === 'string' && (ATTACHMENT_KINDS as readonly string[]).includes(v);
 

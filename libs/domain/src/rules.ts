@@ -671,9 +671,14 @@ export const MAX_DEPARTURE_AHEAD_DAYS = 730;
  * (new-user trial: an amendment to 2099 overflowed the working-day calendar and the case's every workflow task
  * failed). Checked where a departure date is sent: the dry run, the submission, an amendment's Update validator.
  */
+/** The latest departure date a trip submitted `today` may have (DEPARTURE_TOO_FAR past it), YYYY-MM-DD. */
+export function latestDeparture(today: string): string {
+  return fromDayNumber(dayNumber(today) + MAX_DEPARTURE_AHEAD_DAYS);
+}
+
 export function departureHorizonViolations(facts: Pick<CaseFacts, 'departureDate'>, today: string): RuleViolation[] {
   if (!isIsoDate(facts.departureDate) || !isIsoDate(today)) return [];
-  const latest = fromDayNumber(dayNumber(today) + MAX_DEPARTURE_AHEAD_DAYS);
+  const latest = latestDeparture(today);
   if (facts.departureDate <= latest) return [];
   return [
     {

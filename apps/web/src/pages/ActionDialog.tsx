@@ -16,7 +16,7 @@ import {
 import { isPassportNumber } from '../../../../libs/domain/src/facts';
 import { dialogFieldOf, valuesOfData } from '../dialog-fields';
 import { ROLE_NAMES, useT } from '../i18n';
-import { WhitelistFiguresFields } from './ApecWhitelistFigures';
+import { whitelistFiguresText, WhitelistFiguresFields, WHITELIST_LABELS } from './ApecWhitelistFigures';
 import { ATTACHMENT_KIND_LABELS, ATTACHMENT_KINDS } from '../attachment-kinds';
 import { newId } from '../ids';
 
@@ -634,6 +634,8 @@ function CaseSummary({ progress: p, cat, onOpen }: { progress: Progress; cat: Ca
     return typeof b === 'object' && b !== null && !Array.isArray(b);
   });
   const budget = budgetStep?.data?.budget as Record<string, unknown> | undefined;
+  // A whitelist filing's figures (W01), which the desk's review (W02) decides on.
+  const figures = whitelistFiguresText(p.steps.find((s) => s.code === 'W01')?.data, lang);
   const items = [
     {
       label: t('title'),
@@ -673,6 +675,7 @@ function CaseSummary({ progress: p, cat, onOpen }: { progress: Progress; cat: Ca
             : []),
         ]
       : []),
+    ...(figures ? [{ label: pick(WHITELIST_LABELS.figures), children: <span data-testid="dialog-figures">{figures}</span> }] : []),
   ];
   return <Descriptions data-testid="dialog-case" size="small" column={1} bordered items={items} style={{ marginBottom: 12 }} />;
 }

@@ -4,7 +4,8 @@ import { api, download, uploadAttachment, type Progress } from '../api';
 import { fmtDateTime, useErrorText, useLoad } from '../common';
 import { useT, type Lang } from '../i18n';
 import { codeLabel } from '../labels';
-import { ATTACHMENT_KINDS as KINDS } from '../attachment-kinds';
+import { ATTACHMENT_KINDS_BY_PROCESS } from '../../../../libs/domain/src/attachments';
+import { processOfVersion } from '../../../../libs/domain/src/definition/apec-whitelist';
 import { attachmentHeldOnCase, type AttachmentKind } from '../../../../libs/domain/src/attachments';
 
 interface Attachment {
@@ -50,7 +51,8 @@ export function AttachmentsCard({
   const { t, lang } = useT();
   const errText = useErrorText();
   const { message } = App.useApp();
-  const [kind, setKind] = useState<string>('invitation-letter');
+  const kinds = ATTACHMENT_KINDS_BY_PROCESS[processOfVersion(progress.definitionVersion)];
+  const [kind, setKind] = useState<string>(kinds[0]!);
   const [stepKey, setStepKey] = useState<string | undefined>(undefined);
   const [error, setError] = useState<unknown>(null);
   // A new 容缺 supply (the file it was supplied as stays) reloads the list.
@@ -92,7 +94,7 @@ export function AttachmentsCard({
             style={{ minWidth: 200 }}
             value={kind}
             onChange={setKind}
-            options={KINDS.map((k) => ({ value: k, label: kindLabel(lang, k) }))}
+            options={kinds.map((k) => ({ value: k, label: kindLabel(lang, k) }))}
           />
           <Select
             aria-label={t('attachmentStep')}

@@ -10,6 +10,7 @@ import { ChangesTable, type VersionChange } from './VersionChanges';
 import { useSchemaForm } from '../schema-form';
 import { joinNames } from '../lists';
 import { shanghaiToday } from '../date-rules';
+import { latestDeparture } from '../../../../libs/domain/src/rules';
 import { REGISTRY_WRITERS, registryUnitKind, ROSTER_READERS, unitReach } from '../../../../libs/domain/src/access';
 import { RANKS } from '../../../../libs/domain/src/facts';
 import {
@@ -18,7 +19,9 @@ import {
   firstOpenPlanQuarter,
   passportDateProblems,
   GENDERS,
+  HOLIDAY_SCHEDULE_RECORD,
   PASSPORT_TYPES,
+  pastYearProblem,
   PERSON_STATUSES,
   scheduleEntryProblems,
   scheduleProblems,
@@ -893,11 +896,18 @@ function CalendarTab({ session }: { session: Session }) {
                 ? [
                     {
                       title: t('userActions'),
-                      render: (_: unknown, c: CalendarRow) => (
-                        <Button size="small" onClick={() => setEditing(c.year)} data-testid={`edit-calendar-${c.year}`}>
-                          {t('regEditCalendar')}
-                        </Button>
-                      ),
+                      // A year that has ended is on record (the API's pastYearProblem, 409): no button to a form it would
+                      // refuse (new-user trial 62: 载入放假安排 on 2004-2025, then 2020 年已结束… on 保存).
+                      render: (_: unknown, c: CalendarRow) =>
+                        pastYearProblem(c.year, shanghaiToday(), HOLIDAY_SCHEDULE_RECORD) ? (
+                          <Typography.Text type="secondary" data-testid={`calendar-archived-${c.year}`}>
+                            {t('calendarArchived')}
+                          </Typography.Text>
+                        ) : (
+                          <Button size="small" onClick={() => setEditing(c.year)} data-testid={`edit-calendar-${c.year}`}>
+                            {t('regEditCalendar')}
+                          </Button>
+                        ),
                     },
                   ]
                 : []),
@@ -1073,6 +1083,10 @@ function PlansTab({ session }: { session: Session }) {
   const errText = useErrorText();
   const role = session.user.role;
   const thisYear = Number(new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' }).slice(0, 4));
+  // Every year a trip submitted today may depart in (DEPARTURE_TOO_FAR: two years ahead), so its plan can be filed
+  // (new-user trial 62: a trip departing 2028-10 went in as 未登记本年度出访计划, and 2028 could not be chosen here).
+  const lastPlanYear = Number(latestDeparture(shanghaiToday()).slice(0, 4));
+  const planYears = Array.from({ length: lastPlanYear - thisYear + 1 }, (_, i) => thisYear + i);
   const [unit, setUnit] = useState(readsAll(role) ? '' : session.user.unit);
   const [year, setYear] = useState(thisYear + 1);
   const [editing, setEditing] = useState(false);
@@ -1148,7 +1162,7 @@ function PlansTab({ session }: { session: Session }) {
           data-testid="plan-year"
           value={year}
           onChange={setYear}
-          options={[thisYear, thisYear + 1].map((y) => ({ value: y, label: String(y) }))}
+          options={planYears.map((y) => ({ value: y, label: String(y) }))}
         />
         {writer ? (
           <Button type="primary" onClick={() => setEditing(true)} data-testid="edit-plan">
