@@ -40,8 +40,16 @@ describe('the whitelist admission pages of the web app (issue 17)', () => {
 
   it('the clerk files the figures, the desk approves, the enterprise is admitted; the desk sees and edits the criteria', async () => {
     const unit = stack.users.unit;
+    // An evaluation the desk ran earlier failed a criterion: the clerk's history says which (trial 63: its reason read —).
+    const refused = await request(stack.api.http)
+      .post(`/api/apec/enterprises/${unit}/whitelist/admission`)
+      .set(bearer(stack.users.tokens['apec-desk']))
+      .send({ registeredCapitalWan: 90, foreignTradeUsd: 120000, taxCreditGrade: 'A', creditRecordClean: true })
+      .expect(200);
+    expect(refused.body.admitted).toBe(false);
     const clerk = await stack.pageAs('enterprise-clerk');
     await clerk.goto('/apec');
+    await clerk.locator('tr', { hasText: '准入评估未通过' }).getByText('注册资本须不低于100万元（小型企业标准），申报90万元').waitFor();
     const form = clerk.getByTestId('apec-whitelist-form');
     await form.waitFor();
     // Not on the whitelist yet: the card application form says why it may not apply (the API's applyRefusal, the
@@ -196,7 +204,8 @@ describe('the whitelist admission pages of the web app (issue 17)', () => {
       (s) => s === 'admitted',
     );
     const history = (await request(stack.api.http).get(`/api/apec/enterprises/${unit}`).set(desk)).body.history;
-    expect(history[0].detail).toMatchObject({ application: { registeredCapitalWan: 160, taxCreditGrade: 'A', creditRecordClean: true } });
+    expect(history.map((h: { action: string }) => h.action)).toEqual(['refused', 'admitted']);
+    expect(history[1].detail).toMatchObject({ application: { registeredCapitalWan: 160, taxCreditGrade: 'A', creditRecordClean: true } });
     await clerk.goto('/apec');
     await clerk.getByTestId(`apec-enterprise-${unit}`).waitFor();
     await expect(clerk.getByTestId(`apec-enterprise-${unit}`).innerText()).resolves.toContain('已准入');

@@ -52,6 +52,18 @@ export function reasonText(reason: string | null | undefined, lang: string): str
   return enumLabel('exit_', reason) ? codeLabel(lang === 'zh' ? 'zh' : 'en', 'exit_', reason) : reason;
 }
 
+/** A refused evaluation's failed criteria (the history row's `detail.failures`), in the user's language; null: none. */
+function failuresText(detail: unknown, lang: string): string | null {
+  const failures = (detail as { failures?: unknown } | null | undefined)?.failures;
+  if (!Array.isArray(failures) || failures.length === 0) return null;
+  const said = failures.flatMap((f) => {
+    const m = (f as { message?: { zh?: unknown; en?: unknown } } | null)?.message;
+    const text = lang === 'zh' ? m?.zh : m?.en;
+    return typeof text === 'string' ? [text] : [];
+  });
+  return said.length > 0 ? said.join(lang === 'zh' ? '；' : '; ') : null;
+}
+
 export function EnterpriseSummary({ enterprise, unitName = asCode }: { enterprise: ApecEnterprise; unitName?: UnitName }) {
   const { t, lang } = useT();
   const l = useLabel();
@@ -89,7 +101,13 @@ export function HistoryTable({ enterprise }: { enterprise: ApecEnterprise }) {
         { title: t('apecAction'), dataIndex: 'action', render: (v: string) => l('apecAct_', v) },
         { title: t('apecFrom'), dataIndex: 'fromState', render: (v: string | null) => l('apecWl_', v) },
         { title: t('apecTo'), dataIndex: 'toState', render: (v: string | null) => l('apecWl_', v) },
-        { title: t('apecReason'), dataIndex: 'reason', render: (v: string | null) => reasonText(v, lang) },
+        {
+          title: t('apecReason'),
+          dataIndex: 'reason',
+          // A refused evaluation has no reason of the desk's: the criteria it failed are why (new-user trial 63: the
+          // clerk's 准入评估未通过 read —, the history holding 注册资本须不低于100万元…).
+          render: (v: string | null, h) => (v ? reasonText(v, lang) : (failuresText(h.detail, lang) ?? '—')),
+        },
         {
           title: t('apecStopped'),
           dataIndex: 'stoppedCases',
