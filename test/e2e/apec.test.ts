@@ -1124,6 +1124,26 @@ describe('APEC cards over the API (issue 17)', () => {
     const listed = (await request(http).get(`/api/delegations/${caseId}/attachments`).set(clerk).expect(200)).body;
     expect(listed.items.map((a: { id: string }) => a.id)).toContain(uploaded.body.attachment.id);
     expect(listed.mayUpload).toBe(true);
+    // A kind the card application takes no document of is refused at the field, naming the kinds it takes, and
+    // nothing is kept (trial 64's Left: the web offered only the process's kinds, the API stored any).
+    for (const kind of ['invitation-letter', 'itinerary']) {
+      const foreign = await request(http)
+        .post(`/api/delegations/${caseId}/attachments`)
+        .set(clerk)
+        .set('Idempotency-Key', randomUUID())
+        .field('kind', kind)
+        .attach('file', Buffer.from(`%PDF-1.4\n% ${kind}\n%%EOF\n`), { filename: 'x.pdf', contentType: 'application/pdf' });
+      expect([foreign.status, foreign.body.errors?.map((e: { field: string; rule: string }) => [e.field, e.rule])]).toEqual([
+        422,
+        [['kind', 'process-kind']],
+      ]);
+      expect(foreign.body.errors[0].message.zh).toMatch(
+        /^本案（APEC商务旅行卡申请）不收.+：可上传护照复印件（passport-copy）、其他材料（other）$/,
+      );
+    }
+    const afterForeign = (await request(http).get(`/api/delegations/${caseId}/attachments?includeRemoved=true`).set(clerk).expect(200))
+      .body;
+    expect(afterForeign.items.map((a: { kind: string }) => a.kind)).toEqual(['passport-copy']);
     // The card application's files are the clerk's and the APEC desk's: an FAO officer with no step on it may read
     // them, not add or remove any (trial, low: the passport officer uploaded to a card application).
     const officer = bearer(ent.tokens['passport-officer']);

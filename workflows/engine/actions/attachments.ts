@@ -2,7 +2,10 @@ import {
   ATTACHMENT_MIME_TYPES,
   ATTACHMENT_UPLOADS_PER_CASE_MAX,
   ATTACHMENTS_PER_CASE_MAX,
+  ATTACHMENT_KINDS_BY_PROCESS,
   mayRemoveUpload,
+  processOf,
+  PROCESS_LABELS,
   type Role,
   isAttachmentKind,
   missingAttachmentKinds,
@@ -81,6 +84,10 @@ export function checkAttach(core: CaseCore, r: AttachRequest, validating = false
   if (typeof a.storageKey !== 'string' || !a.storageKey)
     refuseField('attachment.storageKey', 'required', '附件存储位置不能为空', 'is required');
   if (core.attachments.has(a.id)) reject('ACTION_NOT_ALLOWED', `附件 ${a.id} 已存在`, `Attachment ${a.id} exists`);
+  // A kind the case's process takes no document of (a card application's invitation letter) was offered by the web
+  // alone; a client of its own stored it (trial 64's Left). The Update validator's only: an upload recorded before the
+  // rule replays as it was applied.
+  if (validating) refuseKindOfOtherProcess(core, a.kind);
   // The Update validator's only: an upload recorded before the limits replays as it was applied.
   if (validating && core.attachments.size >= ATTACHMENTS_PER_CASE_MAX)
     reject(
@@ -122,6 +129,20 @@ export function checkAttach(core: CaseCore, r: AttachRequest, validating = false
     );
   }
   if (validating) refuseSameContent(core, a);
+}
+
+/** 422 at attachment.kind, rule `process-kind`, naming the kinds the case's process takes (ATTACHMENT_KINDS_BY_PROCESS). */
+function refuseKindOfOtherProcess(core: CaseCore, kind: AttachmentKind): void {
+  const process = processOf(core.definition);
+  const kinds = ATTACHMENT_KINDS_BY_PROCESS[process];
+  if (kinds.includes(kind)) return;
+  const said = PROCESS_LABELS[process];
+  refuseField(
+    'attachment.kind',
+    'process-kind',
+    `本案（${said.zh}）不收${ATTACHMENT_KIND_LABELS[kind].zh}：可上传${kinds.map((k) => `${ATTACHMENT_KIND_LABELS[k].zh}（${k}）`).join('、')}`,
+    `This case (${said.en}) takes no ${ATTACHMENT_KIND_LABELS[kind].en.toLowerCase()}: upload ${kinds.map((k) => `${ATTACHMENT_KIND_LABELS[k].en.toLowerCase()} (${k})`).join(', ')}`,
+  );
 }
 
 /**

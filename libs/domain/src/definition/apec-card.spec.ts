@@ -17,7 +17,9 @@ import {
 } from './apec-card';
 import { processOfVersion } from './apec-whitelist';
 import { DEFAULT_DEFINITION, publishedDefinition } from './default-definition';
-import { validateDefinition } from './validate';
+import { behaviourProblems, validateDefinition } from './validate';
+import type { AttachmentKind } from '../attachments';
+import type { ProcessDefinition } from './types';
 
 const applicants = [
   { personId: 'e1-p1', name: '甲', position: '经理', rank: 'staff' as const },
@@ -33,6 +35,19 @@ describe('the APEC card definition (issue 17)', () => {
       'apec-card',
       'delegation',
       'delegation',
+    ]);
+  });
+
+  it('a version may require only the kinds its cases can upload (ATTACHMENT_KINDS_BY_PROCESS), refused at the field', () => {
+    const requiring = (kinds: AttachmentKind[]): ProcessDefinition => ({
+      ...APEC_CARD_DEFINITION,
+      version: 'apec-2027.9',
+      steps: APEC_CARD_DEFINITION.steps.map((s, i) => (i === 0 ? { ...s, behaviour: { ...s.behaviour, requiresAttachments: kinds } } : s)),
+    });
+    expect(behaviourProblems(requiring(['passport-copy']))).toEqual([]);
+    const problems = behaviourProblems(requiring(['passport-copy', 'invitation-letter']));
+    expect(problems.map((p) => [p.path, p.text.zh])).toEqual([
+      ['steps[0].behaviour.requiresAttachments', '本流程的案件不能上传邀请函（invitation-letter）：可要求passport-copy、other'],
     ]);
   });
 

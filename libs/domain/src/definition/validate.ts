@@ -1,5 +1,11 @@
 import { echo as v } from '../echo';
-import { ATTACHMENT_KINDS, isAttachmentKind } from '../attachments';
+import {
+  ATTACHMENT_KIND_LABELS,
+  ATTACHMENT_KINDS,
+  ATTACHMENT_KINDS_BY_PROCESS,
+  isAttachmentKind,
+  type AttachmentKind,
+} from '../attachments';
 import { isConditionName, CONDITIONS } from '../facts';
 import { labelledCodes, ROLE_LABELS, ROLES, SCOPES, STEP_KINDS, STEP_PHASES, type Label, type Role } from '../roles';
 import type { DefinitionProblem, ProcessDefinition, StepDefinition } from './types';
@@ -1044,6 +1050,16 @@ export function behaviourProblems(def: ProcessDefinition): DefinitionProblem[] {
       bad('requiresAttachments', {
         zh: '系统步骤和计时步骤由系统办结，不要求上传附件（只用于人员办理的步骤）',
         en: 'The engine completes system and timer steps without uploads: attachments are required of a step people do',
+      });
+    // A kind the process's cases cannot upload (ATTACHMENT_KINDS_BY_PROCESS: the engine refuses it) would hold the step.
+    // (The shape's check names a value that is not a list of kinds.)
+    const foreign = Array.isArray(b.requiresAttachments)
+      ? b.requiresAttachments.filter((k): k is AttachmentKind => isAttachmentKind(k) && !ATTACHMENT_KINDS_BY_PROCESS[process].includes(k))
+      : [];
+    if (foreign.length > 0)
+      bad('requiresAttachments', {
+        zh: `本流程的案件不能上传${foreign.map((k) => `${ATTACHMENT_KIND_LABELS[k].zh}（${k}）`).join('、')}：可要求${ATTACHMENT_KINDS_BY_PROCESS[process].join('、')}`,
+        en: `Cases of this process cannot upload ${foreign.join(', ')}: it may require ${ATTACHMENT_KINDS_BY_PROCESS[process].join(', ')}`,
       });
     // The written reason is asked for by the annual plan check's outcome (A01): an approval that can be decided before
     // that check is done, or in a version without it, would be approved with none however the plan check ends.
