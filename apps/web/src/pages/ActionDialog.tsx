@@ -16,7 +16,7 @@ import {
 import { isPassportNumber } from '../../../../libs/domain/src/facts';
 import { dialogFieldOf, valuesOfData } from '../dialog-fields';
 import { ROLE_NAMES, useT } from '../i18n';
-import { whitelistFiguresText, WhitelistFiguresFields, WHITELIST_LABELS } from './ApecWhitelistFigures';
+import { whitelistFiguresOf, WhitelistFiguresFields, WHITELIST_LABELS } from './ApecWhitelistFigures';
 import { ATTACHMENT_KIND_LABELS, ATTACHMENT_KINDS } from '../attachment-kinds';
 import { newId } from '../ids';
 
@@ -635,7 +635,7 @@ function CaseSummary({ progress: p, cat, onOpen }: { progress: Progress; cat: Ca
   });
   const budget = budgetStep?.data?.budget as Record<string, unknown> | undefined;
   // A whitelist filing's figures (W01), which the desk's review (W02) decides on.
-  const figures = whitelistFiguresText(p.steps.find((s) => s.code === 'W01')?.data, lang);
+  const figures = whitelistFiguresOf(p, lang);
   const items = [
     {
       label: t('title'),

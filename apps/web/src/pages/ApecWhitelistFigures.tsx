@@ -23,16 +23,19 @@ export const WHITELIST_LABELS = {
   },
   filedOn: { zh: '提交时间', en: 'Filed' },
   figures: { zh: '申报指标', en: 'Figures filed' },
-  cleanYes: { zh: '无严重失信记录', en: 'no serious dishonesty record' },
   cleanNo: { zh: '有严重失信记录（或未声明）', en: 'a serious dishonesty record (or none declared)' },
 };
 
 /**
- * The figures a filing recorded at W01 (its step data), as one line for whoever decides on them (new-user trial 62:
+ * The figures a filing recorded at W01 (its step data, read from the case's progress), as one line for whoever decides on them (new-user trial 62:
  * the desk's W02 dialog and the case page showed none, the desk approved unseen): 注册资本 150 万元、… ; null when
  * the case has none yet (W01 not done, or returned).
  */
-export function whitelistFiguresText(data: Record<string, unknown> | undefined, lang: 'zh' | 'en'): string | null {
+export function whitelistFiguresOf(
+  progress: { steps: ReadonlyArray<{ code: string; data?: Record<string, unknown> | null }> },
+  lang: 'zh' | 'en',
+): string | null {
+  const data = progress.steps.find((s) => s.code === 'W01')?.data;
   if (!data || typeof data.registeredCapitalWan !== 'number') return null;
   const n = (v: unknown) => (typeof v === 'number' ? v.toLocaleString('en-US', { maximumFractionDigits: 2 }) : '—');
   const parts =
@@ -41,13 +44,13 @@ export function whitelistFiguresText(data: Record<string, unknown> | undefined, 
           `注册资本 ${n(data.registeredCapitalWan)} 万元`,
           `上年度对外贸易或投资额 ${n(data.foreignTradeUsd)} 美元`,
           `纳税信用等级 ${String(data.taxCreditGrade ?? '—')}`,
-          data.creditRecordClean === true ? WHITELIST_LABELS.cleanYes.zh : WHITELIST_LABELS.cleanNo.zh,
+          data.creditRecordClean === true ? WHITELIST_LABELS.clean.zh : WHITELIST_LABELS.cleanNo.zh,
         ]
       : [
           `registered capital ${n(data.registeredCapitalWan)} × 10 000 yuan`,
           `last year's foreign trade or investment USD ${n(data.foreignTradeUsd)}`,
           `tax credit grade ${String(data.taxCreditGrade ?? '—')}`,
-          data.creditRecordClean === true ? WHITELIST_LABELS.cleanYes.en : WHITELIST_LABELS.cleanNo.en,
+          data.creditRecordClean === true ? WHITELIST_LABELS.clean.en.toLowerCase() : WHITELIST_LABELS.cleanNo.en,
         ];
   return parts.join(lang === 'zh' ? '、' : ', ');
 }

@@ -61,7 +61,7 @@ import { processOfVersion } from '../../../../libs/domain/src/definition/apec-wh
 import { TARGET_DAY_LABELS } from '../../../../libs/domain/src/definition/apec-card';
 import { ActionDialog, type ActionTarget } from './ActionDialog';
 import { ObjectionsCard } from './ObjectionsCard';
-import { whitelistFiguresText, WHITELIST_LABELS } from './ApecWhitelistFigures';
+import { whitelistFiguresOf, WHITELIST_LABELS } from './ApecWhitelistFigures';
 import { amendChanges, amendFields, rosterPeopleOnCase, type AmendMembers, type AmendValues } from '../amend';
 import { joinNames, joinStops } from '../lists';
 
@@ -360,7 +360,7 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
         // (its facts hold placeholders the engine needs, not the user's data).
         const process = processOfVersion(p.definitionVersion);
         const trip = process === 'delegation';
-        const figures = whitelistFiguresText(p.steps.find((s) => s.code === 'W01')?.data, lang);
+        const figures = whitelistFiguresOf(p, lang);
         const card = process === 'apec-card';
         // A departed or closed case has no time to departure left: a dash and its status, not negative figures.
         const left = countdown(p, lang);
