@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ATTACHMENT_KINDS, ATTACHMENT_MIME_TYPES, ATTACHMENT_NAME_MAX, STEP_KEY_PATTERN } from '@df/domain';
+import { ATTACHMENT_KINDS, ATTACHMENT_KINDS_BY_PROCESS, ATTACHMENT_MIME_TYPES, ATTACHMENT_NAME_MAX, STEP_KEY_PATTERN } from '@df/domain';
 import { formatMessage } from '../common/zod-text';
 import { ActionResultSchema, StepKeySchema } from '../delegations/schemas';
 
@@ -118,7 +118,13 @@ export const UPLOAD_BODY = {
       minLength: 1,
       description: `The document: ${ATTACHMENT_MIME_TYPES.join(', ')} (sniffed from the content), not empty, at most ATTACHMENT_MAX_BYTES (default 10 MiB); file name without control characters, path separators or <>:"|?*, not a Windows device name (CON, NUL, COM1, LPT1.txt, …), not ending in a dot or space, at most ${ATTACHMENT_NAME_MAX} characters (else 400 rule file-name); its extension the content's, .pdf, .png, .jpg or .jpeg (else 400 rule file-extension)`,
     },
-    kind: { type: 'string', enum: [...ATTACHMENT_KINDS] },
+    kind: {
+      type: 'string',
+      enum: [...ATTACHMENT_KINDS],
+      description: `What the document is; a case takes its process's kinds (${Object.entries(ATTACHMENT_KINDS_BY_PROCESS)
+        .map(([process, kinds]) => `${process}: ${kinds.join(', ')}`)
+        .join('; ')}), another is 422 rule process-kind`,
+    },
     stepKey: { type: 'string', pattern: STEP_KEY_PATTERN, description: 'The step instance it is for (e.g. A03:US); absent: the case' },
   },
 } as const;
