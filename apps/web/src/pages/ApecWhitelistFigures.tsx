@@ -27,9 +27,9 @@ export const WHITELIST_LABELS = {
 };
 
 /**
- * The figures a filing recorded at W01 (its step data, read from the case's progress), as one line for whoever decides on them (new-user trial 62:
- * the desk's W02 dialog and the case page showed none, the desk approved unseen): 注册资本 150 万元、… ; null when
- * the case has none yet (W01 not done, or returned).
+ * The figures a filing recorded at W01 (its step data in the case's progress), as one line for whoever decides on
+ * them (new-user trial 62: the desk's W02 dialog and the case page showed none, the desk approved unseen): 注册资本
+ * 150 万元、… ; null when the case has none yet (W01 not done, or returned).
  */
 export function whitelistFiguresOf(
   progress: { steps: ReadonlyArray<{ code: string; data?: Record<string, unknown> | null }> },
