@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { MAX_JSON_DEPTH } from '../../apps/api/src/common/text-rule';
 import type { UserRole } from '../../apps/api/src/auth/access';
@@ -46,6 +47,41 @@ function stringLeaves(schema: Json, components: Record<string, Json>, value: str
   };
   walk(schema, '', (v) => v, new Set());
   return out;
+}
+
+/** A documented route's path with its parameters filled, and the role that may write to it (the role check comes first). */
+function routeTarget(path: string, users: TestUsers): { url: string; writer: UserRole } {
+  const url = path
+    .replace('{id}', '00000000-0000-4000-8000-000000000000')
+    .replace('{stepKey}', 'A02')
+    .replace('{code}', users.unit)
+    .replace('{year}', '2027')
+    .replace('{personId}', 'P-text-rule')
+    .replace('{number}', 'SE1234567')
+    .replace('{unit}', users.unit)
+    .replace('{move}', 'suspend')
+    .replace('{username}', users.usernames.organizer);
+  // The registries' writers (issue 14): the role check comes before the body is read.
+  const writer: UserRole = path.startsWith('/api/users')
+    ? 'admin'
+    : path === '/api/apec/applications' || path === '/api/apec/whitelist/applications'
+      ? 'enterprise-clerk'
+      : path.startsWith('/api/apec/')
+        ? 'apec-desk'
+        : path.startsWith('/api/codec/')
+          ? 'fao-reviewer'
+          : path.includes('/classified-access')
+            ? 'secrecy'
+            : path.startsWith('/api/registries/people')
+              ? 'personnel'
+              : path.startsWith('/api/registries/passports')
+                ? 'passport-officer'
+                : path.startsWith('/api/registries/process-versions')
+                  ? 'fao-director'
+                  : path.startsWith('/api/registries/')
+                    ? 'fao-clerk'
+                    : 'organizer';
+  return { url, writer };
 }
 
 describe('one text rule for every string the API reads (issue 12.1)', () => {
@@ -214,6 +250,28 @@ describe('one text rule for every string the API reads (issue 12.1)', () => {
     expect(big.status).toBe(413);
   });
 
+  it('a body nested past the limit is 400 max-depth on every JSON route, with an Idempotency-Key too, before anything walks it (trial 65: a keyed submission of 5,000 levels answered 500)', async () => {
+    const depth = 5_000;
+    const raw = `{"title":${'['.repeat(depth)}${']'.repeat(depth)}}`;
+    const answers: Array<[string, number, string | undefined]> = [];
+    for (const [path, ops] of Object.entries(doc.paths))
+      for (const [method, op] of Object.entries(ops)) {
+        if (!((op.requestBody as Json | undefined)?.content as Record<string, unknown> | undefined)?.['application/json']) continue;
+        const { url, writer } = routeTarget(path, users);
+        for (let attempt = 0; attempt < 2; attempt++) {
+          const res = await request(api.http)
+            [method as 'post'](url)
+            .set(bearer(users.tokens[writer]))
+            .set('Idempotency-Key', randomUUID())
+            .set('Content-Type', 'application/json')
+            .send(raw);
+          answers.push([`${method} ${path}`, res.status, (res.body as { errors?: FieldError[] }).errors?.[0]?.rule]);
+        }
+      }
+    expect(answers.length).toBeGreaterThan(40);
+    expect(answers).toEqual(answers.map(([route]) => [route, 400, 'max-depth']));
+  });
+
   it('no string field of any request body escapes the rule: every leaf of every OpenAPI request schema, NUL, a lone surrogate, U+202E', async () => {
     let checked = 0;
     for (const [path, ops] of Object.entries(doc.paths)) {
@@ -221,36 +279,7 @@ describe('one text rule for every string the API reads (issue 12.1)', () => {
         const schema = ((op.requestBody as Json | undefined)?.content as Record<string, { schema: Json }> | undefined)?.['application/json']
           ?.schema;
         if (!schema) continue;
-        const url = path
-          .replace('{id}', '00000000-0000-4000-8000-000000000000')
-          .replace('{stepKey}', 'A02')
-          .replace('{code}', users.unit)
-          .replace('{year}', '2027')
-          .replace('{personId}', 'P-text-rule')
-          .replace('{number}', 'SE1234567')
-          .replace('{unit}', users.unit)
-          .replace('{move}', 'suspend')
-          .replace('{username}', users.usernames.organizer);
-        // The registries' writers (issue 14): the role check comes before the body is read.
-        const writer: UserRole = path.startsWith('/api/users')
-          ? 'admin'
-          : path === '/api/apec/applications' || path === '/api/apec/whitelist/applications'
-            ? 'enterprise-clerk'
-            : path.startsWith('/api/apec/')
-              ? 'apec-desk'
-              : path.startsWith('/api/codec/')
-                ? 'fao-reviewer'
-                : path.includes('/classified-access')
-                  ? 'secrecy'
-                  : path.startsWith('/api/registries/people')
-                    ? 'personnel'
-                    : path.startsWith('/api/registries/passports')
-                      ? 'passport-officer'
-                      : path.startsWith('/api/registries/process-versions')
-                        ? 'fao-director'
-                        : path.startsWith('/api/registries/')
-                          ? 'fao-clerk'
-                          : 'organizer';
+        const { url, writer } = routeTarget(path, users);
         for (const [value, rule] of [
           ['x\u0000', 'text-control'],
           ['x\uD800', 'text-surrogate'],

@@ -93,7 +93,8 @@ export function textError(field: string, rule: TextRule): FieldError {
   return { field, rule, message: MESSAGES[rule] };
 }
 
-function depthError(field: string): FieldError {
+/** The refusal of nesting past MAX_JSON_DEPTH at `field`. */
+export function depthError(field: string): FieldError {
   return {
     field,
     rule: 'max-depth',

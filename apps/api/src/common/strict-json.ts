@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import type { NextFunction, Request, Response } from 'express';
 import { getLocation, visit } from 'jsonc-parser';
-import { MAX_JSON_DEPTH } from '@df/domain';
+import { depthError, MAX_JSON_DEPTH, textRuleErrors } from '@df/domain';
 import { contractRefusal, DomainError, ruleRefusal, type FieldError } from './errors';
 import { expectedMessage, fieldPath } from './validation';
 
@@ -169,7 +169,8 @@ export function nestingDepth(text: string): number {
  * After the JSON body parser (the app is created with `rawBody: true`, so Nest's parser keeps the bytes it parsed
  * in `req.rawBody`; JSON bodies are UTF-8 only, another charset is 415 before): a body that is not an object (an
  * array: nonObjectBody) is refused whole; a body whose text JSON.parse would
- * have silently changed (jsonTextProblems) is refused naming each field, before any handler sees the parsed value —
+ * have silently changed (jsonTextProblems), or nested deeper than MAX_JSON_DEPTH (400 rule max-depth), is refused naming
+ * each field, before any handler sees the parsed value —
  * for every route and every field (new-user trial: step data `1e400` was stored as null, a duplicated key took its
  * last value). A duplicated key and a `__proto__` key are 400 VALIDATION_FAILED (no document describes an object with two values for one
  * name: I-JSON, RFC 7493 §2.3); a number out of range is 422 INVALID_REQUEST (a free-form `data` value may be any
@@ -185,7 +186,15 @@ export function strictJsonBodies() {
     if (encoding) return next(contractRefusal([encoding]));
     // The parser's strict mode lets an array through (only the scalars are refused there): the same refusal.
     if (typeof req.body !== 'object' || req.body === null || Array.isArray(req.body)) return next(nonObjectBody());
-    const problems = jsonTextProblems(raw.toString('utf8'));
+    const text = raw.toString('utf8');
+    // Nesting past MAX_JSON_DEPTH is refused here, before any handler, guard or interceptor walks the body (trial 65:
+    // the idempotency fingerprint's recursive walk of a 5,000-level body overflowed the stack, a 500, before the
+    // validation's depth check ran; without a key the same body was 400). textRuleErrors is iterative: it names where.
+    if (nestingDepth(text) > MAX_JSON_DEPTH) {
+      const deep = textRuleErrors(req.body).filter((e) => e.rule === 'max-depth');
+      return next(contractRefusal(deep.length > 0 ? deep : [depthError('(body)')]));
+    }
+    const problems = jsonTextProblems(text);
     if (problems.length === 0) return next();
     next(problems.some((p) => p.rule === 'duplicate-key' || p.rule === 'reserved-key') ? contractRefusal(problems) : ruleRefusal(problems));
   };
