@@ -272,6 +272,8 @@ const OUTCOME_REQUIRED_PATCH = 'outcome-required';
 const APEC_CARD_NUMBER_PATCH = 'apec-card-number';
 /** A complete or approving decide signal on a trip whose dates passed without a departure (departurePassedRefusal) is refused like the Update; asked only for such a signal. */
 const DEPARTURE_PASSED_PATCH = 'departure-passed';
+/** A decide signal holds a trip of a unit with no annual plan on file to the written reason (trial 65). */
+const PLAN_REASON_NO_PLAN_PATCH = 'plan-reason-no-plan';
 /**
  * With this patch a start input the engine cannot run (startInputProblems) fails the workflow at once with
  * INVALID_INPUT; before it, such an input (from a client other than the API) failed every workflow task or
@@ -504,6 +506,7 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
           outcomeRequired: () => patched(OUTCOME_REQUIRED_PATCH),
           cardNumber: () => patched(APEC_CARD_NUMBER_PATCH),
           departurePassed: () => patched(DEPARTURE_PASSED_PATCH),
+          noPlanReason: () => patched(PLAN_REASON_NO_PLAN_PATCH),
         });
       }
       engine.apply({ type, request } as EngineAction, now());

@@ -145,8 +145,10 @@ describe('my cases, the pre-submit check and the board (issue 15)', () => {
     );
     // And what the annual plan check (A01) would answer now (twenty-first trial): this unit has filed no plan.
     const annualPlan = check.getByTestId('trip-check-annual-plan');
-    await expect(annualPlan.innerText()).resolves.toBe('年度出访计划：未登记本年度出访计划');
+    // The departure's year, not 本年度; and a trip of no plan is outside the plan (trial 65), said in the title.
+    await expect(annualPlan.innerText()).resolves.toBe(`年度出访计划：未登记${dep.slice(0, 4)}年度出访计划`);
     await expect(annualPlan.getAttribute('data-outcome')).resolves.toBe('no-plan');
+    await check.filter({ hasText: '报送前检查：符合出访规定，但在年度出访计划外（见下）' }).waitFor();
     await expect(page.getByTestId('submit-trip').isDisabled()).resolves.toBe(false);
   });
 

@@ -58,7 +58,10 @@ function projectionsCommand(args: string[], databaseUrl: string): Promise<{ code
 const act = (handle: WorkflowHandle, step: StepProgress, by: Actor) => {
   const base = { requestId: randomUUID(), actor: by };
   if (step.kind === 'approval')
-    return handle.executeUpdate(decideStepUpdate, { args: [{ ...base, stepKey: step.key, decision: 'approve' }] });
+    // With a comment, as a reviewer writes one: B05 approves a trip outside the annual plan (no plan on file) with the reason.
+    return handle.executeUpdate(decideStepUpdate, {
+      args: [{ ...base, stepKey: step.key, decision: 'approve', comment: `${step.code} 同意：单位已书面说明` }],
+    });
   const data = step.code === 'P03' ? { ...requiredTaskData('P03'), outcomes: OUTCOMES } : requiredTaskData(step.code);
   return handle.executeUpdate(completeStepUpdate, {
     args: [{ ...base, stepKey: step.key, ...(data ? { data } : {}) }],

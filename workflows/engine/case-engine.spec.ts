@@ -36,7 +36,7 @@ import {
   type DelegationProgress,
 } from '@df/contracts';
 import { responsibleRole } from './authorization';
-import { CaseEngine } from './case-engine';
+import { CaseEngine, type ValidationRules } from './case-engine';
 import { MIN_DUE_WD, type EngineDeps } from './core';
 import { Rejection } from './rejection';
 
@@ -2000,7 +2000,7 @@ describe('CaseEngine', () => {
       const [a01] = engine.takeSystemWork().filter((w) => w.code === 'A01');
       engine.applySystemResult(a01!, { data: { planOutcome: outcome } }, MONDAY);
       const at = simulate(engine, { until: (p) => p.steps.some((s) => s.key === 'B05' && s.status === 'awaiting') });
-      const approve = (comment?: string) => () =>
+      const approve = (comment?: string, rules?: ValidationRules) => () =>
         engine.validate(
           {
             type: 'decide',
@@ -2013,6 +2013,7 @@ describe('CaseEngine', () => {
             },
           },
           at,
+          rules,
         );
       return { engine, at, approve };
     };
@@ -2025,7 +2026,8 @@ describe('CaseEngine', () => {
       }
       return 'accepted';
     };
-    for (const outcome of ['unplanned', 'over-plan']) {
+    // No plan on file for the year is outside the plan too (trial 65: filing no plan spared the unit the reason).
+    for (const outcome of ['unplanned', 'over-plan', 'no-plan']) {
       const { engine, at, approve } = atB05(outcome);
       const b05 = engine.progress(at).steps.find((s) => s.key === 'B05')!;
       expect(b05.planReason?.zh).toContain('书面说明');
@@ -2037,12 +2039,18 @@ describe('CaseEngine', () => {
         ]);
       expect(refusedFor(approve('单位已书面说明：应邀参加年度投资洽谈会，计划编制时尚未收到邀请'))).toBe('accepted');
     }
-    // In the plan, or no plan on file: nothing asked.
-    for (const outcome of ['planned', 'no-plan']) {
-      const { engine, at, approve } = atB05(outcome);
-      expect(engine.progress(at).steps.find((s) => s.key === 'B05')!.planReason).toBeUndefined();
-      expect(refusedFor(approve())).toBe('accepted');
-    }
+    // In the plan: nothing asked.
+    const { engine, at, approve } = atB05('planned');
+    expect(engine.progress(at).steps.find((s) => s.key === 'B05')!.planReason).toBeUndefined();
+    expect(refusedFor(approve())).toBe('accepted');
+    // A decide signal recorded before the rule (patched('plan-reason-no-plan') answering false) replays as it ran.
+    const noPlan = atB05('no-plan');
+    expect(refusedFor(noPlan.approve(undefined, { noPlanReason: () => false }))).toBe('accepted');
+    expect(refusedFor(noPlan.approve())).toEqual([
+      'INVALID_REQUEST',
+      [['comment', 'plan-reason']],
+      expect.stringContaining('所在年度本单位未登记年度出访计划'),
+    ]);
     // A case pinned to 2027.5 keeps its rules.
     expect(refusedFor(atB05('unplanned', DEFINITION_2027_5).approve())).toBe('accepted');
   });

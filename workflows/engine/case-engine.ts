@@ -142,6 +142,8 @@ export interface ValidationRules {
   cardNumber?: () => boolean;
   /** Nothing advances a trip whose dates passed without a departure: departurePassedRefusal (patched('departure-passed')). */
   departurePassed?: () => boolean;
+  /** A trip of a unit with no annual plan for its year is approved with a written reason too (patched('plan-reason-no-plan')). */
+  noPlanReason?: () => boolean;
   /**
    * The Update validators' order (never replayed): what does not exist first, then role, then separation of duties,
    * then `beforeState` (the open incident), then the step's and the case's state.
@@ -221,7 +223,7 @@ export class CaseEngine {
     const { reportRef: reportRefRule = on, competentDepartment: competentDepartmentRule = on, systemRead: systemReadRule = on } = rules;
     const { outcomeMembers: outcomeMembersRule = on, cardTerm: cardTermRule = on } = rules;
     const { freshFile: freshFileRule = on, routeTable: routeTableRule = on, outcomeRequired: outcomeRequiredRule = on } = rules;
-    const { cardNumber: cardNumberRule = on, departurePassed: departurePassedRule = on } = rules;
+    const { cardNumber: cardNumberRule = on, departurePassed: departurePassedRule = on, noPlanReason: noPlanReasonRule = on } = rules;
     if (this.core.results.has(action.request.requestId)) return;
     // The text rule as signal validation was recorded with, and the rules added since (text-bidi; principals longer
     // than the read models hold). `newerRules` is asked only when only those find something, so a signal handler can
@@ -302,8 +304,10 @@ export class CaseEngine {
         // A trip outside the annual plan is approved with the unit's written reason (requiresPlanReason: 2027.6 on,
         // so no history recorded before declares it).
         if (this.core.metas.get(action.request.stepKey)?.behaviour.requiresPlanReason) {
-          const outside = planReasonProblem(this.core.annualPlanOutcome(), action.request.decision, action.request.comment);
-          if (outside) refuseField(outside.field, outside.rule, outside.message.zh, outside.message.en, action.request.stepKey);
+          const outcome = this.core.annualPlanOutcome();
+          const outside = planReasonProblem(outcome, action.request.decision, action.request.comment);
+          if (outside && (outcome !== 'no-plan' || noPlanReasonRule()))
+            refuseField(outside.field, outside.rule, outside.message.zh, outside.message.en, action.request.stepKey);
         }
       }
       // The trip report (schema 'trip-report') is filed in writing (tripReportSummaryProblems). Likewise only here: a report

@@ -24,7 +24,7 @@ describe("the dry run's annual plan answer (twenty-first trial: the form did not
     expect(annualPlanNeedsReason({ outcome: 'over-plan', message })).toBe(true);
     expect(annualPlanNeedsReason({ outcome: 'unplanned', message })).toBe(true);
     expect(annualPlanNeedsReason({ outcome: 'planned', message })).toBe(false);
-    expect(annualPlanNeedsReason({ outcome: 'no-plan', message })).toBe(false);
+    expect(annualPlanNeedsReason({ outcome: 'no-plan', message })).toBe(true);
     expect(annualPlanNeedsReason(undefined)).toBe(false);
   });
 });
@@ -38,7 +38,7 @@ describe("the pre-submission check's title (trial 59: a yellow 符合出访规�
     expect(checkTitleKey({ ...passed, plan: { atRisk: true } })).toBe('preCheckAtRisk');
     expect(checkTitleKey({ ...passed, annualPlan: { outcome: 'unplanned', message } })).toBe('preCheckOutsidePlan');
     expect(checkTitleKey({ ...passed, annualPlan: { outcome: 'over-plan', message } })).toBe('preCheckOutsidePlan');
-    expect(checkTitleKey({ ...passed, annualPlan: { outcome: 'no-plan', message } })).toBe('preCheckPassed');
+    expect(checkTitleKey({ ...passed, annualPlan: { outcome: 'no-plan', message } })).toBe('preCheckOutsidePlan');
     expect(checkTitleKey(passed)).toBe('preCheckPassed');
   });
 });

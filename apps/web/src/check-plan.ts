@@ -1,13 +1,16 @@
 import type { PlanMatch } from '@df/domain';
+import { OUTSIDE_PLAN_OUTCOMES } from '../../../libs/domain/src/rules';
 
 /**
  * What the annual plan check (A01) would answer now (POST /api/delegations/check `annualPlan`, docs/registries.md):
- * `over-plan` and `unplanned` are filed all the same, but the reviewer asks why (a written reason).
+ * a trip outside the plan (`over-plan`, `unplanned`, `no-plan`) is filed all the same, but the reviewer asks why (a
+ * written reason).
  */
 export type CheckAnnualPlan = Pick<PlanMatch, 'outcome' | 'message'>;
 
-/** Whether the organizer should look again before filing: the plan check would read 超出年度计划 or 未列入计划. */
-export const annualPlanNeedsReason = (p: CheckAnnualPlan | undefined): boolean => p?.outcome === 'over-plan' || p?.outcome === 'unplanned';
+/** Whether the organizer should look again before filing: the plan check would read 超出年度计划, 未列入计划 or 未登记…计划 (the domain's OUTSIDE_PLAN_OUTCOMES). */
+export const annualPlanNeedsReason = (p: CheckAnnualPlan | undefined): boolean =>
+  p !== undefined && OUTSIDE_PLAN_OUTCOMES.includes(p.outcome);
 
 /**
  * The pre-submission check's title (label key): the rules broken, still checking, at risk, outside the annual plan, or

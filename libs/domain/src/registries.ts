@@ -1033,7 +1033,7 @@ function plannedBy(plan: AnnualPlan, q: PlanQuestion, taken: ReadonlySet<string>
  * is larger or goes to more countries, or every trip it matches, wholly or in part, was taken by another delegation (a planned trip
  * covers one delegation; trial H2's kind, quota used by other open cases: a plan of one US trip let every US trip of
  * the quarter read 计划内); 'unplanned': none (the reviewer needs a written reason); 'no-plan': no plan on file for
- * that year.
+ * the departure's year (a written reason too: OUTSIDE_PLAN_OUTCOMES).
  */
 export function matchAnnualPlan(
   plan: AnnualPlan | null,
@@ -1041,7 +1041,10 @@ export function matchAnnualPlan(
   taken: ReadonlySet<string> = new Set(),
   held?: string,
 ): PlanMatch {
-  if (!plan) return { outcome: 'no-plan', message: { zh: '未登记本年度出访计划', en: 'No annual outbound plan on file for the year' } };
+  if (!plan) {
+    const year = facts.departureDate.slice(0, 4);
+    return { outcome: 'no-plan', message: { zh: `未登记${year}年度出访计划`, en: `No annual outbound plan on file for ${year}` } };
+  }
   const q = planQuestion(facts);
   const candidates = candidatesFor(plan, q);
   const exact = plannedBy(plan, q, taken, held);

@@ -810,15 +810,20 @@ export function certifiedDayRefusal(
   };
 }
 
-/** The annual plan check's outcomes (A01 `planOutcome`) that put a trip outside the plan: its approval needs a written reason. */
-export const OUTSIDE_PLAN_OUTCOMES: readonly string[] = ['unplanned', 'over-plan'];
+/**
+ * The annual plan check's outcomes (A01 `planOutcome`) that put a trip outside the plan: its approval needs a written
+ * reason. `no-plan` too: a unit with no plan on file for the trip's year has no trip in a plan (trial 65: filing no plan
+ * spared the unit the written reason a unit that filed one owed for the same trip).
+ */
+export const OUTSIDE_PLAN_OUTCOMES: readonly string[] = ['unplanned', 'over-plan', 'no-plan'];
 
 /**
  * An approval of a step declaring `requiresPlanReason` while the annual plan check recorded `planOutcome` outside the
  * plan (OUTSIDE_PLAN_OUTCOMES) must state the unit's written reason in its comment (not blank: isBlank; some letter or
  * digit, not punctuation alone). Answers the
- * problem (field `comment`, rule `plan-reason`), or undefined: a decision other than approve, a trip in the plan (or no
- * plan on file, or the check not done), a comment given. Checked by the workflow's Update validator.
+ * problem (field `comment`, rule `plan-reason`), or undefined: a decision other than approve, a trip in the plan (or the
+ * check not done), a comment given. Checked by the workflow's Update validator (a decide signal asks
+ * patched('plan-reason-no-plan') before `no-plan` is held to it).
  */
 export function planReasonProblem(
   planOutcome: unknown,
@@ -831,7 +836,9 @@ export function planReasonProblem(
   const what =
     planOutcome === 'over-plan'
       ? { zh: '超出年度出访计划', en: 'over the annual plan' }
-      : { zh: '未列入年度出访计划', en: 'not in the annual plan' };
+      : planOutcome === 'no-plan'
+        ? { zh: '所在年度本单位未登记年度出访计划', en: 'in a year for which the unit has no annual plan on file' }
+        : { zh: '未列入年度出访计划', en: 'not in the annual plan' };
   return {
     field: 'comment',
     rule: 'plan-reason',

@@ -537,7 +537,7 @@ export const CheckResultSchema = z
       .optional()
       .meta({
         description:
-          '无违规时：年度出访计划核对（A01）此刻的结论 / With no violation: what the annual plan check (A01) would answer now: planned, over-plan, unplanned (the reviewer asks for a written reason) or no-plan (docs/registries.md)',
+          '无违规时：年度出访计划核对（A01）此刻的结论 / With no violation: what the annual plan check (A01) would answer now: planned, over-plan, unplanned or no-plan (the three but planned: the reviewer asks for a written reason; docs/registries.md)',
       }),
   })
   .meta({
