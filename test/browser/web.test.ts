@@ -314,6 +314,11 @@ describe('the web app in Chromium, on the whole stack', () => {
         await dialog.getByLabel('意见').fill('邀请方情况说明不完整');
       } else if (step.kind === 'approval') {
         await dialog.getByText('同意', { exact: true }).click();
+        // This unit filed no annual plan: B05 approves with its written reason (trial 65), the dialog saying so.
+        if (step.code === 'B05') {
+          await expect(dialog.getByTestId('plan-reason').innerText()).resolves.toContain('所在年度本单位未登记年度出访计划');
+          await dialog.getByLabel('意见').fill('单位已书面说明：年度计划尚未编报，应邀出访');
+        }
       }
       // The step sent back says why, to the organizer who does it again (forty-third trial: only the timeline had it).
       if (step.key === 'A04:US' && returned) {
