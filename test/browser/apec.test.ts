@@ -5,6 +5,8 @@ import type { Page, Route } from 'playwright-core';
 import { addDays, addMonths, shanghaiDate } from '@df/domain';
 import { ApecRepository, RegistriesRepository } from '@df/persistence';
 import { bearer } from '../support/api-harness';
+import { stepRequest, type StepProgress } from '@df/contracts';
+import { randomUUID } from 'node:crypto';
 import { fillDay, HAN, labelTexts, pickOption, screenshot, startStack, type Stack } from './support';
 import { enterpriseUnit } from '../support/factories';
 import { eventually } from '../support/harness';
@@ -185,6 +187,38 @@ describe('the APEC pages of the web app (issue 17)', () => {
     await desk.getByTestId('apec-applications').getByText(unit).first().waitFor();
     await expectAccessible(desk);
     await screenshot(desk, 'apec-desk');
+
+    // The desk's review (K03) dialog says what it approves: the applicants, the economies and the day the cards are
+    // needed (trial 65: the title and the unit alone). The renewal's K01 and K02 done by the clerk first.
+    const clerkToken = bearer(stack.users.tokens['enterprise-clerk']);
+    const renewal = (
+      await request(stack.api.http).get('/api/delegations').query({ process: 'apec-card', unit, status: 'open' }).set(deskToken).expect(200)
+    ).body.items[0] as { caseId: string };
+    const open = (st: StepProgress) => st.status === 'awaiting' || st.status === 'overdue';
+    for (const code of ['K01', 'K02']) {
+      const awaiting = await eventually(
+        async () => (await request(stack.api.http).get(`/api/delegations/${renewal.caseId}`).set(clerkToken)).body,
+        (p: { steps: StepProgress[] }) => p.steps.some((st) => st.code === code && open(st)),
+      );
+      for (const st of (awaiting.steps as StepProgress[]).filter((x) => x.code === code && open(x))) {
+        const { path, body } = stepRequest(renewal.caseId, st);
+        await request(stack.api.http).post(path).set(clerkToken).set('Idempotency-Key', randomUUID()).send(body).expect(200);
+      }
+    }
+    await desk.goto(`/cases/${renewal.caseId}`);
+    await desk.getByTestId('act-K03').click({ timeout: 40_000 });
+    const review = desk.getByTestId('dialog-case');
+    await expect(review.getByTestId('dialog-applicants').innerText()).resolves.toBe('李四');
+    await expect(review.innerText()).resolves.toMatch(
+      new RegExp(`预审经济体\\s+新西兰 \\(NZ\\)\\s+需用卡日期\\s+${addDays(shanghaiDate(Date.now()), 60)}`),
+    );
+    await desk
+      .getByRole('dialog')
+      .getByRole('button', { name: /^取\s?消$/ })
+      .click();
+    await desk.goto('/apec');
+    await desk.getByTestId('apec-enterprise-search').locator('input').fill(unit);
+    await enterprises.locator('tr', { hasText: `测试贸易公司 (${unit})` }).waitFor();
 
     // The admission dialog is titled by the enterprise's name, the code beside (not the bare code).
     await desk.getByTestId(`apec-admit-${unit}`).click();

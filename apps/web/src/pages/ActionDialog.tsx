@@ -4,6 +4,7 @@ import { DayItem } from '../DayField';
 import { api, ApiError, catalog, uploadAttachment, type Catalog, type Progress } from '../api';
 import { AmountItem, CaseLink, countryName, label, requiredTextRules, useErrorText, useUnitNames } from '../common';
 import { processOfVersion } from '../../../../libs/domain/src/definition/apec-whitelist';
+import { TARGET_DAY_LABELS } from '../../../../libs/domain/src/definition/apec-card';
 import { usePath } from '../router';
 import {
   APEC_CARD_NUMBER_RE,
@@ -177,6 +178,7 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
   const planReasonRequired = Boolean(planReason) && decision === 'approve';
   const memberId = progress?.steps.find((s) => s.key === target.stepKey)?.memberId;
   const member = memberId ? progress?.facts.members.find((m) => m.id === memberId) : undefined;
+  const forApplicant = !!progress && processOfVersion(progress.definitionVersion) === 'apec-card';
   // D01's routes: a visa always, the country table's own route for official passports, the member's APEC card where it
   // covers the economy (the API judges the card, and the office's own table, again: its refusal shows at the field).
   const country = progress?.steps.find((s) => s.key === target.stepKey)?.country;
@@ -332,7 +334,10 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
       ) : null}
       {member ? (
         <Typography.Paragraph data-testid="dialog-member">
-          {lang === 'zh' ? `${t('stepForMember')}：${member.name}（${member.id}）` : `${t('stepForMember')}: ${member.name} (${member.id})`}
+          {/* A card application's members are its applicants (trial 65: K06 read 团组成员). */}
+          {lang === 'zh'
+            ? `${t(forApplicant ? 'stepForApplicant' : 'stepForMember')}：${member.name}（${member.id}）`
+            : `${t(forApplicant ? 'stepForApplicant' : 'stepForMember')}: ${member.name} (${member.id})`}
         </Typography.Paragraph>
       ) : null}
       {/* No decision chosen for the approver (forty-third trial: 同意 came selected, one click approved unread). */}
@@ -618,14 +623,17 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
 /**
  * What the step is about, above the decision (forty-third trial: an approver decided from a dialog naming the step
  * alone): the case's title, linked to its page (but on that page), its unit, and for a trip its purpose, countries,
- * dates and members, as the case page shows them.
+ * dates and members, for a card application its applicants, economies and needed-by day, for a whitelist filing its
+ * figures, as the case page shows them.
  */
 function CaseSummary({ progress: p, cat, onOpen }: { progress: Progress; cat: Catalog | null; onOpen(): void }) {
   const { t, lang, pick } = useT();
   const { unitName } = useUnitNames();
   const path = usePath();
   const page = `/cases/${p.caseId}`;
-  const trip = processOfVersion(p.definitionVersion) === 'delegation';
+  const process = processOfVersion(p.definitionVersion);
+  const trip = process === 'delegation';
+  const card = process === 'apec-card';
   const sep = lang === 'zh' ? '、' : ', ';
   // The budget estimate A09 recorded (2027.11), which the finance countersign (A10) and the FAO's review (B05) decide on,
   // with what its step's comment says of it (trial 59: 住宿按标准… was not shown to finance).
@@ -673,6 +681,15 @@ function CaseSummary({ progress: p, cat, onOpen }: { progress: Progress; cat: Ca
                 },
               ]
             : []),
+        ]
+      : []),
+    // A card application's applicants, economies and the day the cards are needed (trial 65: the desk approved K03
+    // seeing the title and unit alone).
+    ...(card
+      ? [
+          { label: t('applicants'), children: <span data-testid="dialog-applicants">{p.facts.members.map((m) => m.name).join(sep)}</span> },
+          { label: t('apecEconomies'), children: p.facts.destinations.map((d) => countryName(cat, d.country, lang)).join(sep) },
+          { label: pick(TARGET_DAY_LABELS['apec-card']), children: p.departureDate },
         ]
       : []),
     ...(figures ? [{ label: pick(WHITELIST_LABELS.figures), children: <span data-testid="dialog-figures">{figures}</span> }] : []),

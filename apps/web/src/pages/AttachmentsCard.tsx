@@ -1,12 +1,13 @@
 import { Alert, App, Button, Card, Select, Space, Table, Tag, Typography, Upload } from 'antd';
 import { useState } from 'react';
 import { api, download, uploadAttachment, type Progress } from '../api';
-import { fmtDateTime, useErrorText, useLoad } from '../common';
+import { fmtDateTime, TAG, useErrorText, useLoad } from '../common';
 import { useT, type Lang } from '../i18n';
 import { codeLabel } from '../labels';
 import { ATTACHMENT_KINDS_BY_PROCESS } from '../../../../libs/domain/src/attachments';
 import { processOfVersion } from '../../../../libs/domain/src/definition/apec-whitelist';
 import { attachmentHeldOnCase, type AttachmentKind } from '../../../../libs/domain/src/attachments';
+import { fileSizeText } from '../attachment-kinds';
 
 interface Attachment {
   id: string;
@@ -42,11 +43,17 @@ export function AttachmentsCard({
   caseId,
   progress,
   paused = false,
+  onChanged,
 }: {
   caseId: string;
   progress: Progress;
   /** An incident stops the case: uploads and removals would be refused (409 CASE_INCIDENT), so none is offered. */
   paused?: boolean;
+  /**
+   * A file added or removed: the page reloads the case, whose steps say what is still missing (trial 65: 办结前须上传
+   * read （缺） for a file the list below already showed).
+   */
+  onChanged?: () => void;
 }) {
   const { t, lang } = useT();
   const errText = useErrorText();
@@ -79,7 +86,7 @@ export function AttachmentsCard({
             <Typography.Text key={s.key} data-testid={`needs-${s.key}`}>
               {s.key} {t('attachmentsNeeded')}:{' '}
               {(s.requiresAttachments ?? []).map((k) => (
-                <Tag key={k} color={(s.missingAttachments ?? []).includes(k) ? 'red' : 'green'}>
+                <Tag key={k} color={(s.missingAttachments ?? []).includes(k) ? TAG.red : TAG.green}>
                   {kindLabel(lang, k)} {(s.missingAttachments ?? []).includes(k) ? `（${t('attachmentMissing')}）` : '✓'}
                 </Tag>
               ))}
@@ -114,6 +121,7 @@ export function AttachmentsCard({
                   onSuccess?.({});
                   void message.success(`${t('fileUploaded')}${lang === 'zh' ? '：' : ': '}${kindLabel(lang, kind)}`);
                   state.reload();
+                  onChanged?.();
                 },
                 (e: unknown) => {
                   onError?.(e as Error);
@@ -148,7 +156,7 @@ export function AttachmentsCard({
               </Button>
             ),
           },
-          { title: t('fileSize'), dataIndex: 'size', render: (n: number) => `${(n / 1024).toFixed(1)} KiB` },
+          { title: t('fileSize'), dataIndex: 'size', render: fileSizeText },
           {
             title: 'SHA-256',
             dataIndex: 'sha256',
@@ -183,7 +191,10 @@ export function AttachmentsCard({
                         size="small"
                         danger
                         onClick={() =>
-                          void api('DELETE', `/api/delegations/${caseId}/attachments/${a.id}`).then(() => state.reload(), setError)
+                          void api('DELETE', `/api/delegations/${caseId}/attachments/${a.id}`).then(() => {
+                            state.reload();
+                            onChanged?.();
+                          }, setError)
                         }
                       >
                         {t('removeAttachment')}

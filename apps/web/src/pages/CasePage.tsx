@@ -660,7 +660,7 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
               </Card>
             ) : null}
             <Suspense fallback={<Card title={t('attachments')} size="small" loading />}>
-              <AttachmentsCard caseId={caseId} progress={p} paused={paused} />
+              <AttachmentsCard caseId={caseId} progress={p} paused={paused} onChanged={state.reload} />
             </Suspense>
             <Card title={t('graph')} size="small">
               <Space wrap style={{ marginBottom: 8 }}>
