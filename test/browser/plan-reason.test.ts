@@ -47,6 +47,8 @@ describe("B05's dialog asks the unit's written reason for a trip outside the ann
     );
     await action.click();
     const dialog = page.getByRole('dialog');
+    // What the plan check found is said before any decision is chosen (trial 66: shown nowhere).
+    await expect(dialog.getByTestId('dialog-plan-check').innerText()).resolves.toContain('未列入年度计划');
     await dialog.getByText('同意', { exact: true }).click();
     await waitForOrShow(page, dialog.getByTestId('plan-reason'));
     await expect(dialog.getByTestId('plan-reason').innerText()).resolves.toContain('未列入年度出访计划');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { DICT } from './labels';
-import { annualPlanNeedsReason, checkPlanText, checkTitleKey } from './check-plan';
+import { annualPlanFinding, annualPlanNeedsReason, checkPlanText, checkTitleKey } from './check-plan';
 
 const zh = (key: keyof typeof DICT) => DICT[key][0];
 
@@ -40,5 +40,14 @@ describe("the pre-submission check's title (trial 59: a yellow 符合出访规�
     expect(checkTitleKey({ ...passed, annualPlan: { outcome: 'over-plan', message } })).toBe('preCheckOutsidePlan');
     expect(checkTitleKey({ ...passed, annualPlan: { outcome: 'no-plan', message } })).toBe('preCheckOutsidePlan');
     expect(checkTitleKey(passed)).toBe('preCheckPassed');
+  });
+});
+
+describe('what the annual plan check found (trial 66: shown nowhere on the case)', () => {
+  it("reads the done check's note, nothing before it is done or from other steps", () => {
+    const note = { zh: '未登记2028年度出访计划', en: 'No annual outbound plan on file for 2028' };
+    expect(annualPlanFinding({ steps: [{ status: 'done', data: { planOutcome: 'no-plan', note } }] })).toEqual(note);
+    expect(annualPlanFinding({ steps: [{ status: 'running', data: { planOutcome: 'no-plan', note } }] })).toBeUndefined();
+    expect(annualPlanFinding({ steps: [{ status: 'done', data: { note } }] })).toBeUndefined();
   });
 });

@@ -48,3 +48,16 @@ export function checkPlanText(
     .replace('{date}', plan.forecastReadyDate)
     .replace('{n}', String(Math.abs(Math.round(plan.slackWd * 10) / 10)));
 }
+
+/**
+ * What the case's annual plan check (the step of `system: 'annual-plan'`, A01) last found, as its note says it
+ * (列入年度计划（P-1）, 未登记2028年度出访计划, …), for whoever decides on the trip; undefined before it is done (or
+ * while it runs again) (trial 66: the outcome was shown nowhere on the case page nor in the B05-B07 dialogs).
+ */
+export function annualPlanFinding(progress: {
+  steps: ReadonlyArray<{ status: string; data?: Record<string, unknown> | null }>;
+}): { zh: string; en: string } | undefined {
+  const check = progress.steps.find((s) => s.status === 'done' && typeof s.data?.planOutcome === 'string');
+  const note = check?.data?.note as { zh?: unknown; en?: unknown } | undefined;
+  return note && typeof note.zh === 'string' && typeof note.en === 'string' ? { zh: note.zh, en: note.en } : undefined;
+}

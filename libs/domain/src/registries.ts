@@ -1162,7 +1162,10 @@ const canonical = (v: unknown): unknown =>
             .map((k) => [k, canonical((v as Record<string, unknown>)[k])]),
         )
       : v;
-/** Whether two JSON values are equal whatever their objects' key order (new-user trial: every step's name listed as changed, zh and en swapped). */
+/**
+ * Whether two JSON values are equal whatever their objects' key order (new-user trial: every step's name listed as
+ * changed, zh and en swapped).
+ */
 export const sameValue = (a: unknown, b: unknown): boolean => JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
 const same = sameValue;
 

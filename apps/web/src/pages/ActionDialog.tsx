@@ -5,6 +5,7 @@ import { api, ApiError, catalog, uploadAttachment, type Catalog, type Progress }
 import { AmountItem, CaseLink, countryName, label, requiredTextRules, useErrorText, useUnitNames } from '../common';
 import { processOfVersion } from '../../../../libs/domain/src/definition/apec-whitelist';
 import { TARGET_DAY_LABELS } from '../../../../libs/domain/src/definition/apec-card';
+import { annualPlanFinding } from '../check-plan';
 import { usePath } from '../router';
 import {
   APEC_CARD_NUMBER_RE,
@@ -644,6 +645,8 @@ function CaseSummary({ progress: p, cat, onOpen }: { progress: Progress; cat: Ca
   const budget = budgetStep?.data?.budget as Record<string, unknown> | undefined;
   // A whitelist filing's figures (W01), which the desk's review (W02) decides on.
   const figures = whitelistFiguresOf(p, lang);
+  // What the annual plan check found, which B05 (and those after it) decide with.
+  const planFinding = trip ? annualPlanFinding(p) : undefined;
   const items = [
     {
       label: t('title'),
@@ -666,6 +669,9 @@ function CaseSummary({ progress: p, cat, onOpen }: { progress: Progress; cat: Ca
           },
           { label: `${t('departure')} – ${t('returnDate')}`, children: `${p.departureDate} – ${p.facts.returnDate}` },
           { label: t('stepMembers'), children: p.facts.members.map((m) => m.name).join(sep) },
+          ...(planFinding
+            ? [{ label: t('planCheckFinding'), children: <span data-testid="dialog-plan-check">{pick(planFinding)}</span> }]
+            : []),
           ...(budget
             ? [
                 {

@@ -59,6 +59,7 @@ import { codeLabel } from '../labels';
 import { supplyKindOf } from '../attachment-kinds';
 import { processOfVersion } from '../../../../libs/domain/src/definition/apec-whitelist';
 import { TARGET_DAY_LABELS } from '../../../../libs/domain/src/definition/apec-card';
+import { annualPlanFinding } from '../check-plan';
 import { ActionDialog, type ActionTarget } from './ActionDialog';
 import { ObjectionsCard } from './ObjectionsCard';
 import { whitelistFiguresOf, WHITELIST_LABELS } from './ApecWhitelistFigures';
@@ -361,6 +362,8 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
         const process = processOfVersion(p.definitionVersion);
         const trip = process === 'delegation';
         const figures = whitelistFiguresOf(p, lang);
+        // What the annual plan check found (trial 66: shown nowhere on the case).
+        const planFinding = trip ? annualPlanFinding(p) : undefined;
         const card = process === 'apec-card';
         // A departed or closed case has no time to departure left: a dash and its status, not negative figures.
         const left = countdown(p, lang);
@@ -470,6 +473,9 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
                   { label: t('status'), children: <Tag>{code('st_', p.status)}</Tag> },
                   { label: t('phase'), children: label(cat.phases, p.phase, pick) },
                   ...(trip ? [{ label: t('purpose'), children: label(cat.purposes, p.facts.purpose, pick) }] : []),
+                  ...(planFinding
+                    ? [{ label: t('planCheckFinding'), children: <span data-testid="case-plan-check">{pick(planFinding)}</span> }]
+                    : []),
                   ...(trip || card
                     ? [
                         {
