@@ -1,5 +1,6 @@
 import request from 'supertest';
-import { startTestWorker, type TestWorker } from '../support/harness';
+import { quarterOf } from '@df/domain';
+import { eventually, startTestWorker, type TestWorker } from '../support/harness';
 import {
   bearer,
   createTestUsers,
@@ -67,5 +68,45 @@ describe("a trip outside the annual plan is approved at B05 only with the unit's
     const after = await getProgress(api, users.tokens.organizer, caseId);
     expect(after.steps.find((s) => s.key === 'B05')).toMatchObject({ status: 'done', decision: 'approve' });
     expect(after.steps.find((s) => s.key === 'B05')!.planReason).toBeUndefined();
+  });
+
+  it('trial 66: B05 approved in the plan with no reason; the plan then drops the trip, A01 runs again: B05 stands and says the reason is missing', async () => {
+    const own = await createTestUsers(api, `plan-drop-${uniqueSuffix()}`);
+    await registerTestUnit(api, own);
+    const submission = uncustodiedSubmission(own.unit);
+    const year = Number(submission.departureDate.slice(0, 4));
+    const plan = (trips: unknown[]) =>
+      request(api.http).put(`/api/registries/units/${own.unit}/plans/${year}`).set(bearer(own.tokens['fao-clerk'])).send({ trips });
+    const covering = {
+      id: 'P-US',
+      purpose: submission.purpose,
+      countries: submission.destinations.map((d: { country: string }) => d.country),
+      size: submission.members.length,
+      quarter: quarterOf(submission.departureDate),
+    };
+    await plan([covering]).expect(201);
+    const caseId = (await request(api.http).post('/api/delegations').set(bearer(own.tokens.organizer)).send(submission).expect(201)).body
+      .caseId as string;
+    const atB05 = await actUntilAwaiting(api, own, caseId, 'B05');
+    expect(atB05.steps.find((s) => s.key === 'A01')!.data).toMatchObject({ planOutcome: 'planned' });
+    const b05 = atB05.steps.find((s) => s.key === 'B05')!;
+    await request(api.http)
+      .post(`/api/delegations/${caseId}/steps/B05/decision`)
+      .set(bearer(own.tokens[roleFor(b05)]))
+      .send({ decision: 'approve' })
+      .expect(200);
+    expect((await getProgress(api, own.tokens.organizer, caseId)).steps.find((s) => s.key === 'B05')!.planReasonMissing).toBeUndefined();
+    // The office's plan drops the trip: A01 runs again and finds it outside the plan; B05 says what it lacks.
+    await plan([{ ...covering, id: 'P-DE', countries: ['DE'] }]).expect(200);
+    const after = await eventually(
+      () => getProgress(api, own.tokens.organizer, caseId),
+      (p) => p.steps.find((s) => s.key === 'B05')?.planReasonMissing !== undefined,
+      60_000,
+    );
+    expect(after.steps.find((s) => s.key === 'A01')!.data).toMatchObject({ planOutcome: 'unplanned' });
+    expect(after.steps.find((s) => s.key === 'B05')).toMatchObject({
+      status: 'done',
+      planReasonMissing: { zh: expect.stringContaining('未载明单位书面说明理由') },
+    });
   });
 });

@@ -1994,6 +1994,41 @@ describe('CaseEngine', () => {
     expect(engine.recheckAnnualPlan({ year, cause: 'plan-changed' }, t)).toEqual([]);
   });
 
+  it('trial 66: B05 approved in the plan with no reason, then the plan changed and A01 finds the trip outside it: B05 stands and says the reason is missing', () => {
+    const engine = newEngine();
+    const year = Number(engine.facts.departureDate.slice(0, 4));
+    const a01 = (outcome: string) => {
+      const [work] = engine.takeSystemWork().filter((w) => w.code === 'A01');
+      engine.applySystemResult(work!, { data: { planOutcome: outcome } }, MONDAY);
+    };
+    a01('planned');
+    const t = simulate(engine, { until: (p) => p.steps.some((s) => s.key === 'B05' && s.status === 'awaiting') });
+    const b05 = () => engine.progress(t).steps.find((s) => s.key === 'B05')!;
+    const decide = (comment?: string) =>
+      engine.apply(
+        {
+          type: 'decide',
+          request: {
+            requestId: `b05-${comment ?? 'none'}`,
+            actor: actor('fao-reviewer', 'fao'),
+            stepKey: 'B05',
+            decision: 'approve',
+            ...(comment ? { comment } : {}),
+          },
+        },
+        t,
+      );
+    decide();
+    expect([b05().status, b05().planReasonMissing]).toEqual(['done', undefined]);
+    expect(engine.recheckAnnualPlan({ year, cause: 'plan-changed' }, t)).toEqual(['A01']);
+    a01('unplanned');
+    expect([b05().status, b05().planReasonMissing?.zh]).toEqual(['done', expect.stringContaining('未载明单位书面说明理由')]);
+    // In the plan again: nothing missing.
+    expect(engine.recheckAnnualPlan({ year, cause: 'plan-changed' }, t)).toEqual(['A01']);
+    a01('planned');
+    expect(b05().planReasonMissing).toBeUndefined();
+  });
+
   it('2027.6, thirteenth trial: B05 approves a trip outside the annual plan only with the written reason in its comment; 2027.5 as it was', () => {
     const atB05 = (outcome: string, definition = DEFAULT_DEFINITION) => {
       const engine = newEngine({}, {}, definition);

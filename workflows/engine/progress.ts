@@ -11,6 +11,7 @@ import {
   type Plan,
   missingAttachmentKinds,
   planReasonProblem,
+  PLAN_REASON_MISSING,
   waitingStepOf,
 } from '@df/domain';
 import type { DelegationProgress, DeficiencyProgress, StepProgress, StepStatus } from '@df/contracts';
@@ -167,7 +168,8 @@ export function progressView(core: CaseCore, now: number, workingDaySeconds?: nu
   const planned = new Map(p.steps.map((s) => [s.key, s]));
   const steps: StepProgress[] = [];
   // What an approval declaring requiresPlanReason must state while the trip is outside the annual plan (the refusal's text).
-  const planReason = planReasonProblem(core.annualPlanOutcome(), 'approve', undefined)?.message;
+  const planOutcome = core.annualPlanOutcome();
+  const planReason = planReasonProblem(planOutcome, 'approve', undefined)?.message;
   const describe = (meta: StepMeta, state: StepState, status: StepStatus): StepProgress => {
     const ps = planned.get(meta.key);
     return {
@@ -222,6 +224,13 @@ export function progressView(core: CaseCore, now: number, workingDaySeconds?: nu
         : {}),
       ...(planReason && meta.behaviour.requiresPlanReason && status !== 'done' && status !== 'skipped' && status !== 'withdrawn'
         ? { planReason }
+        : {}),
+      // Approved before a re-check put the trip outside the plan, with no reason stated: said, not undone.
+      ...(meta.behaviour.requiresPlanReason &&
+      status === 'done' &&
+      state.decision === 'approve' &&
+      planReasonProblem(planOutcome, 'approve', state.comment)
+        ? { planReasonMissing: PLAN_REASON_MISSING }
         : {}),
     };
   };

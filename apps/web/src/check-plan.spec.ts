@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { DICT } from './labels';
-import { annualPlanFinding, annualPlanNeedsReason, checkPlanText, checkTitleKey } from './check-plan';
+import { annualPlanFinding, annualPlanNeedsReason, checkPlanText, checkTitleKey, planReasonsMissing } from './check-plan';
 
 const zh = (key: keyof typeof DICT) => DICT[key][0];
 
@@ -49,5 +49,17 @@ describe('what the annual plan check found (trial 66: shown nowhere on the case)
     expect(annualPlanFinding({ steps: [{ status: 'done', data: { planOutcome: 'no-plan', note } }] })).toEqual(note);
     expect(annualPlanFinding({ steps: [{ status: 'running', data: { planOutcome: 'no-plan', note } }] })).toBeUndefined();
     expect(annualPlanFinding({ steps: [{ status: 'done', data: { note } }] })).toBeUndefined();
+  });
+});
+
+describe('the approvals a later plan check finds without the reason (trial 66)', () => {
+  it('lists each step with its words, in the reader language', () => {
+    const missing = { zh: '未载明理由', en: 'no reason stated' };
+    const steps = [
+      { key: 'B05', name: { zh: '外办规则审核', en: 'FAO rule review' }, planReasonMissing: missing },
+      { key: 'B06', name: { zh: '外办领导审核', en: 'FAO director review' } },
+    ];
+    expect(planReasonsMissing({ steps }, 'zh')).toEqual(['B05 外办规则审核：未载明理由']);
+    expect(planReasonsMissing({ steps }, 'en')).toEqual(['B05 FAO rule review: no reason stated']);
   });
 });

@@ -61,3 +61,16 @@ export function annualPlanFinding(progress: {
   const note = check?.data?.note as { zh?: unknown; en?: unknown } | undefined;
   return note && typeof note.zh === 'string' && typeof note.en === 'string' ? { zh: note.zh, en: note.en } : undefined;
 }
+
+/**
+ * The done approvals whose written reason the annual plan check, run again since, now asks for and their comment lacks
+ * (the engine's `planReasonMissing`), as `B05 外办规则审核：…` lines (trial 66: B06 went on with no reason on record).
+ */
+export function planReasonsMissing(
+  progress: { steps: ReadonlyArray<{ key: string; name: { zh: string; en: string }; planReasonMissing?: { zh: string; en: string } }> },
+  lang: 'zh' | 'en',
+): string[] {
+  return progress.steps.flatMap((s) =>
+    s.planReasonMissing ? [`${s.key} ${s.name[lang]}${lang === 'zh' ? '：' : ': '}${s.planReasonMissing[lang]}`] : [],
+  );
+}

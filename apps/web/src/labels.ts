@@ -288,6 +288,7 @@ export const DICT = {
   preCheckRunning: ['正在检查出访规定…', 'Checking the trip rules…'],
   preCheckAnnualPlan: ['年度出访计划：', 'Annual outbound plan: '],
   planCheckFinding: ['年度出访计划核对', 'Annual plan check'],
+  planReasonMissing: ['书面说明理由', 'Written reason'],
   preCheckAtRisk: [
     '报送前检查：符合出访规定，但出发前可能办不完',
     'Checked before submitting: the trip meets the rules, but may not be ready before departure',

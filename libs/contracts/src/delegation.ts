@@ -229,6 +229,11 @@ export interface StepProgress {
    * what its approval's comment must state (planReasonProblem's message; absent: nothing asked).
    */
   planReason?: Label;
+  /**
+   * A done approval declaring requiresPlanReason whose comment states no reason while the annual plan check, run again
+   * since, finds the trip outside the plan: PLAN_REASON_MISSING (libs/domain rules.ts). Absent otherwise.
+   */
+  planReasonMissing?: Label;
 }
 
 /**

@@ -850,6 +850,17 @@ export function planReasonProblem(
 }
 
 /**
+ * What a done approval declaring `requiresPlanReason` lacks when the annual plan check, run again after it (the plan
+ * changed), now finds the trip outside the plan and its approval's comment states no reason (planReasonProblem on the
+ * recorded comment). The approval stands (work done after a re-check stands); this says so to whoever decides next and
+ * to the office (trial 66: the plan's trip dropped after B05, and B06 went on with no reason on record).
+ */
+export const PLAN_REASON_MISSING: Label = {
+  zh: '年度出访计划核对现认定本次出访在计划外，而此步骤的同意意见未载明单位书面说明理由',
+  en: "The annual plan check now finds the trip outside the plan, and this step's approval states no written reason from the unit",
+};
+
+/**
  * A decision that sends a case back or ends it must say why (the written result of a review: a return's reason tells
  * the organizer what to fix, a rejection's is the office's answer): `reject` and `return` need a comment that is not
  * blank (isBlank). Answers the problem (field `comment`, rule `required` or `blank`), or undefined. Checked by the

@@ -5,7 +5,7 @@ import { api, ApiError, catalog, uploadAttachment, type Catalog, type Progress }
 import { AmountItem, CaseLink, countryName, label, requiredTextRules, useErrorText, useUnitNames } from '../common';
 import { processOfVersion } from '../../../../libs/domain/src/definition/apec-whitelist';
 import { TARGET_DAY_LABELS } from '../../../../libs/domain/src/definition/apec-card';
-import { annualPlanFinding } from '../check-plan';
+import { annualPlanFinding, planReasonsMissing } from '../check-plan';
 import { usePath } from '../router';
 import {
   APEC_CARD_NUMBER_RE,
@@ -647,6 +647,7 @@ function CaseSummary({ progress: p, cat, onOpen }: { progress: Progress; cat: Ca
   const figures = whitelistFiguresOf(p, lang);
   // What the annual plan check found, which B05 (and those after it) decide with.
   const planFinding = trip ? annualPlanFinding(p) : undefined;
+  const reasonsMissing = trip ? planReasonsMissing(p, lang) : [];
   const items = [
     {
       label: t('title'),
@@ -671,6 +672,18 @@ function CaseSummary({ progress: p, cat, onOpen }: { progress: Progress; cat: Ca
           { label: t('stepMembers'), children: p.facts.members.map((m) => m.name).join(sep) },
           ...(planFinding
             ? [{ label: t('planCheckFinding'), children: <span data-testid="dialog-plan-check">{pick(planFinding)}</span> }]
+            : []),
+          ...(reasonsMissing.length > 0
+            ? [
+                {
+                  label: t('planReasonMissing'),
+                  children: (
+                    <Typography.Text type="danger" data-testid="dialog-plan-reason-missing">
+                      {reasonsMissing.join(sep)}
+                    </Typography.Text>
+                  ),
+                },
+              ]
             : []),
           ...(budget
             ? [

@@ -615,7 +615,9 @@ export function NewTripPage({ session }: { session: Session }) {
                       {(values?.members ?? []).map((m, i) => (
                         <li key={m.id ?? i}>
                           {m.personId
-                            ? `${rosterName(m.personId) ?? m.personId}（${t('fromRoster')}）`
+                            ? lang === 'zh'
+                              ? `${rosterName(m.personId) ?? m.personId}（${t('fromRoster')}）`
+                              : `${rosterName(m.personId) ?? m.personId} (${t('fromRoster')})`
                             : [
                                 m.name ?? '',
                                 m.position ?? '',

@@ -13,7 +13,7 @@ const KIND: Record<Notification['kind'], [LabelKey, string]> = {
 };
 
 export function NotificationsPage() {
-  const { t, pick } = useT();
+  const { t, pick, lang } = useT();
   const state = useLoad(
     () => api<{ items: InboxItem[] }>('GET', '/api/inbox?pageSize=200').then((r) => notificationsOf(r.items, Date.now())),
     [],
@@ -33,7 +33,9 @@ export function NotificationsPage() {
                   {n.item.title} · {n.item.stepKey} {pick(n.item.name)}
                 </CaseLink>
                 <span data-testid="notification-when">
-                  {t(n.when.label)}: {fmtDateTime(n.when.at)}
+                  {t(n.when.label)}
+                  {lang === 'zh' ? '：' : ': '}
+                  {fmtDateTime(n.when.at)}
                 </span>
               </List.Item>
             )}

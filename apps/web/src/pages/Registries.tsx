@@ -1078,7 +1078,7 @@ const recheckedNote = (t: (key: 'planRechecked') => string, r: PlanRecord): stri
  * it, or files the approved plan itself. Roles reading every unit pick the unit; a unit's roles read their own.
  */
 function PlansTab({ session }: { session: Session }) {
-  const { t, pick } = useT();
+  const { t, pick, lang } = useT();
   const { message } = AntApp.useApp();
   const errText = useErrorText();
   const role = session.user.role;
@@ -1130,7 +1130,11 @@ function PlansTab({ session }: { session: Session }) {
         {
           title: t('countries'),
           render: (_, r) =>
-            r.countries.map((c) => (cat?.countries[c] ? pick({ zh: cat.countries[c].nameZh, en: cat.countries[c].nameEn }) : c)).join('、'),
+            // Joined in the reader's language (trial 66: Germany、France in English).
+            joinNames(
+              r.countries.map((c) => (cat?.countries[c] ? pick({ zh: cat.countries[c].nameZh, en: cat.countries[c].nameEn }) : c)),
+              lang,
+            ),
         },
         { title: t('planSize'), dataIndex: 'size' },
         { title: t('planQuarter'), render: (_, r) => `Q${r.quarter}` },
