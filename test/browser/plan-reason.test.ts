@@ -72,5 +72,9 @@ describe("B05's dialog asks the unit's written reason for a trip outside the ann
     await dialog.waitFor({ state: 'hidden', timeout: 60_000 });
     const after = await getProgress(api, users.tokens.organizer, caseId);
     expect(after.steps.find((s) => s.key === 'B05')).toMatchObject({ status: 'done', decision: 'approve', comment: reason });
+    // The case page's overview says what the plan check found (trial 66), and nothing missing: the reason was given.
+    await page.goto(`/cases/${caseId}`);
+    await expect(page.getByTestId('case-plan-check').innerText()).resolves.toContain('未列入年度计划');
+    expect(await page.getByTestId('case-plan-reason-missing').count()).toBe(0);
   });
 });

@@ -5,7 +5,7 @@ import { api, ApiError, catalog, uploadAttachment, type Catalog, type Progress }
 import { AmountItem, CaseLink, countryName, label, requiredTextRules, useErrorText, useUnitNames } from '../common';
 import { processOfVersion } from '../../../../libs/domain/src/definition/apec-whitelist';
 import { TARGET_DAY_LABELS } from '../../../../libs/domain/src/definition/apec-card';
-import { annualPlanFinding, planReasonsMissing } from '../check-plan';
+import { planCheckItems } from './PlanCheckItems';
 import { usePath } from '../router';
 import {
   APEC_CARD_NUMBER_RE,
@@ -646,8 +646,7 @@ function CaseSummary({ progress: p, cat, onOpen }: { progress: Progress; cat: Ca
   // A whitelist filing's figures (W01), which the desk's review (W02) decides on.
   const figures = whitelistFiguresOf(p, lang);
   // What the annual plan check found, which B05 (and those after it) decide with.
-  const planFinding = trip ? annualPlanFinding(p) : undefined;
-  const reasonsMissing = trip ? planReasonsMissing(p, lang) : [];
+  const planLines = planCheckItems(p, trip, 'dialog', { t, pick, lang });
   const items = [
     {
       label: t('title'),
@@ -670,21 +669,7 @@ function CaseSummary({ progress: p, cat, onOpen }: { progress: Progress; cat: Ca
           },
           { label: `${t('departure')} – ${t('returnDate')}`, children: `${p.departureDate} – ${p.facts.returnDate}` },
           { label: t('stepMembers'), children: p.facts.members.map((m) => m.name).join(sep) },
-          ...(planFinding
-            ? [{ label: t('planCheckFinding'), children: <span data-testid="dialog-plan-check">{pick(planFinding)}</span> }]
-            : []),
-          ...(reasonsMissing.length > 0
-            ? [
-                {
-                  label: t('planReasonMissing'),
-                  children: (
-                    <Typography.Text type="danger" data-testid="dialog-plan-reason-missing">
-                      {reasonsMissing.join(sep)}
-                    </Typography.Text>
-                  ),
-                },
-              ]
-            : []),
+          ...planLines,
           ...(budget
             ? [
                 {

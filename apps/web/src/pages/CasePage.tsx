@@ -59,7 +59,7 @@ import { codeLabel } from '../labels';
 import { supplyKindOf } from '../attachment-kinds';
 import { processOfVersion } from '../../../../libs/domain/src/definition/apec-whitelist';
 import { TARGET_DAY_LABELS } from '../../../../libs/domain/src/definition/apec-card';
-import { annualPlanFinding, planReasonsMissing } from '../check-plan';
+import { planCheckItems } from './PlanCheckItems';
 import { ActionDialog, type ActionTarget } from './ActionDialog';
 import { ObjectionsCard } from './ObjectionsCard';
 import { whitelistFiguresOf, WHITELIST_LABELS } from './ApecWhitelistFigures';
@@ -363,8 +363,7 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
         const trip = process === 'delegation';
         const figures = whitelistFiguresOf(p, lang);
         // What the annual plan check found (trial 66: shown nowhere on the case).
-        const planFinding = trip ? annualPlanFinding(p) : undefined;
-        const reasonsMissing = trip ? planReasonsMissing(p, lang) : [];
+        const planLines = planCheckItems(p, trip, 'case', { t, pick, lang });
         const card = process === 'apec-card';
         // A departed or closed case has no time to departure left: a dash and its status, not negative figures.
         const left = countdown(p, lang);
@@ -474,21 +473,7 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
                   { label: t('status'), children: <Tag>{code('st_', p.status)}</Tag> },
                   { label: t('phase'), children: label(cat.phases, p.phase, pick) },
                   ...(trip ? [{ label: t('purpose'), children: label(cat.purposes, p.facts.purpose, pick) }] : []),
-                  ...(planFinding
-                    ? [{ label: t('planCheckFinding'), children: <span data-testid="case-plan-check">{pick(planFinding)}</span> }]
-                    : []),
-                  ...(reasonsMissing.length > 0
-                    ? [
-                        {
-                          label: t('planReasonMissing'),
-                          children: (
-                            <Typography.Text type="danger" data-testid="case-plan-reason-missing">
-                              {joinNames(reasonsMissing, lang)}
-                            </Typography.Text>
-                          ),
-                        },
-                      ]
-                    : []),
+                  ...planLines,
                   ...(trip || card
                     ? [
                         {
