@@ -666,16 +666,16 @@ export function unknownCountryMessage(code: string): { zh: string; en: string } 
 /** How far ahead a departure may be planned, in calendar days from today: two years (an annual plan and the next). */
 export const MAX_DEPARTURE_AHEAD_DAYS = 730;
 
-/**
- * A departure more than MAX_DEPARTURE_AHEAD_DAYS after today (Asia/Shanghai), DEPARTURE_TOO_FAR at `departureDate`
- * (new-user trial: an amendment to 2099 overflowed the working-day calendar and the case's every workflow task
- * failed). Checked where a departure date is sent: the dry run, the submission, an amendment's Update validator.
- */
 /** The latest departure date a trip submitted `today` may have (DEPARTURE_TOO_FAR past it), YYYY-MM-DD. */
 export function latestDeparture(today: string): string {
   return fromDayNumber(dayNumber(today) + MAX_DEPARTURE_AHEAD_DAYS);
 }
 
+/**
+ * A departure more than MAX_DEPARTURE_AHEAD_DAYS after today (Asia/Shanghai), DEPARTURE_TOO_FAR at `departureDate`
+ * (new-user trial: an amendment to 2099 overflowed the working-day calendar and the case's every workflow task
+ * failed). Checked where a departure date is sent: the dry run, the submission, an amendment's Update validator.
+ */
 export function departureHorizonViolations(facts: Pick<CaseFacts, 'departureDate'>, today: string): RuleViolation[] {
   if (!isIsoDate(facts.departureDate) || !isIsoDate(today)) return [];
   const latest = latestDeparture(today);

@@ -33,10 +33,11 @@ const MAX_PROBLEMS = 20;
  * Parsed with jsonc-parser's visitor (comments and trailing commas are not JSON: the body parser refused those
  * before this runs). Pure.
  */
-export function jsonTextProblems(text: string): FieldError[] {
+export function jsonTextProblems(text: string, depth = nestingDepth(text)): FieldError[] {
   // The visitor descends recursively: a body nested deeper than the API takes (MAX_JSON_DEPTH, refused 400 max-depth
-  // where the body is read) is left to that rule, not walked (40,000 levels overflowed the stack: a 500).
-  if (nestingDepth(text) > MAX_JSON_DEPTH) return [];
+  // where the body is read) is left to that rule, not walked (40,000 levels overflowed the stack: a 500). `depth`: the
+  // text's nestingDepth, when the caller has it.
+  if (depth > MAX_JSON_DEPTH) return [];
   const problems: FieldError[] = [];
   const keys: Array<Set<string>> = [];
   const add = (e: FieldError) => {
@@ -190,11 +191,12 @@ export function strictJsonBodies() {
     // Nesting past MAX_JSON_DEPTH is refused here, before any handler, guard or interceptor walks the body (trial 65:
     // the idempotency fingerprint's recursive walk of a 5,000-level body overflowed the stack, a 500, before the
     // validation's depth check ran; without a key the same body was 400). textRuleErrors is iterative: it names where.
-    if (nestingDepth(text) > MAX_JSON_DEPTH) {
+    const depth = nestingDepth(text);
+    if (depth > MAX_JSON_DEPTH) {
       const deep = textRuleErrors(req.body).filter((e) => e.rule === 'max-depth');
       return next(contractRefusal(deep.length > 0 ? deep : [depthError('(body)')]));
     }
-    const problems = jsonTextProblems(text);
+    const problems = jsonTextProblems(text, depth);
     if (problems.length === 0) return next();
     next(problems.some((p) => p.rule === 'duplicate-key' || p.rule === 'reserved-key') ? contractRefusal(problems) : ruleRefusal(problems));
   };

@@ -21,6 +21,7 @@ import { ROLE_NAMES, useT } from '../i18n';
 import { whitelistFiguresOf, WhitelistFiguresFields, WHITELIST_LABELS } from './ApecWhitelistFigures';
 import { ATTACHMENT_KIND_LABELS, ATTACHMENT_KINDS } from '../attachment-kinds';
 import { newId } from '../ids';
+import { joinNames } from '../lists';
 
 // antd's Upload stays out of the first load (the bundle budget): the block loads with the first step that needs documents.
 const RequiredDocuments = lazy(() => import('./RequiredDocuments'));
@@ -635,7 +636,6 @@ function CaseSummary({ progress: p, cat, onOpen }: { progress: Progress; cat: Ca
   const process = processOfVersion(p.definitionVersion);
   const trip = process === 'delegation';
   const card = process === 'apec-card';
-  const sep = lang === 'zh' ? '、' : ', ';
   // The budget estimate A09 recorded (2027.11), which the finance countersign (A10) and the FAO's review (B05) decide on,
   // with what its step's comment says of it (trial 59: 住宿按标准… was not shown to finance).
   const budgetStep = p.steps.find((s) => {
@@ -665,10 +665,19 @@ function CaseSummary({ progress: p, cat, onOpen }: { progress: Progress; cat: Ca
           { label: t('purpose'), children: label(cat?.purposes, p.facts.purpose, pick) },
           {
             label: t('country'),
-            children: p.facts.destinations.map((d) => `${countryName(cat, d.country, lang)}${d.city ? ` ${d.city}` : ''}`).join(sep),
+            children: joinNames(
+              p.facts.destinations.map((d) => `${countryName(cat, d.country, lang)}${d.city ? ` ${d.city}` : ''}`),
+              lang,
+            ),
           },
           { label: `${t('departure')} – ${t('returnDate')}`, children: `${p.departureDate} – ${p.facts.returnDate}` },
-          { label: t('stepMembers'), children: p.facts.members.map((m) => m.name).join(sep) },
+          {
+            label: t('stepMembers'),
+            children: joinNames(
+              p.facts.members.map((m) => m.name),
+              lang,
+            ),
+          },
           ...planLines,
           ...(budget
             ? [
@@ -691,8 +700,24 @@ function CaseSummary({ progress: p, cat, onOpen }: { progress: Progress; cat: Ca
     // seeing the title and unit alone).
     ...(card
       ? [
-          { label: t('applicants'), children: <span data-testid="dialog-applicants">{p.facts.members.map((m) => m.name).join(sep)}</span> },
-          { label: t('apecEconomies'), children: p.facts.destinations.map((d) => countryName(cat, d.country, lang)).join(sep) },
+          {
+            label: t('applicants'),
+            children: (
+              <span data-testid="dialog-applicants">
+                {joinNames(
+                  p.facts.members.map((m) => m.name),
+                  lang,
+                )}
+              </span>
+            ),
+          },
+          {
+            label: t('apecEconomies'),
+            children: joinNames(
+              p.facts.destinations.map((d) => countryName(cat, d.country, lang)),
+              lang,
+            ),
+          },
           { label: pick(TARGET_DAY_LABELS['apec-card']), children: p.departureDate },
         ]
       : []),
