@@ -274,6 +274,8 @@ const APEC_CARD_NUMBER_PATCH = 'apec-card-number';
 const DEPARTURE_PASSED_PATCH = 'departure-passed';
 /** A decide signal holds a trip of a unit with no annual plan on file to the written reason (trial 65). */
 const PLAN_REASON_NO_PLAN_PATCH = 'plan-reason-no-plan';
+/** A decide signal's reason (a return's, a rejection's, an approval's outside the annual plan) is more than punctuation or a stance (isStatedReason); asked only when that alone refuses. */
+const REASON_WORDS_PATCH = 'reason-words';
 /**
  * With this patch a start input the engine cannot run (startInputProblems) fails the workflow at once with
  * INVALID_INPUT; before it, such an input (from a client other than the API) failed every workflow task or
@@ -507,6 +509,7 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
           cardNumber: () => patched(APEC_CARD_NUMBER_PATCH),
           departurePassed: () => patched(DEPARTURE_PASSED_PATCH),
           noPlanReason: () => patched(PLAN_REASON_NO_PLAN_PATCH),
+          reasonWords: () => patched(REASON_WORDS_PATCH),
         });
       }
       engine.apply({ type, request } as EngineAction, now());

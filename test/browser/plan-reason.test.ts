@@ -57,12 +57,19 @@ describe("B05's dialog asks the unit's written reason for a trip outside the ann
       if (r.method() === 'POST' && r.url().endsWith('/steps/B05/decision')) posts.push(r.postData() ?? '');
     });
     await dialog.getByTestId('confirm').click();
-    await dialog.locator('.ant-form-item-explain-error', { hasText: '书面说明' }).waitFor();
+    // The rule is said once, in the warning; the box says what it lacks (trial 69: the rule's text twice).
+    await dialog.locator('.ant-form-item-explain-error', { hasText: '请写明单位书面说明的理由' }).waitFor();
+    const box = dialog.locator('.ant-form-item').filter({ has: page.getByLabel('意见') });
+    await expect(box.locator('.ant-form-item-explain-error').allInnerTexts()).resolves.toEqual(['请写明单位书面说明的理由']);
     // Spaces are no reason: said once, in the API's words (trial 60: two refusals under one box).
     await dialog.getByLabel('意见').fill('  ');
     const comment = dialog.locator('.ant-form-item').filter({ has: page.getByLabel('意见') });
     await comment.locator('.ant-form-item-explain-error', { hasText: '不得为空白' }).waitFor();
     await expect(comment.locator('.ant-form-item-explain-error').allInnerTexts()).resolves.toEqual(['不得为空白（仅含不可见字符）']);
+    // A stance is no reason (trial 67: 同意 alone passed): refused at the box, in the API's words.
+    await dialog.getByLabel('意见').fill('同意');
+    await comment.locator('.ant-form-item-explain-error', { hasText: '表态用语' }).waitFor();
+    await dialog.getByTestId('confirm').click();
     expect(posts).toEqual([]);
     const reason = '单位已书面说明：应邀参加投资洽谈会，编制年度计划时尚未收到邀请';
     await dialog.getByLabel('意见').fill(reason);
@@ -76,5 +83,7 @@ describe("B05's dialog asks the unit's written reason for a trip outside the ann
     await page.goto(`/cases/${caseId}`);
     await expect(page.getByTestId('case-plan-check').innerText()).resolves.toContain('未列入年度计划');
     expect(await page.getByTestId('case-plan-reason-missing').count()).toBe(0);
+    // …and the reason B05 stated, for whoever decides next (trial 67: B06 and B07 did not see it).
+    await expect(page.getByTestId('case-plan-reason-stated').innerText()).resolves.toContain(`B05 外办规则审核：${reason}`);
   });
 });

@@ -377,6 +377,11 @@ describe('APEC cards over the API (issue 17)', () => {
       const bare = await request(http).post(`/api/apec/enterprises/${ent.unit}/whitelist/readmit`).set(desk).send(body).expect(422);
       expect(bare.body.errors).toEqual([expect.objectContaining({ field: 'note', rule: 'required' })]);
     }
+    // …which says something: not punctuation nor a stance alone (trial 67's kind).
+    for (const note of ['。', '同意', 'OK'])
+      expect(
+        (await request(http).post(`/api/apec/enterprises/${ent.unit}/whitelist/readmit`).set(desk).send({ note }).expect(422)).body.errors,
+      ).toEqual([expect.objectContaining({ field: 'note', rule: 'reason-words' })]);
     const readmit = await request(http)
       .post(`/api/apec/enterprises/${ent.unit}/whitelist/readmit`)
       .set(desk)
@@ -597,7 +602,7 @@ describe('APEC cards over the API (issue 17)', () => {
     const statusPath = `/api/apec/cards/${card.ref}/status`;
     // Bad input: 400 naming the field; an unknown reference 404; the clerk may not.
     expect(
-      (await request(http).post(statusPath).set(desk).send({ status: 'stolen', reason: 'x' }).expect(400)).body.errors[0],
+      (await request(http).post(statusPath).set(desk).send({ status: 'stolen', reason: '持卡人报失' }).expect(400)).body.errors[0],
     ).toMatchObject({
       field: 'status',
     });
@@ -607,14 +612,19 @@ describe('APEC cards over the API (issue 17)', () => {
     await request(http)
       .post('/api/apec/cards/00000000-0000-4000-8000-000000000000/status')
       .set(desk)
-      .send({ status: 'lost', reason: 'x' })
+      .send({ status: 'lost', reason: '持卡人报失' })
       .expect(404);
-    await request(http).post(statusPath).set(clerk).send({ status: 'lost', reason: 'x' }).expect(403);
+    await request(http).post(statusPath).set(clerk).send({ status: 'lost', reason: '持卡人报失' }).expect(403);
+    // A reason says something (trial 67's kind): 422 at reason, the card unchanged.
+    for (const reason of ['。', '同意', 'N/A'])
+      expect((await request(http).post(statusPath).set(desk).send({ status: 'lost', reason }).expect(422)).body.errors).toEqual([
+        expect.objectContaining({ field: 'reason', rule: 'reason-words' }),
+      ]);
     const lost = (await request(http).post(statusPath).set(desk).send({ status: 'lost', reason: '持卡人报失' }).expect(200)).body;
     documented(S.CardSchema, lost);
     expect(lost).toMatchObject({ ref: card.ref, status: 'lost', statusReason: '持卡人报失' });
     // Once lost it does not change again: 409 in both languages.
-    const again = (await request(http).post(statusPath).set(desk).send({ status: 'cancelled', reason: 'x' }).expect(409)).body;
+    const again = (await request(http).post(statusPath).set(desk).send({ status: 'cancelled', reason: '持卡人报失' }).expect(409)).body;
     expect(again.message).toMatchObject({ zh: expect.stringContaining('挂失'), en: expect.stringContaining('lost') });
   });
   it("a renewal application names the card it renews: validated, and carried as the applicant's card in the case", async () => {

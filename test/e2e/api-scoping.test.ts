@@ -138,7 +138,11 @@ describe('scoping: who may read and act, and idempotent submission', () => {
       .send({ decision: 'approve' })
       .expect(403);
     expect(res.body.code).toBe('FORBIDDEN_ROLE');
-    await request(api.http).post(`/api/delegations/${caseId}/cancel`).set(bearer(home.tokens.manager)).send({ reason: 'x' }).expect(403);
+    await request(api.http)
+      .post(`/api/delegations/${caseId}/cancel`)
+      .set(bearer(home.tokens.manager))
+      .send({ reason: '邀请方取消活动' })
+      .expect(403);
     expect((await request(api.http).get('/api/inbox').set(bearer(home.tokens.manager)).expect(200)).body.items).toEqual([]);
   });
 

@@ -304,7 +304,7 @@ describe('malformed input: a 4xx naming each field, for every endpoint', () => {
       .post(`/api/delegations/${fakeCase}/withdraw`)
       .set(bearer(users.tokens.organizer))
       .set('Idempotency-Key', 'has spaces in it')
-      .send({ reason: 'x' })
+      .send({ reason: '邀请方取消活动' })
       .expect(400);
     expect(fields(res.body)).toEqual(['headers.Idempotency-Key']);
   });

@@ -55,7 +55,8 @@ describe("a trip outside the annual plan is approved at B05 only with the unit's
         .post(`/api/delegations/${caseId}/steps/B05/decision`)
         .set(bearer(users.tokens[roleFor(b05)]))
         .send({ decision: 'approve', ...body });
-    for (const body of [{}, { comment: '  ' }]) {
+    // A stance is not the reason (trials 66, 67: a bare 同意 passed as the unit's written reason).
+    for (const body of [{}, { comment: '  ' }, { comment: '同意' }, { comment: '同意。' }, { comment: 'Approved!' }]) {
       const refused = await decide(body);
       expect([refused.status, refused.body.errors?.map((e: { field: string; rule: string }) => [e.field, e.rule])]).toEqual([
         422,
@@ -68,6 +69,10 @@ describe("a trip outside the annual plan is approved at B05 only with the unit's
     const after = await getProgress(api, users.tokens.organizer, caseId);
     expect(after.steps.find((s) => s.key === 'B05')).toMatchObject({ status: 'done', decision: 'approve' });
     expect(after.steps.find((s) => s.key === 'B05')!.planReason).toBeUndefined();
+    // The reason is on the step for whoever decides next (trial 67: B06 did not see it).
+    expect(after.steps.find((s) => s.key === 'B05')!.planReasonStated).toBe(
+      '单位已书面说明：应邀参加投资洽谈会，编制年度计划时尚未收到邀请',
+    );
   });
 
   it('trial 66: B05 approved in the plan with no reason; the plan then drops the trip, A01 runs again: B05 stands and says the reason is missing', async () => {

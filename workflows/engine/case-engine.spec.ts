@@ -416,6 +416,17 @@ describe('CaseEngine', () => {
     expect(refusalOf({ type: 'objection', request: { requestId: 'zw2', actor: by, objection: '\uFEFF\u2060' } })).toMatchObject({
       errors: [{ field: 'objection', rule: 'blank' }],
     });
+    // …and a reason says something (isStatedReason): not punctuation, nor a stance alone.
+    for (const [type, field, text] of [
+      ['cancel', 'reason', '。。'],
+      ['withdraw', 'reason', '无'],
+      ['extendDeficiency', 'reason', 'OK!'],
+      ['objection', 'objection', '不同意'],
+    ] as const)
+      expect(refusalOf({ type, request: { requestId: `rw-${type}`, actor: by, [field]: text } })).toMatchObject({
+        code: 'INVALID_REQUEST',
+        errors: [{ field, rule: 'reason-words' }],
+      });
     expect(engine.lastSeq).toBe(before);
   });
 
@@ -1101,6 +1112,11 @@ describe('CaseEngine', () => {
       [{ ...base, decision: 'reject' as const }, 'required'],
       [{ ...base, decision: 'return' as const, returnTo: 'A09' }, 'required'],
       [{ ...base, decision: 'return' as const, returnTo: 'A09', comment: ' \u200B' }, 'blank'],
+      // A reason says something: not punctuation, nor the stance alone (trial 67).
+      [{ ...base, decision: 'return' as const, returnTo: 'A09', comment: '。' }, 'reason-words'],
+      [{ ...base, decision: 'return' as const, returnTo: 'A09', comment: '退回修改！' }, 'reason-words'],
+      [{ ...base, decision: 'reject' as const, comment: '不同意' }, 'reason-words'],
+      [{ ...base, decision: 'reject' as const, comment: 'Rejected.' }, 'reason-words'],
     ] as const) {
       let refused: unknown;
       try {
@@ -1123,6 +1139,12 @@ describe('CaseEngine', () => {
     const bare = { ...base, decision: 'return' as const, returnTo: 'A09' };
     expect(() => engine.validate({ type: 'decide', request: bare }, t, { reason: before })).not.toThrow();
     expect(asked).toBe(1);
+    // …and one whose reason is a stance, before patched('reason-words'): only that rule is asked.
+    const asks: string[] = [];
+    const stance = { ...base, requestId: 'why-2', decision: 'reject' as const, comment: '不同意' };
+    const rules = { reason: () => (asks.push('reason'), true), reasonWords: () => (asks.push('reason-words'), false) };
+    expect(() => engine.validate({ type: 'decide', request: stance }, t, rules)).not.toThrow();
+    expect(asks).toEqual(['reason-words']);
     expect(engine.apply({ type: 'decide', request: bare }, t).accepted).toBe(true);
   });
 
@@ -2029,6 +2051,24 @@ describe('CaseEngine', () => {
     expect(b05().planReasonMissing).toBeUndefined();
   });
 
+  it('trial 67: the reason B05 stated for a trip outside the plan is in its progress for whoever decides next; a stance recorded as the reason (before reason-words) reads missing', () => {
+    for (const [comment, stated, missing] of [
+      ['单位书面说明：应邀参加年度投资洽谈会', '单位书面说明：应邀参加年度投资洽谈会', undefined],
+      ['同意', undefined, expect.stringContaining('未载明单位书面说明理由')],
+    ] as const) {
+      const engine = newEngine();
+      const [work] = engine.takeSystemWork().filter((w) => w.code === 'A01');
+      engine.applySystemResult(work!, { data: { planOutcome: 'unplanned' } }, MONDAY);
+      const t = simulate(engine, { until: (p) => p.steps.some((s) => s.key === 'B05' && s.status === 'awaiting') });
+      const b05 = () => engine.progress(t).steps.find((s) => s.key === 'B05')!;
+      expect(b05().planReasonStated).toBeUndefined();
+      // The handler applies what a signal recorded before the rule carried (the validator is not asked).
+      const request = { requestId: 'b05', actor: actor('fao-reviewer', 'fao'), stepKey: 'B05', decision: 'approve' as const, comment };
+      expect(engine.apply({ type: 'decide', request }, t).accepted).toBe(true);
+      expect([b05().status, b05().planReasonStated, b05().planReasonMissing?.zh]).toEqual(['done', stated, missing]);
+    }
+  });
+
   it('2027.6, thirteenth trial: B05 approves a trip outside the annual plan only with the written reason in its comment; 2027.5 as it was', () => {
     const atB05 = (outcome: string, definition = DEFAULT_DEFINITION) => {
       const engine = newEngine({}, {}, definition);
@@ -2066,7 +2106,8 @@ describe('CaseEngine', () => {
       const { engine, at, approve } = atB05(outcome);
       const b05 = engine.progress(at).steps.find((s) => s.key === 'B05')!;
       expect(b05.planReason?.zh).toContain('书面说明');
-      for (const comment of [undefined, '', ' \u200b ', '。', '…!'])
+      // A stance is not a reason (trials 66, 67: a bare 同意 passed as the unit's written reason).
+      for (const comment of [undefined, '', ' \u200b ', '。', '…!', '同意', '同意。', '拟同意！', 'Approved.', 'OK', '好'])
         expect(refusedFor(approve(comment))).toEqual([
           'INVALID_REQUEST',
           [['comment', 'plan-reason']],
@@ -2081,6 +2122,9 @@ describe('CaseEngine', () => {
     // A decide signal recorded before the rule (patched('plan-reason-no-plan') answering false) replays as it ran.
     const noPlan = atB05('no-plan');
     expect(refusedFor(noPlan.approve(undefined, { noPlanReason: () => false }))).toBe('accepted');
+    // …and one approving with a stance for its reason, before patched('reason-words').
+    expect(refusedFor(atB05('unplanned').approve('同意', { reasonWords: () => false }))).toBe('accepted');
+    expect(refusedFor(atB05('unplanned').approve('。', { reasonWords: () => false }))).not.toBe('accepted');
     expect(refusedFor(noPlan.approve())).toEqual([
       'INVALID_REQUEST',
       [['comment', 'plan-reason']],

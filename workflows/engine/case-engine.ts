@@ -22,6 +22,8 @@ import {
   shanghaiDate,
   isRecord,
   isBlank,
+  isStatedReason,
+  REASON_WORDS_MESSAGE,
   textRuleErrors,
   tripCountries,
   UPDATE_ACCESS_ACTIONS,
@@ -80,7 +82,7 @@ export {
  * could be, and the append would then fail forever. Validator only (a replayed handler never sees it).
  */
 const PRINCIPAL_MAX = 128;
-/** The text each action requires (checked non-blank by its own check with trim(); the validator adds isBlank). */
+/** The text each action requires, a reason each (checked non-blank by its own check with trim(); the validator adds isBlank and isStatedReason). */
 const REQUIRED_TEXT: Partial<Record<EngineAction['type'], string>> = {
   withdraw: 'reason',
   cancel: 'reason',
@@ -144,6 +146,8 @@ export interface ValidationRules {
   departurePassed?: () => boolean;
   /** A trip of a unit with no annual plan for its year is approved with a written reason too (patched('plan-reason-no-plan')). */
   noPlanReason?: () => boolean;
+  /** A reason is more than punctuation or a stance (同意, 退回): isStatedReason (patched('reason-words')). */
+  reasonWords?: () => boolean;
   /**
    * The Update validators' order (never replayed): what does not exist first, then role, then separation of duties,
    * then `beforeState` (the open incident), then the step's and the case's state.
@@ -224,6 +228,7 @@ export class CaseEngine {
     const { outcomeMembers: outcomeMembersRule = on, cardTerm: cardTermRule = on } = rules;
     const { freshFile: freshFileRule = on, routeTable: routeTableRule = on, outcomeRequired: outcomeRequiredRule = on } = rules;
     const { cardNumber: cardNumberRule = on, departurePassed: departurePassedRule = on, noPlanReason: noPlanReasonRule = on } = rules;
+    const { reasonWords: reasonWordsRule = on } = rules;
     if (this.core.results.has(action.request.requestId)) return;
     // The text rule as signal validation was recorded with, and the rules added since (text-bidi; principals longer
     // than the read models hold). `newerRules` is asked only when only those find something, so a signal handler can
@@ -245,6 +250,9 @@ export class CaseEngine {
     const value = required ? (action.request as unknown as Record<string, unknown>)[required] : undefined;
     if (required && typeof value === 'string' && isBlank(value))
       refuseField(required, 'blank', '不得为空白（仅含不可见字符）', 'must not be blank (only invisible characters)');
+    // …and a reason says something (isStatedReason: not 。 nor a bare 同意), as the API refuses it. Updates only.
+    if (required && typeof value === 'string' && !isStatedReason(value))
+      refuseField(required, 'reason-words', REASON_WORDS_MESSAGE.zh, REASON_WORDS_MESSAGE.en);
     const saved = this.core.now;
     if (now !== undefined) this.core.now = now;
     try {
@@ -299,14 +307,14 @@ export class CaseEngine {
       // decision recorded without one replays as it ran; a signal asks `reasonRule` (patched('decision-reason')).
       if (action.type === 'decide') {
         const problem = decisionReasonProblem(action.request.decision, action.request.comment);
-        if (problem && reasonRule())
+        if (problem && (problem.rule === 'reason-words' ? reasonWordsRule() : reasonRule()))
           refuseField(problem.field, problem.rule, problem.message.zh, problem.message.en, action.request.stepKey);
         // A trip outside the annual plan is approved with the unit's written reason (requiresPlanReason: 2027.6 on,
         // so no history recorded before declares it).
         if (this.core.metas.get(action.request.stepKey)?.behaviour.requiresPlanReason) {
           const outcome = this.core.annualPlanOutcome();
           const outside = planReasonProblem(outcome, action.request.decision, action.request.comment);
-          if (outside && (outcome !== 'no-plan' || noPlanReasonRule()))
+          if (outside && (outcome !== 'no-plan' || noPlanReasonRule()) && (!outside.newer || reasonWordsRule()))
             refuseField(outside.field, outside.rule, outside.message.zh, outside.message.en, action.request.stepKey);
         }
       }

@@ -232,6 +232,15 @@ export function progressView(core: CaseCore, now: number, workingDaySeconds?: nu
       planReasonProblem(planOutcome, 'approve', state.comment)
         ? { planReasonMissing: PLAN_REASON_MISSING }
         : {}),
+      // …or with the reason it stated, for whoever decides next (trial 67: B06 and B07 did not see it).
+      ...(planReason &&
+      meta.behaviour.requiresPlanReason &&
+      status === 'done' &&
+      state.decision === 'approve' &&
+      typeof state.comment === 'string' &&
+      !planReasonProblem(planOutcome, 'approve', state.comment)
+        ? { planReasonStated: state.comment }
+        : {}),
     };
   };
   for (const [key, state] of core.states) {

@@ -303,6 +303,8 @@ export interface StepProgress {
   planReason?: { zh: string; en: string };
   /** A done approval whose written reason a later plan check asks for and its comment lacks (trial 66). */
   planReasonMissing?: { zh: string; en: string };
+  /** A done approval of a trip outside the annual plan: the unit's written reason its comment states (trial 67). */
+  planReasonStated?: string;
   /** The return that sent the step back, while it is not done again (its reason: the returning decision's comment). */
   returnedBy?: { stepKey: string; comment?: string; actedBy?: string; at: string };
   /** A step opened again: its last completion's data, which its dialog fills in to be corrected. */

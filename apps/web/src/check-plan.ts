@@ -63,6 +63,19 @@ export function annualPlanFinding(progress: {
 }
 
 /**
+ * The written reasons the done approvals of a trip outside the annual plan stated (the engine's `planReasonStated`), as
+ * `B05 外办规则审核：…` lines, for whoever decides next (trial 67: B06 and B07 did not see B05's reason).
+ */
+export function planReasonsStated(
+  progress: { steps: ReadonlyArray<{ key: string; name: { zh: string; en: string }; planReasonStated?: string }> },
+  lang: 'zh' | 'en',
+): string[] {
+  return progress.steps.flatMap((s) =>
+    s.planReasonStated ? [`${s.key} ${s.name[lang]}${lang === 'zh' ? '：' : ': '}${s.planReasonStated}`] : [],
+  );
+}
+
+/**
  * The done approvals whose written reason the annual plan check, run again since, now asks for and their comment lacks
  * (the engine's `planReasonMissing`), as `B05 外办规则审核：…` lines (trial 66: B06 went on with no reason on record).
  */

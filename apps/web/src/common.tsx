@@ -14,7 +14,14 @@ import {
 import { mayReadProcess } from '../../../libs/domain/src/access';
 import { TARGET_DAY_LABELS, type ProcessKind } from '../../../libs/domain/src/definition/apec-card';
 import type { Role } from '../../../libs/domain/src/roles';
-import { BLANK_MESSAGE, isBlank, textError, textRuleBroken } from '../../../libs/domain/src/text-rule';
+import {
+  BLANK_MESSAGE,
+  isBlank,
+  isStatedReason,
+  REASON_WORDS_MESSAGE,
+  textError,
+  textRuleBroken,
+} from '../../../libs/domain/src/text-rule';
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore, type AnchorHTMLAttributes, type ReactNode } from 'react';
 import { navigate } from './router';
 import { api, ApiError, currentSession, type Catalog, type UnitSummary } from './api';
@@ -121,6 +128,24 @@ export function textRules(lang: Lang, required = false): FormRule {
  */
 export function requiredTextRules(lang: Lang, required: boolean, message: string): FormRule[] {
   return required ? [{ required: true, message }, textRules(lang, true)] : [textRules(lang)];
+}
+
+/**
+ * A required reason's box (a return's, a withdrawal's, an objection, a card reported lost, …): requiredTextRules, and
+ * the reason states something (isStatedReason: not 。 nor a bare 同意 or 退回), refused at the box in the API's words
+ * (rule `reason-words`), not after a round trip. `required` false: the box's text rules only.
+ */
+export function reasonRules(lang: Lang, required: boolean, message: string): FormRule[] {
+  if (!required) return requiredTextRules(lang, false, message);
+  return [
+    ...requiredTextRules(lang, true, message),
+    {
+      validator: (_, value: unknown) =>
+        typeof value !== 'string' || isBlank(value) || isStatedReason(value)
+          ? Promise.resolve()
+          : Promise.reject(new Error(REASON_WORDS_MESSAGE[lang])),
+    },
+  ];
 }
 
 /** An amount box's Form.Item rule: a text that is no figure (amountOfText kept it as typed) is refused at the box. */

@@ -289,6 +289,8 @@ export const DICT = {
   preCheckAnnualPlan: ['年度出访计划：', 'Annual outbound plan: '],
   planCheckFinding: ['年度出访计划核对', 'Annual plan check'],
   planReasonMissing: ['书面说明理由', 'Written reason'],
+  planReasonRequired: ['请写明单位书面说明的理由', "State the unit's written reason"],
+  planReasonStated: ['计划外出访理由', 'Reason for a trip outside the plan'],
   preCheckAtRisk: [
     '报送前检查：符合出访规定，但出发前可能办不完',
     'Checked before submitting: the trip meets the rules, but may not be ready before departure',

@@ -234,6 +234,11 @@ export interface StepProgress {
    * since, finds the trip outside the plan: PLAN_REASON_MISSING (libs/domain rules.ts). Absent otherwise.
    */
   planReasonMissing?: Label;
+  /**
+   * A done approval declaring requiresPlanReason while the annual plan check finds the trip outside the plan: its
+   * comment, which states the unit's written reason (absent otherwise), for whoever decides next.
+   */
+  planReasonStated?: string;
 }
 
 /**

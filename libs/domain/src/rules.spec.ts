@@ -1,6 +1,7 @@
 import { openCaseKeys, passportPersonKey, personKey, type Destination, type Member } from './facts';
 import { makeDestination, makeFacts, makeMember, makeMembers } from './fixtures';
 import type { TripRecord } from './rules';
+import { isStatedReason } from './text-rule';
 import {
   restsOnWithheldRecords,
   checkMemberFrequency,
@@ -602,11 +603,47 @@ describe('departureHorizonViolations: a departure within two years of today (new
   });
 });
 
+describe('isStatedReason: a required reason says something', () => {
+  it('refuses punctuation, a single word character and a stance alone; takes a stance with its grounds', () => {
+    for (const text of [
+      '。',
+      '…!',
+      '无',
+      'a',
+      '同意',
+      '同意。',
+      '同意同意',
+      '原则同意！',
+      '不同意',
+      '退回修改',
+      '驳回',
+      '已阅',
+      'Approved.',
+      'OK',
+      'ok!',
+      'N/A',
+      'No',
+    ])
+      expect([text, isStatedReason(text)]).toEqual([text, false]);
+    for (const text of [
+      '缺件',
+      '无预算',
+      '同意，应邀参加年度投资洽谈会',
+      '退回：邀请函未译',
+      'Approved: invited by the ministry',
+      'no budget',
+      '2027',
+    ])
+      expect([text, isStatedReason(text)]).toEqual([text, true]);
+  });
+});
+
 describe('decisionReasonProblem: a rejection or a return gives its reason', () => {
   it('requires a non-blank comment for reject and return only', () => {
     expect(decisionReasonProblem('reject', undefined)).toMatchObject({ field: 'comment', rule: 'required' });
     expect(decisionReasonProblem('return', '\u200B ')).toMatchObject({ field: 'comment', rule: 'blank' });
     expect(decisionReasonProblem('return', '预算超标')).toBeUndefined();
+    expect(decisionReasonProblem('return', '退回。')).toMatchObject({ field: 'comment', rule: 'reason-words' });
     expect(decisionReasonProblem('approve', undefined)).toBeUndefined();
     expect(decisionReasonProblem('accept-with-deficiencies', undefined)).toBeUndefined();
   });

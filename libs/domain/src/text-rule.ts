@@ -64,6 +64,73 @@ export function isBlank(value: string): boolean {
  */
 export const BLANK_MESSAGE = { zh: '不得为空白（仅含不可见字符）', en: 'Must not be blank (only invisible characters)' } as const;
 
+/** The letters or digits a written reason holds at least (a word: 会议, 缺件; not 。 nor a lone 无). */
+export const REASON_MIN_WORDS = 2;
+
+/**
+ * A decision's stance, which a reason gives grounds for and is not: 同意, 不同意, 退回, 驳回, 批准, 已阅, 无意见, …, and
+ * their English (approved, rejected, returned, OK, yes, no, N/A). Matched against a reason's letters and digits alone,
+ * lower-cased, whole: "同意。" and "Approved!" are a stance, "同意，因邀请方变更日程" is a reason.
+ */
+const STANCE_ONLY = new RegExp(
+  `^(?:${[
+    '原则同意',
+    '拟同意',
+    '不同意',
+    '同意',
+    '不予批准',
+    '批准',
+    '准予',
+    '退回修改',
+    '退回',
+    '驳回',
+    '不予受理',
+    '已阅',
+    '已核',
+    '无意见',
+    '请审批',
+    '请批示',
+    '请审核',
+    '不批',
+    '可以',
+    '可',
+    '否',
+    '无',
+    '好',
+    'approved?',
+    'agreed?',
+    'rejected?',
+    'returned?',
+    'denied',
+    'deny',
+    'okay',
+    'ok',
+    'yes',
+    'no',
+    'na',
+    'none',
+    'lgtm',
+  ].join('|')})+$`,
+  'u',
+);
+
+/** What a reason of no words' refusal says (rule `reason-words`): the API's, the engine's and the web's box's. */
+export const REASON_WORDS_MESSAGE: Label = {
+  zh: `须写明理由：至少${REASON_MIN_WORDS}个文字或数字，不能只有标点或“同意”“退回”等表态用语`,
+  en: `Must state a reason: at least ${REASON_MIN_WORDS} letters or digits, not punctuation or a stance alone ("approved", "returned", 同意…)`,
+};
+
+/**
+ * Whether a required reason (why a case is returned, rejected, withdrawn or cancelled, a deficiency extended, a trip
+ * outside the annual plan approved, a passport reported lost, …) says something: at least REASON_MIN_WORDS letters or
+ * digits, and more than a stance (STANCE_ONLY). Blank text is isBlank's (rule `blank`); this asks for words (trials
+ * 66 and 67: a bare 同意 passed as the unit's written reason; a return's reason of 。 told the organizer nothing).
+ */
+export function isStatedReason(value: string): boolean {
+  const words = (value.match(/[\p{L}\p{N}]/gu) ?? []).join('').toLowerCase();
+  return [...words].length >= REASON_MIN_WORDS && !STANCE_ONLY.test(words);
+}
+
 export type TextRule = 'text-control' | 'text-surrogate' | 'text-bidi';
 
 /**

@@ -6,6 +6,8 @@ import { delegationWorkflowId, type Actor, type DelegationInput } from '@df/cont
 import {
   afterTodayProblem,
   isBlank,
+  isStatedReason,
+  REASON_WORDS_MESSAGE,
   withinHorizonProblem,
   MAX_DEPARTURE_AHEAD_DAYS,
   APEC_CARD_DEFINITION,
@@ -222,6 +224,13 @@ export class ApecService {
         'INVALID_REQUEST',
         { zh: '重新准入须说明依据', en: 'A re-admission states its basis' },
         { errors: [fieldError('note', 'required', '必填：重新准入的依据', 'Required: the basis of the re-admission')] },
+      );
+    // …which says something (isStatedReason: not 。 nor a bare 同意), as every required reason.
+    if (move === 'readmit' && req.note !== undefined && !isStatedReason(req.note))
+      throw new DomainError(
+        'INVALID_REQUEST',
+        { zh: '重新准入须说明依据', en: 'A re-admission states its basis' },
+        { errors: [fieldError('note', 'reason-words', REASON_WORDS_MESSAGE.zh, REASON_WORDS_MESSAGE.en)] },
       );
     const before = await this.repo.enterprise(unit);
     if (!before) throw notAnEnterprise('NOT_FOUND', unit, await this.registries.unit(unit));

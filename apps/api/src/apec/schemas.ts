@@ -10,7 +10,7 @@ import {
   WHITELIST_MOVES,
   WHITELIST_STATES,
 } from '@df/domain';
-import { formatMessage, freeText, intQuery, isoDate, pathKey, text, line } from '../common/zod-text';
+import { formatMessage, freeText, intQuery, isoDate, pathKey, reason, line } from '../common/zod-text';
 import { UUID_PATTERN } from '../common/uuid';
 import { KNOWN_UNIT_RULE } from '../common/unit-filter';
 import { code } from '../registries/schemas';
@@ -102,7 +102,7 @@ export const ApplicationSchema = z
   });
 
 export const CardStatusSchema = z
-  .strictObject({ status: z.enum(['lost', 'cancelled']), reason: text(500) })
+  .strictObject({ status: z.enum(['lost', 'cancelled']), reason: reason(500) })
   .meta({ id: 'ApecCardStatusChange', example: { status: 'lost', reason: '持卡人报失' } });
 
 export const CardsQuerySchema = z.strictObject({

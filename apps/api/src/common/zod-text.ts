@@ -7,6 +7,7 @@ import {
   INVISIBLE_CLASS,
   BLANK_MESSAGE,
   isBlank,
+  isStatedReason,
   isDateInBounds,
   isIsoDate,
   NOT_A_DATE_WORDS,
@@ -14,6 +15,7 @@ import {
   PASSPORT_NUMBER_FORMAT,
   PASSPORT_NUMBER_FORMAT_MESSAGE,
   personNameProblem,
+  REASON_WORDS_MESSAGE,
 } from '@df/domain';
 import { UUID_PATTERN } from './uuid';
 
@@ -108,6 +110,21 @@ export const personName = () =>
   line(100).superRefine((v, ctx) => {
     const problem = personNameProblem(v);
     if (problem) ctx.addIssue({ code: 'custom', message: problem.en, params: { zh: problem.zh, rule: 'person-name', beyondSchema: true } });
+  });
+
+/**
+ * A required reason (why a case is withdrawn or cancelled, a deficiency extended, a passport cancelled or reported lost,
+ * a card lost, a unit suspended, a member objects): required text that states something (isStatedReason, rule
+ * `reason-words`: 422, a rule beyond the schema; not 。 nor a bare 同意 or 退回). `oneLine`: as `line`, else as `text`.
+ */
+export const reason = (max: number, oneLine = false) =>
+  (oneLine ? line(max) : text(max)).superRefine((v, ctx) => {
+    if (!isStatedReason(v))
+      ctx.addIssue({
+        code: 'custom',
+        message: REASON_WORDS_MESSAGE.en,
+        params: { zh: REASON_WORDS_MESSAGE.zh, rule: 'reason-words', beyondSchema: true },
+      });
   });
 
 /** Text that may be empty (a comment): trimmed, at most max characters. */

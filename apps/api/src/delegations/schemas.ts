@@ -13,7 +13,7 @@ import {
   TARGET_DAY_SAID,
 } from '@df/domain';
 import { INBOX_COUNT_CAP } from '@df/persistence';
-import { formatMessage, freeText, intQuery, isoDate, passportNumber, pathKey, personName, text, line } from '../common/zod-text';
+import { formatMessage, freeText, intQuery, isoDate, passportNumber, pathKey, personName, reason, line } from '../common/zod-text';
 import { KNOWN_UNIT_RULE } from '../common/unit-filter';
 import { beyondSchema, datesInOrder } from '../common/validation';
 import { code } from '../registries/schemas';
@@ -316,11 +316,11 @@ export const AmendSchema = z
   .meta({ id: 'AmendRequest', example: { changes: { returnDate: '2027-03-18' }, comment: '缩短行程' } });
 
 export const CloseSchema = z
-  .strictObject({ reason: text(1000), ...actionBase })
+  .strictObject({ reason: reason(1000), ...actionBase })
   .meta({ id: 'CloseRequest', example: { reason: '邀请方取消活动' } });
 
 export const ObjectionSchema = z
-  .strictObject({ objection: text(2000), ...actionBase })
+  .strictObject({ objection: reason(2000), ...actionBase })
   .meta({ id: 'ObjectionRequest', example: { objection: '公示对象张三本年度已出访一次' } });
 
 export const SupplyDocumentSchema = z
@@ -337,7 +337,7 @@ export const SupplyDocumentSchema = z
     example: { documentId: 'invitation-translation', fileRef: '3b9e2f4c-1d5a-4e8b-9c7f-2a6d8e0b1c3f' },
   });
 
-export const ExtendDeficiencySchema = z.strictObject({ documentId: line(64), reason: line(1000), ...actionBase }).meta({
+export const ExtendDeficiencySchema = z.strictObject({ documentId: line(64), reason: reason(1000, true), ...actionBase }).meta({
   id: 'ExtendDeficiencyRequest',
   example: { documentId: 'invitation-translation', reason: '邀请方译文需重新公证，延期2个工作日' },
 });

@@ -31,6 +31,7 @@ import {
   text,
   wholeNumber,
   line,
+  reason,
 } from '../common/zod-text';
 
 /** Request shapes of the registries (issue 14): zod validates them and, as JSON Schema, documents them in OpenAPI. */
@@ -89,7 +90,7 @@ export const UnitSchema = z
       .unknown()
       .optional()
       .meta({ readOnly: true, description: 'Computed from the status and the custody ledger (as GET gives it): ignored when sent' }),
-    suspendedReason: text(500)
+    suspendedReason: reason(500)
       .nullable()
       .default(null)
       .meta({ description: 'Why the unit is suspended: required when suspended, stored only then (null for any other status)' }),
@@ -278,11 +279,17 @@ export const PassportTransitionSchema = z
     // one was taken): required and not blank (400 at `note`: rule required; min or blank when blank), as an APEC card's lost or cancelled `reason`.
     z.strictObject({
       to: z.literal('cancelled'),
-      note: text(500).meta({ description: '作废原因（必填）Why it is cancelled (C06: a new passport issued, the holder left…): required' }),
+      note: reason(500).meta({
+        description:
+          '作废原因（必填）Why it is cancelled (C06: a new passport issued, the holder left…): required, stating a reason (else 422 rule reason-words)',
+      }),
     }),
     z.strictObject({
       to: z.literal('lost'),
-      note: text(500).meta({ description: '遗失说明（必填）How it was lost (reported by whom, when, where): required' }),
+      note: reason(500).meta({
+        description:
+          '遗失说明（必填）How it was lost (reported by whom, when, where): required, stating a reason (else 422 rule reason-words)',
+      }),
     }),
   ])
   .meta({

@@ -2,7 +2,7 @@ import { Alert, App, AutoComplete, Button, Descriptions, Form, Input, Modal, Rad
 import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { DayItem } from '../DayField';
 import { api, ApiError, catalog, uploadAttachment, type Catalog, type Progress } from '../api';
-import { AmountItem, CaseLink, countryName, label, requiredTextRules, useErrorText, useUnitNames } from '../common';
+import { AmountItem, CaseLink, countryName, label, reasonRules, requiredTextRules, useErrorText, useUnitNames } from '../common';
 import { processOfVersion } from '../../../../libs/domain/src/definition/apec-whitelist';
 import { TARGET_DAY_LABELS } from '../../../../libs/domain/src/definition/apec-card';
 import { planCheckItems } from './PlanCheckItems';
@@ -606,11 +606,8 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
           rules={[
             // A reason to refuse or return; a trip outside the annual plan: the approval states the unit's written
             // reason (the API's rule plan-reason).
-            ...requiredTextRules(
-              lang,
-              reasonRequired || planReasonRequired,
-              reasonRequired ? t('reasonRequired') : planReason ? pick(planReason) : t('required'),
-            ),
+            // The plan's rule is said once, in the warning above: the box says what it lacks.
+            ...reasonRules(lang, reasonRequired || planReasonRequired, reasonRequired ? t('reasonRequired') : t('planReasonRequired')),
             { max: 2000 },
           ]}
         >

@@ -9,7 +9,7 @@ import {
   type CaseSummary,
   type UnitSummary,
 } from '../api';
-import { AmountItem, Loaded, textLimit, unitNameOf, useLoad } from '../common';
+import { AmountItem, Loaded, reasonRules, textLimit, unitNameOf, useLoad } from '../common';
 import { useT } from '../i18n';
 import { EXIT_REASONS, TAX_CREDIT_GRADES } from '../../../../libs/domain/src/definition/apec-card';
 import {
@@ -321,7 +321,7 @@ function DeskDialog({ dialog, units, onClose, onDone }: { dialog: Dialog; units:
             name="note"
             rules={
               dialog.move === 'readmit'
-                ? [{ required: true, message: t('required') }, textLimit(500, lang).rule]
+                ? [...reasonRules(lang, true, t('required')), textLimit(500, lang).rule]
                 : [textLimit(500, lang).rule]
             }
           >
@@ -352,7 +352,7 @@ function DeskDialog({ dialog, units, onClose, onDone }: { dialog: Dialog; units:
               style={{ width: 200 }}
             />
           </Form.Item>
-          <Form.Item label={t('apecReason')} name="reason" required rules={[textLimit(500, lang).rule]}>
+          <Form.Item label={t('apecReason')} name="reason" rules={[...reasonRules(lang, true, t('required')), textLimit(500, lang).rule]}>
             <Input.TextArea rows={2} count={textLimit(500, lang).count} aria-label={t('apecReason')} />
           </Form.Item>
         </FormDialog>

@@ -1,7 +1,7 @@
 import { Alert, App, Button, Card, Form, Input, Modal, Space, Table, Typography } from 'antd';
 import { useState } from 'react';
 import { api, ApiError, type Progress, type Session } from '../api';
-import { fmtDateTime, requiredTextRules, textLimit, useErrorText } from '../common';
+import { fmtDateTime, reasonRules, textLimit, useErrorText } from '../common';
 import { useT } from '../i18n';
 import { mayRecordObjection, type Objection } from '../objections';
 
@@ -107,7 +107,7 @@ export function ObjectionsCard({
             <Form.Item
               label={t('objectionText')}
               name="objection"
-              rules={[...requiredTextRules(lang, true, t('required')), textLimit(2000, lang).rule]}
+              rules={[...reasonRules(lang, true, t('required')), textLimit(2000, lang).rule]}
             >
               <Input.TextArea rows={3} count={textLimit(2000, lang).count} data-testid="objection-text" />
             </Form.Item>

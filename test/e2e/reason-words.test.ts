@@ -1,0 +1,149 @@
+import request from 'supertest';
+import { eventually, startTestWorker, type TestWorker } from '../support/harness';
+import {
+  bearer,
+  createTestUsers,
+  registerRosterPerson,
+  registerTestUnit,
+  startTestApi,
+  type TestApi,
+  type TestUsers,
+  uncustodiedSubmission,
+  uniquePassportNumber,
+  uniqueSuffix,
+} from '../support/api-harness';
+import { actUntilAwaiting, getProgress } from '../support/api-flow';
+
+/** Texts that hold no reason: punctuation, one character, a stance alone (trials 66, 67: 同意 passed as the reason). */
+const NO_REASONS = ['。', '无', '同意', '退回修改！', 'OK', 'N/A'];
+
+const rulesOf = (body: { errors?: Array<{ field: string; rule: string }> }) => (body.errors ?? []).map((e) => [e.field, e.rule]);
+
+/**
+ * Every required reason states something (isStatedReason, rule `reason-words`): a case's withdrawal, cancellation,
+ * public-notice objection, deficiency extension, a return's or a rejection's comment, a unit's suspension and a
+ * passport cancelled or reported lost. Refused 422 at the field, nothing changed; a reason then goes through.
+ */
+describe('a required reason says something: not punctuation, one character or a stance alone', () => {
+  let worker: TestWorker;
+  let api: TestApi;
+  let users: TestUsers;
+  beforeAll(async () => {
+    worker = await startTestWorker({ workingDaySeconds: 60 });
+    api = await startTestApi({ taskQueue: worker.config.taskQueue, workingDaySeconds: 60 });
+    users = await createTestUsers(api, `reason-words-${uniqueSuffix()}`);
+    await registerTestUnit(api, users);
+  });
+  afterAll(async () => {
+    await api?.close();
+    await worker?.stop();
+  });
+
+  it("a case's actions: each reason field refused at 422 reason-words, the case untouched; a reason goes through", async () => {
+    const caseId = (
+      await request(api.http)
+        .post('/api/delegations')
+        .set(bearer(users.tokens.organizer))
+        .send(uncustodiedSubmission(users.unit))
+        .expect(201)
+    ).body.caseId as string;
+    const before = await eventually(
+      () => getProgress(api, users.tokens.organizer, caseId),
+      (p) => p.steps.some((s) => s.key === 'A02' && s.status === 'awaiting'),
+      60_000,
+    );
+    const actions: Array<[string, keyof TestUsers['tokens'], string, Record<string, unknown>]> = [
+      ['withdraw', 'organizer', 'reason', {}],
+      ['cancel', 'fao-clerk', 'reason', {}],
+      ['notice-objections', 'organizer', 'objection', {}],
+      ['documents/extensions', 'fao-clerk', 'reason', { documentId: 'invitation-translation' }],
+    ];
+    for (const [path, role, field, rest] of actions)
+      for (const text of NO_REASONS) {
+        const res = await request(api.http)
+          .post(`/api/delegations/${caseId}/${path}`)
+          .set(bearer(users.tokens[role]))
+          .send({ ...rest, [field]: text });
+        expect({ path, text, status: res.status, errors: rulesOf(res.body) }).toEqual({
+          path,
+          text,
+          status: 422,
+          errors: [[field, 'reason-words']],
+        });
+        expect(res.body.errors[0].message.zh).toContain('表态用语');
+      }
+    const after = await getProgress(api, users.tokens.organizer, caseId);
+    expect([after.status, after.lastSeq]).toEqual([before.status, before.lastSeq]);
+    // The reason given, the withdrawal goes through.
+    await request(api.http)
+      .post(`/api/delegations/${caseId}/withdraw`)
+      .set(bearer(users.tokens.organizer))
+      .send({ reason: '邀请方取消活动' })
+      .expect(200);
+  });
+
+  it("a return's and a rejection's comment: refused at 422 reason-words, the step still awaiting; a reason sends it back", async () => {
+    const caseId = (
+      await request(api.http)
+        .post('/api/delegations')
+        .set(bearer(users.tokens.organizer))
+        .send(uncustodiedSubmission(users.unit))
+        .expect(201)
+    ).body.caseId as string;
+    await actUntilAwaiting(api, users, caseId, 'A10');
+    const decide = (body: Record<string, unknown>) =>
+      request(api.http).post(`/api/delegations/${caseId}/steps/A10/decision`).set(bearer(users.tokens.finance)).send(body);
+    for (const comment of NO_REASONS)
+      for (const body of [
+        { decision: 'return', returnTo: 'A09', comment },
+        { decision: 'reject', comment },
+      ]) {
+        const res = await decide(body);
+        expect([body, res.status, rulesOf(res.body)]).toEqual([body, 422, [['comment', 'reason-words']]]);
+      }
+    expect((await getProgress(api, users.tokens.organizer, caseId)).steps.find((s) => s.key === 'A10')!.status).toMatch(/awaiting|overdue/);
+    await decide({ decision: 'return', returnTo: 'A09', comment: '预算表缺住宿标准' }).expect(200);
+  });
+
+  it('registries: a suspended unit and a passport cancelled or reported lost state their reason', async () => {
+    const unit = {
+      nameZh: `测试单位${users.unit}`,
+      nameEn: `Test unit ${users.unit}`,
+      parentCode: null,
+      supervisingDepartment: null,
+      clerks: [],
+      signatories: ['王局长'],
+      status: 'suspended',
+    };
+    for (const suspendedReason of NO_REASONS) {
+      const res = await request(api.http)
+        .put(`/api/registries/units/${users.unit}`)
+        .set(bearer(users.tokens['fao-clerk']))
+        .send({ ...unit, suspendedReason });
+      expect([suspendedReason, res.status, rulesOf(res.body)]).toEqual([suspendedReason, 422, [['suspendedReason', 'reason-words']]]);
+    }
+    const got = await request(api.http).get(`/api/registries/units/${users.unit}`).set(bearer(users.tokens['fao-clerk'])).expect(200);
+    expect(got.body.status).toBe('active');
+    const holder = `P-${users.unit}-1`;
+    await registerRosterPerson(api, users, holder, { name: '郑十' });
+    const number = uniquePassportNumber();
+    await request(api.http)
+      .post('/api/registries/passports')
+      .set(bearer(users.tokens['passport-officer']))
+      .send({ number, type: 'official', issuedOn: '2021-07-01', expiresOn: '2031-06-30', holder })
+      .expect(201);
+    for (const to of ['lost', 'cancelled'])
+      for (const note of NO_REASONS) {
+        const res = await request(api.http)
+          .post(`/api/registries/passports/${number}/transitions`)
+          .set(bearer(users.tokens['passport-officer']))
+          .send({ to, note });
+        expect([to, note, res.status, rulesOf(res.body)]).toEqual([to, note, 422, [['note', 'reason-words']]]);
+      }
+    await request(api.http)
+      .post(`/api/registries/passports/${number}/transitions`)
+      .set(bearer(users.tokens['passport-officer']))
+      .send({ to: 'lost', note: '持照人在机场遗失，已报警' })
+      .expect(200);
+  });
+});
