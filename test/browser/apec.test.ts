@@ -216,6 +216,9 @@ describe('the APEC pages of the web app (issue 17)', () => {
       .getByRole('dialog')
       .getByRole('button', { name: /^取\s?消$/ })
       .click();
+    // Its phase in a card application's words (trial 65: 出访准备 and 外办审批, a trip's).
+    await desk.getByText('外办审核', { exact: true }).first().waitFor();
+    expect(await desk.getByText('外办审批', { exact: true }).count()).toBe(0);
     await desk.goto('/apec');
     await desk.getByTestId('apec-enterprise-search').locator('input').fill(unit);
     await enterprises.locator('tr', { hasText: `测试贸易公司 (${unit})` }).waitFor();

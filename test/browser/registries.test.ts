@@ -298,8 +298,16 @@ describe('the registries in the web app (issue 14)', () => {
     await clerk.getByRole('menuitem', { name: '登记簿' }).click();
     await clerk.getByRole('tab', { name: '年度出访计划' }).click();
     await pickOption(clerk, clerk.getByTestId('plan-unit').locator('input'), `市测试局 (${unit})`, { search: unit });
+    // The filing's trip is marked new against the approved plan (none yet), and the approval is asked first, with what
+    // it changes and the cases it checks again (trial 66: replaced in one click, nothing said).
+    await clerk.getByTestId('plan-proposal').locator('tr', { hasText: 'P-US' }).filter({ hasText: '新增' }).waitFor();
     await screenshot(clerk, 'registries-plan-approve');
     await clerk.getByTestId('approve-plan').click();
+    const confirm = clerk.getByRole('dialog');
+    await expect(confirm.getByTestId('plan-approve-changes').innerText()).resolves.toMatch(
+      new RegExp(`新增：P-US[\\s\\S]*${year}年出发的在办案件将重新核对年度计划`),
+    );
+    await confirm.getByRole('button', { name: '批准此报备' }).click();
     await shown(clerk, clerk.getByTestId('plan-approved').locator('tr', { hasText: 'P-US' }));
     expect(await clerk.getByTestId('plan-proposal').count()).toBe(0);
     expect(await service.checkPlan(facts as never)).toMatchObject({ outcome: 'planned', tripId: 'P-US' });

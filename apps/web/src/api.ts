@@ -410,6 +410,8 @@ export interface Catalog {
   processes: Array<{ process: string; processLabel: Bilingual; version: string; steps: CatalogStep[] }>;
   roles: Record<string, Bilingual>;
   phases: Record<string, Bilingual>;
+  /** Each process's phase labels (a card application's prepare: 企业申请). */
+  phasesByProcess?: Record<string, Record<string, Bilingual>>;
   purposes: Record<string, Bilingual>;
   ranks: Record<string, Bilingual>;
   countries: Record<string, { nameZh: string; nameEn: string; officialPassportRoute?: string }>;

@@ -1,6 +1,14 @@
 import { describe, expect, it } from '@jest/globals';
 import { DICT } from './labels';
-import { annualPlanFinding, annualPlanNeedsReason, checkPlanText, checkTitleKey, planReasonsMissing } from './check-plan';
+import {
+  annualPlanFinding,
+  annualPlanNeedsReason,
+  checkPlanText,
+  checkTitleKey,
+  planChanges,
+  planReasonsMissing,
+  planReasonsStated,
+} from './check-plan';
 
 const zh = (key: keyof typeof DICT) => DICT[key][0];
 
@@ -61,5 +69,36 @@ describe('the approvals a later plan check finds without the reason (trial 66)',
     ];
     expect(planReasonsMissing({ steps }, 'zh')).toEqual(['B05 外办规则审核：未载明理由']);
     expect(planReasonsMissing({ steps }, 'en')).toEqual(['B05 FAO rule review: no reason stated']);
+  });
+});
+
+describe('the reasons the approvals of a trip outside the plan stated (trial 67: B06 did not see B05’s)', () => {
+  it('lists each with its step, in the reader’s language', () => {
+    const steps = [
+      { key: 'B05', name: { zh: '外办规则审核', en: 'FAO rule review' }, planReasonStated: '应邀参加投资洽谈会' },
+      { key: 'B06', name: { zh: '外办主任审核', en: 'FAO director review' } },
+    ];
+    expect(planReasonsStated({ steps }, 'zh')).toEqual(['B05 外办规则审核：应邀参加投资洽谈会']);
+    expect(planReasonsStated({ steps }, 'en')).toEqual(['B05 FAO rule review: 应邀参加投资洽谈会']);
+    expect(planReasonsStated({ steps: [steps[1]!] }, 'zh')).toEqual([]);
+  });
+});
+
+describe('what approving a filing changes in the approved plan (trial 66: replaced in one click, nothing said)', () => {
+  const de = { id: 'P-1', purpose: 'trade', countries: ['DE', 'FR'], size: 3, quarter: 2 };
+  const jp = { id: 'P-2', purpose: 'study', countries: ['JP'], size: 5, quarter: 3 };
+  it('names the trips added, changed and removed by id; the countries compared as a set', () => {
+    expect(planChanges([de, jp], [{ ...de, countries: ['FR', 'DE'] }, jp])).toEqual({ added: [], changed: [], removed: [] });
+    expect(
+      planChanges(
+        [de, jp],
+        [
+          { ...de, size: 4 },
+          { ...jp, id: 'P-3' },
+        ],
+      ),
+    ).toEqual({ added: ['P-3'], changed: ['P-1'], removed: ['P-2'] });
+    expect(planChanges(null, [de])).toEqual({ added: ['P-1'], changed: [], removed: [] });
+    expect(planChanges([de], [])).toEqual({ added: [], changed: [], removed: ['P-1'] });
   });
 });

@@ -87,3 +87,35 @@ export function planReasonsMissing(
     s.planReasonMissing ? [`${s.key} ${s.name[lang]}${lang === 'zh' ? '：' : ': '}${s.planReasonMissing[lang]}`] : [],
   );
 }
+
+/** A planned trip of a unit's annual plan as the plans API gives it (its id, purpose, countries, size, quarter). */
+export interface PlannedTrip {
+  id: string;
+  purpose: string;
+  countries: readonly string[];
+  size: number;
+  quarter: number;
+}
+
+/**
+ * What approving a unit's filing changes in its approved plan, by trip id: trips `added`, `changed` (another purpose,
+ * countries, size or quarter; the countries as a set) and `removed`, each in the order of the list it is from
+ * (trial 66: the FAO clerk replaced the approved plan in one click, nothing said what it changed).
+ */
+export function planChanges(
+  approved: readonly PlannedTrip[] | null | undefined,
+  proposal: readonly PlannedTrip[],
+): { added: string[]; changed: string[]; removed: string[] } {
+  const before = new Map((approved ?? []).map((trip) => [trip.id, trip]));
+  const ids = new Set(proposal.map((trip) => trip.id));
+  const same = (a: PlannedTrip, b: PlannedTrip) =>
+    a.purpose === b.purpose &&
+    a.size === b.size &&
+    a.quarter === b.quarter &&
+    [...a.countries].sort().join() === [...b.countries].sort().join();
+  return {
+    added: proposal.filter((trip) => !before.has(trip.id)).map((trip) => trip.id),
+    changed: proposal.filter((trip) => before.has(trip.id) && !same(before.get(trip.id)!, trip)).map((trip) => trip.id),
+    removed: (approved ?? []).filter((trip) => !ids.has(trip.id)).map((trip) => trip.id),
+  };
+}

@@ -264,6 +264,11 @@ export function label(map: Record<string, Bilingual> | undefined, key: string, p
   return b ? pick(b) : key ? pick({ zh: `未知取值（${key}）`, en: `Unknown value (${key})` }) : '';
 }
 
+/** A case's phase as its process says it (the catalog's phasesByProcess: a card application's 企业申请, not 出访准备). */
+export function phaseText(cat: Catalog, phase: string, process: string | undefined, pick: (b: Bilingual) => string): string {
+  return label((process && cat.phasesByProcess?.[process]) || cat.phases, phase, pick);
+}
+
 /** A country by its name in the user's language, the code beside (`美国 (US)`), from the catalog's table. */
 export function countryName(cat: Pick<Catalog, 'countries'> | null | undefined, code: string, lang: 'zh' | 'en'): string {
   const c = cat?.countries[code];

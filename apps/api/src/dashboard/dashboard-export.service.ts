@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import ExcelJS from 'exceljs';
-import { PHASE_LABELS, shanghaiDate, toIso, type CasePhase, type Label, type Role } from '@df/domain';
+import { phaseLabelOf, shanghaiDate, toIso, type CasePhase, type Label, type Role } from '@df/domain';
 import { RegistriesRepository } from '@df/persistence';
 import { toCsv, type CsvCell } from '../common/csv';
 import { maskForViewer, type Viewer } from '../common/masking';
@@ -107,7 +107,7 @@ export class DashboardExportService {
         c.title,
         c.unit,
         names.get(c.unit)?.nameZh ?? '', // the code is the column before; a unit no registry holds has no name
-        bi(PHASE_LABELS[c.phase as CasePhase], c.phase),
+        bi(phaseLabelOf(c.phase as CasePhase, c.process), c.phase),
         c.departureDate,
         c.forecastReadyDate,
         c.slackWd,
@@ -147,7 +147,8 @@ export class DashboardExportService {
       {
         sheet: '按阶段 By phase',
         header: ['阶段 Phase', '案件数 Cases'],
-        rows: Object.entries(counts.byPhase).map(([p, n]) => [bi(PHASE_LABELS[p as CasePhase], p), n]),
+        // One process filtered: its phases' words; all: a trip's, the phases being one set.
+        rows: Object.entries(counts.byPhase).map(([p, n]) => [bi(phaseLabelOf(p as CasePhase, filter.process ?? 'delegation'), p), n]),
       },
       {
         sheet: '按角色逾期 Overdue by role',

@@ -17,6 +17,8 @@ import {
   PASSPORT_STATE_LABELS,
   PERSON_STATUS_LABELS,
   PHASE_LABELS,
+  PROCESS_PHASE_LABELS,
+  phaseLabelOf,
   PROCESS_LABELS,
   processOf,
   processOfVersion,
@@ -196,6 +198,8 @@ export class InboxService {
       })),
       roles: ROLE_LABELS,
       phases: PHASE_LABELS,
+      // A phase as each process's cases read it (a card application's 企业申请, not 出访准备: trial 65).
+      phasesByProcess: PROCESS_PHASE_LABELS,
       purposes: PURPOSE_LABELS,
       ranks: RANK_LABELS,
       // The one home of each label, for clients that name a code (the codes stay in the data).
@@ -285,7 +289,7 @@ function catalogSteps(def: ProcessDefinition) {
     code: s.code,
     name: s.name,
     phase: s.phase,
-    phaseLabel: PHASE_LABELS[s.phase],
+    phaseLabel: phaseLabelOf(s.phase, processOf(def)),
     actor: s.actor,
     actorLabel: ROLE_LABELS[s.actor],
     scope: s.scope,

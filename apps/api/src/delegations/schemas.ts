@@ -992,6 +992,9 @@ export const CatalogSchema = z
     ),
     roles: z.record(z.string(), label),
     phases: z.record(z.string(), label),
+    phasesByProcess: z
+      .record(z.string(), z.record(z.string(), label))
+      .meta({ description: "Each process's phase labels (a card application's prepare reads 企业申请, not a trip's 出访准备)" }),
     purposes: z.record(z.string(), label),
     ranks: z.record(z.string(), label),
     caseStatuses: z.record(z.string(), label),
@@ -1042,6 +1045,7 @@ export const CatalogSchema = z
       ],
       roles: { leader: { zh: '审批领导', en: 'Approving leader' } },
       phases: { review: { zh: '外办审批', en: 'FAO review and approval' } },
+      phasesByProcess: { 'apec-card': { prepare: { zh: '企业申请', en: 'Enterprise application' } } },
       purposes: { trade: { zh: '经贸', en: 'Trade' } },
       ranks: { bureau: { zh: '厅局级', en: 'Bureau' } },
       caseStatuses: { open: { zh: '办理中', en: 'Open' } },

@@ -3,7 +3,7 @@ import type { EChartsOption } from 'echarts';
 import { useMemo, useState } from 'react';
 import { api, ApiError, catalog, download } from '../api';
 import { Chart } from '../Chart';
-import { CaseLink, label, Loaded, targetDayColumn, useErrorText, useLoad, useUnitNames } from '../common';
+import { CaseLink, label, Loaded, phaseText, targetDayColumn, useErrorText, useLoad, useUnitNames } from '../common';
 import type { ProcessKind } from '../../../../libs/domain/src/definition/apec-card';
 import { DayField } from '../DayField';
 import { useT, type Bilingual } from '../i18n';
@@ -168,7 +168,11 @@ export default function BoardPage() {
               animation: false,
               tooltip: {},
               grid: { left: 40, right: 10, top: 10, bottom: 40 },
-              xAxis: { type: 'category', data: phases.map((p) => label(cat.phases, p, pick)), axisLabel: { interval: 0, rotate: 20 } },
+              xAxis: {
+                type: 'category',
+                data: phases.map((p) => phaseText(cat, p, processKind, pick)),
+                axisLabel: { interval: 0, rotate: 20 },
+              },
               yAxis: { type: 'value', minInterval: 1 },
               series: [{ type: 'bar', data: phases.map((p) => board.byPhase[p] ?? 0), itemStyle: { color: '#1677ff' } }],
             };
@@ -256,7 +260,7 @@ export default function BoardPage() {
                         render: (v: string, c) => <CaseLink caseId={c.caseId}>{v}</CaseLink>,
                       },
                       { title: t('unit'), dataIndex: 'unit', render: (u: string) => unitName(u) },
-                      { title: t('phase'), dataIndex: 'phase', render: (p: string) => label(cat.phases, p, pick) },
+                      { title: t('phase'), dataIndex: 'phase', render: (p: string, r: CaseLine) => phaseText(cat, p, r.process, pick) },
                       targetDayColumn(open, { t, pick }),
                       // The forecast ready date beside the departure (forty-third trial: only the case page had it).
                       { title: t('forecastReady'), dataIndex: 'forecastReadyDate', render: (v: string | null) => v ?? '—' },

@@ -43,6 +43,8 @@ import {
   fmtDateTime,
   label,
   Loaded,
+  phaseText,
+  reasonRules,
   requiredTextRules,
   STATUS_COLOURS,
   textLimit,
@@ -471,7 +473,7 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
                 items={[
                   { label: t('unit'), children: unitName(p.unit) },
                   { label: t('status'), children: <Tag>{code('st_', p.status)}</Tag> },
-                  { label: t('phase'), children: label(cat.phases, p.phase, pick) },
+                  { label: t('phase'), children: phaseText(cat, p.phase, processOfVersion(p.definitionVersion), pick) },
                   ...(trip ? [{ label: t('purpose'), children: label(cat.purposes, p.facts.purpose, pick) }] : []),
                   ...planLines,
                   ...(trip || card
@@ -962,7 +964,7 @@ function ReasonDialog(props: {
         // later, different errors at the boxes).
         onValuesChange={() => setError(null)}
       >
-        <Form.Item label={props.label} name="reason" rules={requiredTextRules(lang, true, t('required'))}>
+        <Form.Item label={props.label} name="reason" rules={reasonRules(lang, true, t('required'))}>
           <Input.TextArea rows={3} />
         </Form.Item>
         {error ? <Alert type="error" showIcon role="alert" title={errText(error)} style={{ marginBottom: 16 }} /> : null}

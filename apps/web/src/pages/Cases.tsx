@@ -1,7 +1,7 @@
 import { Button, Input, Segmented, Space, Table, Tag, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { api, catalog, type CaseSummary, type Session } from '../api';
-import { CaseLink, label, Loaded, TAG, targetDayColumn, useLoad, useUnitNames } from '../common';
+import { CaseLink, Loaded, phaseText, TAG, targetDayColumn, useLoad, useUnitNames } from '../common';
 import { useT, type LabelKey } from '../i18n';
 import { navigate } from '../router';
 import { countsDown } from '../case-figures';
@@ -104,7 +104,7 @@ export function CasesPage({ session }: { session: Session }) {
                     </>
                   ),
                 },
-                { title: t('phase'), dataIndex: 'phase', render: (p: string) => label(cat.phases, p, pick) },
+                { title: t('phase'), dataIndex: 'phase', render: (p: string, r: CaseSummary) => phaseText(cat, p, r.process, pick) },
                 targetDayColumn(list.items, { t, pick }),
                 {
                   title: t('slack'),

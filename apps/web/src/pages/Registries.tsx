@@ -1,5 +1,5 @@
 import { Alert, App as AntApp, Button, Form, Input, Modal, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
-import { lazy, Suspense, useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
 import { DayField, DayItem } from '../DayField';
 // The director's publishing form, loaded with the versions tab of the one role that publishes (the budget: docs/web.md).
 const PublishVersion = lazy(() => import('./PublishVersion'));
@@ -10,7 +10,9 @@ import { ChangesTable, type VersionChange } from './VersionChanges';
 import { useSchemaForm } from '../schema-form';
 import { joinNames } from '../lists';
 import { shanghaiToday } from '../date-rules';
+import { isStatedReason, REASON_WORDS_MESSAGE } from '../../../../libs/domain/src/text-rule';
 import { latestDeparture } from '../../../../libs/domain/src/rules';
+import { planChanges } from '../check-plan';
 import { REGISTRY_WRITERS, registryUnitKind, ROSTER_READERS, unitReach } from '../../../../libs/domain/src/access';
 import { RANKS } from '../../../../libs/domain/src/facts';
 import {
@@ -318,6 +320,10 @@ function UnitDialog({ unit, onClose, onSaved }: { unit: UnitRow | null; onClose(
       ...codeProblems('code', v.code),
       ...(v.status === 'suspended' && !trimmed(v.suspendedReason)
         ? [{ field: 'suspendedReason', rule: 'required', message: { zh: '暂停须说明理由', en: 'A suspended unit needs a reason' } }]
+        : []),
+      // A reason states something (isStatedReason), as the API's rule reason-words.
+      ...(trimmed(v.suspendedReason) && !isStatedReason(v.suspendedReason!)
+        ? [{ field: 'suspendedReason', rule: 'reason-words', message: REASON_WORDS_MESSAGE }]
         : []),
     ],
   );
@@ -638,7 +644,12 @@ function PassportsTab({ session }: { session: Session }) {
       title: `${t(PASSPORT_MOVES[to])} · ${number}`,
       content: needsReason ? (
         <Form layout="vertical" style={{ marginTop: 12 }}>
-          <Form.Item label={t('apecReason')} required style={{ marginBottom: 0 }} extra={textLimit(500, lang).rule.message}>
+          <Form.Item
+            label={t('apecReason')}
+            required
+            style={{ marginBottom: 0 }}
+            extra={`${REASON_WORDS_MESSAGE[lang]}${lang === 'zh' ? '；' : '; '}${textLimit(500, lang).rule.message}`}
+          >
             <Input.TextArea
               rows={2}
               count={textLimit(500, lang).count}
@@ -646,8 +657,9 @@ function PassportsTab({ session }: { session: Session }) {
               data-testid="passport-note"
               onChange={(e) => {
                 note = e.target.value;
-                // OK waits for a reason within the API's 500 characters (the box counts, it does not cut).
-                dialog.update({ okButtonProps: { disabled: note.trim() === '' || note.length > 500 } });
+                // OK waits for a reason (isStatedReason, the API's reason-words) within the API's 500 characters (the
+                // box counts, it does not cut).
+                dialog.update({ okButtonProps: { disabled: !isStatedReason(note) || note.length > 500 } });
               }}
             />
           </Form.Item>
@@ -1050,6 +1062,12 @@ function CalendarDialog({ year, onClose, onSaved }: { year: number; onClose(): v
 
 // Annual outbound plans ---------------------------------------------------------------------------
 
+/** What approving a filing does to each trip of the approved plan, in words (the confirmation's lines). */
+const PLAN_CHANGE_LABELS = { added: 'planAdded', changed: 'planChanged', removed: 'planRemoved' } as const satisfies Record<
+  string,
+  LabelKey
+>;
+
 interface PlannedTripRow {
   id: string;
   purpose: string;
@@ -1079,7 +1097,7 @@ const recheckedNote = (t: (key: 'planRechecked') => string, r: PlanRecord): stri
  */
 function PlansTab({ session }: { session: Session }) {
   const { t, pick, lang } = useT();
-  const { message } = AntApp.useApp();
+  const { message, modal } = AntApp.useApp();
   const errText = useErrorText();
   const role = session.user.role;
   const thisYear = Number(new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' }).slice(0, 4));
@@ -1107,8 +1125,27 @@ function PlansTab({ session }: { session: Session }) {
   }, [unit, year]);
   const writer = mayWrite('plans', role) && !!unit;
   const approver = mayWrite('planApproval', role);
-  // The filing approved is the one shown (its `at`): another filed since is refused, not approved unseen.
-  const approve = async (proposedAt: string) => {
+  // The filing approved is the one shown (its `at`): another filed since is refused, not approved unseen. Asked first,
+  // with what it changes in the approved plan (trial 66: replaced in one click, nothing said).
+  const approve = (proposedAt: string, changes: ReturnType<typeof planChanges>) =>
+    modal.confirm({
+      title: t('planApproveConfirm').replace('{year}', String(year)),
+      content: (
+        <Space orientation="vertical" data-testid="plan-approve-changes">
+          {(['added', 'changed', 'removed'] as const).map((k) =>
+            changes[k].length > 0 ? (
+              <span key={k}>{`${t(PLAN_CHANGE_LABELS[k])}${lang === 'zh' ? '：' : ': '}${joinNames(changes[k], lang)}`}</span>
+            ) : null,
+          )}
+          {changes.added.length + changes.changed.length + changes.removed.length === 0 ? <span>{t('planNoChange')}</span> : null}
+          <span>{t('planRecheckNote').replace('{year}', String(year))}</span>
+        </Space>
+      ),
+      okText: t('planApprove'),
+      cancelText: t('cancel'),
+      onOk: () => sendApproval(proposedAt),
+    });
+  const sendApproval = async (proposedAt: string) => {
     try {
       const r = await api<PlanRecord>('POST', `/api/registries/units/${enc(unit)}/plans/${year}/approve`, { proposedAt });
       void message.success(`${t('planApprovedNow')}${recheckedNote(t, r)}`);
@@ -1117,7 +1154,7 @@ function PlansTab({ session }: { session: Session }) {
       void message.error(errText(e));
     }
   };
-  const tripTable = (trips: PlannedTripRow[], testId: string) => (
+  const tripTable = (trips: PlannedTripRow[], testId: string, changes?: ReturnType<typeof planChanges>) => (
     <Table<PlannedTripRow>
       rowKey="id"
       size="small"
@@ -1138,6 +1175,22 @@ function PlansTab({ session }: { session: Session }) {
         },
         { title: t('planSize'), dataIndex: 'size' },
         { title: t('planQuarter'), render: (_, r) => `Q${r.quarter}` },
+        // A filing's rows say what they change in the approved plan.
+        ...(changes
+          ? [
+              {
+                title: t('planChange'),
+                render: (_: unknown, r: PlannedTripRow) =>
+                  changes.added.includes(r.id) ? (
+                    <Tag color={TAG.green}>{t('planAdded')}</Tag>
+                  ) : changes.changed.includes(r.id) ? (
+                    <Tag color={TAG.gold}>{t('planChanged')}</Tag>
+                  ) : (
+                    '—'
+                  ),
+              },
+            ]
+          : []),
       ]}
     />
   );
@@ -1190,21 +1243,7 @@ function PlansTab({ session }: { session: Session }) {
                 ) : (
                   <Typography.Paragraph data-testid="plan-approved-none">{t('planNoneApproved')}</Typography.Paragraph>
                 )}
-                {d.proposal ? (
-                  <>
-                    <Typography.Title level={4} style={{ fontSize: 16 }}>
-                      <Tag color={TAG.gold}>{t('planPending')}</Tag> {d.proposal.by} · {fmtDateTime(d.proposal.at)}
-                    </Typography.Title>
-                    {tripTable(d.proposal.trips, 'plan-proposal')}
-                    {approver ? (
-                      <Button onClick={() => void approve(d.proposal!.at)} data-testid="approve-plan">
-                        {t('planApprove')}
-                      </Button>
-                    ) : (
-                      <Alert type="info" showIcon title={t('planPendingNote')} />
-                    )}
-                  </>
-                ) : null}
+                {d.proposal ? <PlanProposal record={d} approver={approver} onApprove={approve} table={tripTable} /> : null}
               </Space>
             )
           }
@@ -1224,6 +1263,41 @@ function PlansTab({ session }: { session: Session }) {
           }}
         />
       ) : null}
+    </>
+  );
+}
+
+/**
+ * A unit's filing awaiting approval: its trips, each marked added or changed against the approved plan, the trips it
+ * drops, and the FAO clerk's approval (asked with what it changes) or, for the unit, a note that it waits.
+ */
+function PlanProposal(props: {
+  record: PlanRecord;
+  approver: boolean;
+  onApprove(proposedAt: string, changes: ReturnType<typeof planChanges>): void;
+  table(trips: PlannedTripRow[], testId: string, changes?: ReturnType<typeof planChanges>): ReactNode;
+}) {
+  const { t, lang } = useT();
+  const proposal = props.record.proposal!;
+  const changes = planChanges(props.record.trips, proposal.trips);
+  return (
+    <>
+      <Typography.Title level={4} style={{ fontSize: 16 }}>
+        <Tag color={TAG.gold}>{t('planPending')}</Tag> {proposal.by} · {fmtDateTime(proposal.at)}
+      </Typography.Title>
+      {props.table(proposal.trips, 'plan-proposal', changes)}
+      {changes.removed.length > 0 ? (
+        <Typography.Text type="danger" data-testid="plan-proposal-removed">
+          {`${t('planRemoved')}${lang === 'zh' ? '：' : ': '}${joinNames(changes.removed, lang)}`}
+        </Typography.Text>
+      ) : null}
+      {props.approver ? (
+        <Button onClick={() => props.onApprove(proposal.at, changes)} data-testid="approve-plan">
+          {t('planApprove')}
+        </Button>
+      ) : (
+        <Alert type="info" showIcon title={t('planPendingNote')} />
+      )}
     </>
   );
 }

@@ -11,11 +11,13 @@ import {
   mayApplyForCards,
   cardApplicationRefusal,
   cardStepStandingRefusal,
+  phaseLabelOf,
   processOf,
   renewalOpensOn,
   reviewReminderOn,
 } from './apec-card';
-import { processOfVersion } from './apec-whitelist';
+import { APEC_WHITELIST_DEFINITION, processOfVersion } from './apec-whitelist';
+import { PHASE_LABELS } from '../roles';
 import { DEFAULT_DEFINITION, publishedDefinition } from './default-definition';
 import { behaviourProblems, validateDefinition } from './validate';
 import type { AttachmentKind } from '../attachments';
@@ -172,5 +174,19 @@ describe('the whitelist', () => {
 
   it('reminds of the annual review 30 days before', () => {
     expect(reviewReminderOn('2028-01-05')).toBe('2027-12-06');
+  });
+});
+
+describe("PROCESS_PHASE_LABELS: each process's phases in its own words (trial 65: a card application read 出访准备)", () => {
+  it("no phase a card application's or a whitelist filing's steps are in reads as a trip's, but for the shared 已办结", () => {
+    for (const def of [APEC_CARD_DEFINITION, APEC_WHITELIST_DEFINITION]) {
+      const process = processOf(def);
+      for (const phase of new Set(def.steps.map((s) => s.phase))) {
+        expect(phaseLabelOf(phase, process)).not.toEqual(PHASE_LABELS[phase]);
+        expect(phaseLabelOf(phase, process).zh).not.toMatch(/出访|签证|行前/);
+      }
+    }
+    expect(phaseLabelOf('prepare', 'delegation')).toEqual(PHASE_LABELS.prepare);
+    expect(phaseLabelOf('closed', 'apec-card')).toEqual(PHASE_LABELS.closed);
   });
 });

@@ -1,6 +1,6 @@
 import { addDays, addMonths, dayNumber, isIsoDate } from '../dates';
 import { fittedTitle, type CaseFacts, type Member } from '../facts';
-import type { Label } from '../roles';
+import { PHASE_LABELS, type CasePhase, type Label } from '../roles';
 import { outcomeRefuses, type StepBehaviour } from './behaviour';
 import type { ProcessDefinition, StepDefinition } from './types';
 
@@ -31,6 +31,31 @@ export const TARGET_DAY_LABELS: Record<ProcessKind, Label> = {
   'apec-card': { zh: '需用卡日期', en: 'Needed by' },
   'apec-whitelist': { zh: '决定期限', en: 'Decision due' },
 };
+
+/**
+ * A phase's label in a case of each process: a card application or a whitelist filing has no trip to prepare, no visa
+ * and no departure, so its phases read as what its steps do there (trial 65: a card application read 出访准备 on the
+ * board). The phases themselves (the codes, the board's order) are one set for every process.
+ */
+export const PROCESS_PHASE_LABELS: Record<ProcessKind, Record<CasePhase, Label>> = {
+  delegation: PHASE_LABELS,
+  'apec-card': {
+    ...PHASE_LABELS,
+    prepare: { zh: '企业申请', en: 'Enterprise application' },
+    review: { zh: '外办审核', en: 'FAO review' },
+    visa: { zh: '经济体预审', en: 'Pre-clearance by the economies' },
+    depart: { zh: '制卡与交付', en: 'Card issue and handover' },
+  },
+  'apec-whitelist': {
+    ...PHASE_LABELS,
+    prepare: { zh: '企业申报', en: 'Enterprise filing' },
+    review: { zh: '外办审核', en: 'FAO review' },
+  },
+};
+
+/** `phase`'s label in a case of `process` (PROCESS_PHASE_LABELS); an unknown process reads as a trip's. */
+export const phaseLabelOf = (phase: CasePhase, process: string): Label =>
+  (PROCESS_PHASE_LABELS[process as ProcessKind] ?? PHASE_LABELS)[phase];
 
 /** The processes as an API document says them: `delegation (因公出国（境）审护签), apec-card (…), …`. */
 export const PROCESSES_SAID = PROCESSES.map((p) => `${p} (${PROCESS_LABELS[p].zh})`).join(', ');
