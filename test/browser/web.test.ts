@@ -320,6 +320,15 @@ describe('the web app in Chromium, on the whole stack', () => {
           await dialog.getByLabel('意见').fill('单位已书面说明：年度计划尚未编报，应邀出访');
         }
       }
+      // …and the organizer's notifications say it too, with the reason (trial 65: a return was noticed only in the inbox).
+      if (step.key === 'A04:US' && returned && !shots.has('notification-return')) {
+        shots.add('notification-return');
+        await page.goto('/notifications');
+        const notice = page.getByTestId('notification-return').filter({ hasText: '邀请方情况说明不完整' }).first();
+        await notice.waitFor();
+        await expect(notice.innerText()).resolves.toBe('B04:US 退回：邀请方情况说明不完整');
+        await openFromInbox(page, title, step.key);
+      }
       // The step sent back says why, to the organizer who does it again (forty-third trial: only the timeline had it).
       if (step.key === 'A04:US' && returned) {
         await dialog.getByTestId('returned-by').waitFor();
@@ -403,6 +412,7 @@ describe('the web app in Chromium, on the whole stack', () => {
       await confirmDialog(page);
     }
     expect(returned).toBe(true);
+    expect(shots.has('notification-return')).toBe(true);
     expect(acceptedWithDeficiencies).toBe(true);
 
     // The timeline shows the return and who did it.

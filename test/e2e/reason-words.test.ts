@@ -103,6 +103,20 @@ describe('a required reason says something: not punctuation, one character or a 
       }
     expect((await getProgress(api, users.tokens.organizer, caseId)).steps.find((s) => s.key === 'A10')!.status).toMatch(/awaiting|overdue/);
     await decide({ decision: 'return', returnTo: 'A09', comment: '预算表缺住宿标准' }).expect(200);
+    // The organizer's inbox says what sent A09 back and why, for the notices (trial 65: a return was noticed only there).
+    const inbox = await eventually(
+      async () =>
+        (await request(api.http).get('/api/inbox').query({ pageSize: 200 }).set(bearer(users.tokens.organizer)).expect(200)).body
+          .items as Array<{ caseId: string; stepKey: string; returnedBy: unknown }>,
+      (items) => items.some((i) => i.caseId === caseId && i.stepKey === 'A09' && i.returnedBy !== null),
+      60_000,
+    );
+    expect(inbox.find((i) => i.caseId === caseId && i.stepKey === 'A09')!.returnedBy).toEqual({
+      stepKey: 'A10',
+      comment: '预算表缺住宿标准',
+      at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
+    });
+    expect(inbox.filter((i) => i.caseId === caseId && i.stepKey !== 'A09').every((i) => i.returnedBy === null)).toBe(true);
   });
 
   it('registries: a suspended unit and a passport cancelled or reported lost state their reason', async () => {

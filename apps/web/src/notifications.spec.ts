@@ -36,3 +36,17 @@ describe('notifications: the label matches the date beside it', () => {
     expect(notificationsOf([item({ latestStartAt: '2027-01-05T18:00:00+08:00', caseNow })], NOW)).toMatchObject([{ kind: 'dueSoon' }]);
   });
 });
+
+describe('a step a return sent back (trial 65: noticed only in the inbox)', () => {
+  const returnedBy = { stepKey: 'A10', comment: '预算表缺住宿标准', at: '2026-12-01T10:00:00+08:00' };
+  it('is noticed with the return’s time; overdue and blocked come first, due soon after', () => {
+    expect(notificationsOf([item({ returnedBy, latestStartAt: '2026-12-02T18:00:00+08:00' })], NOW)).toMatchObject([
+      { kind: 'returned', when: { label: 'returnedAt', at: returnedBy.at } },
+    ]);
+    expect(notificationsOf([item({ returnedBy, status: 'blocked' })], NOW)).toMatchObject([{ kind: 'blocked' }]);
+    expect(notificationsOf([item({ returnedBy, status: 'overdue', dueAt: '2026-11-30T09:00:00+08:00' })], NOW)).toMatchObject([
+      { kind: 'overdue' },
+    ]);
+    expect(notificationsOf([item({ returnedBy: null })], NOW)).toEqual([]);
+  });
+});

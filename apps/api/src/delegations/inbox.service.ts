@@ -37,7 +37,7 @@ import {
 import { caseClockNow, DECISION_KIND_LABELS, DECISION_KINDS, STEP_STATUS_LABELS } from '@df/contracts';
 import type { ServiceConfig } from '@df/runtime';
 import { API_CONFIG } from '../api.options';
-import { InboxRepository, type InboxRow } from '@df/persistence';
+import { InboxRepository, returnKey, type InboxRow } from '@df/persistence';
 import { dutiesRefusalFor, inboxSelectors, readableProcesses, type AuthUser, type UserRole } from '../auth/access';
 import { parseOrThrow } from '../common/validation';
 import { INCIDENT_NOTICE } from '../common/incident-notice';
@@ -91,6 +91,9 @@ export class InboxService {
       return refusal ? { code: 'ENTERPRISE_STANDING', message: refusal } : null;
     };
     const custody = await this.custodyRefusals(rows, definitions);
+    // The page's organizer steps a return sent back (退回修改, with its reason, for the notices: trial 65). Only theirs:
+    // a unit's cases, so the published progress read stays a unit's, never the office's whole portfolio.
+    const returned = await this.repo.returnedSteps([...new Set(rows.filter((r) => r.actor_role === 'organizer').map((r) => r.case_id))]);
     // The case's own day: on a time scale (WORKING_DAY_SECONDS) its clock runs ahead of the API's, as its workflow's does.
     // Read once per case of the page, and only for a row that asks (on a time scale, a walk of the calendar from the
     // case's submission: docs/benchmarks.md "The case clock in the inbox").
@@ -133,6 +136,7 @@ export class InboxService {
         // it: forty-seventh trial, 已超期 in the inbox and no notice); in real time it is the reader's own, so not sent.
         ...(this.config.workingDaySeconds ? { caseNow: new Date(caseNow(r)).toISOString() } : {}),
         onBehalf: r.actor_role !== user.role,
+        returnedBy: (r.actor_role === 'organizer' && returned.get(returnKey(r.case_id, r.step_key))) || null,
         blockedFor: r.incident_open
           ? CASE_PAUSED
           : r.status === 'blocked'

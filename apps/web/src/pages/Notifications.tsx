@@ -9,6 +9,7 @@ export { DUE_SOON_MS, notificationsOf, type Notification } from '../notification
 const KIND: Record<Notification['kind'], [LabelKey, string]> = {
   overdue: ['notifOverdue', TAG.red],
   blocked: ['notifBlocked', TAG.orange],
+  returned: ['notifReturned', TAG.purple],
   dueSoon: ['notifDueSoon', TAG.gold],
 };
 
@@ -32,6 +33,15 @@ export function NotificationsPage() {
                 <CaseLink caseId={n.item.caseId}>
                   {n.item.title} · {n.item.stepKey} {pick(n.item.name)}
                 </CaseLink>
+                {/* Who sent it back and why, as the step's dialog says it atop. */}
+                {n.kind === 'returned' && n.item.returnedBy ? (
+                  <Typography.Text type="secondary" data-testid="notification-return">
+                    {n.item.returnedBy.stepKey === 'objection'
+                      ? t('returnedByObjection')
+                      : t('returnedAtStep').replace('{key}', n.item.returnedBy.stepKey)}
+                    {n.item.returnedBy.comment ? `${lang === 'zh' ? '：' : ': '}${n.item.returnedBy.comment}` : ''}
+                  </Typography.Text>
+                ) : null}
                 <span data-testid="notification-when">
                   {t(n.when.label)}
                   {lang === 'zh' ? '：' : ': '}

@@ -97,6 +97,16 @@ export interface InboxPage {
   capped: boolean;
 }
 
+/** A step a return sent back: the returning step's key (or `objection`), its reason, when (ISO). */
+export interface ReturnedStep {
+  stepKey: string;
+  comment: string | null;
+  at: string;
+}
+
+/** returnedSteps' key of a case's step. */
+export const returnKey = (caseId: string, stepKey: string): string => `${caseId}\u0000${stepKey}`;
+
 export interface InboxQuery {
   /** The (actor, phase) selectors of the steps the role works (the access table's inboxSelectors), at least one. */
   selectors: ReadonlyArray<{ actorRole: Role; phase?: { is: Phase } | { not: Phase } }>;
@@ -133,6 +143,32 @@ export class InboxRepository {
       [caseIds],
     );
     return new Map(rows.map((r) => [r.case_id, Array.isArray(r.members) ? (r.members as PublishedMember[]) : []]));
+  }
+
+  /**
+   * The steps of these cases a return sent back and not done again, as their workflows last published them (case_progress's
+   * steps' `returnedBy`: the returning step, its reason, when), by `caseId` and step key (returnKey). For the inbox's
+   * notices of a return (trial 65: the notifications listed overdue, blocked and due-soon steps, not returns).
+   */
+  async returnedSteps(caseIds: readonly string[]): Promise<Map<string, ReturnedStep>> {
+    if (caseIds.length === 0) return new Map();
+    const rows: Array<{ case_id: string; step: { key?: unknown; returnedBy?: Record<string, unknown> } }> = await this.db.query(
+      `SELECT p.case_id, jsonb_build_object('key', st->'key', 'returnedBy', st->'returnedBy') AS step
+         FROM case_progress p CROSS JOIN LATERAL jsonb_path_query(p.answer, '$.steps[*] ? (exists(@.returnedBy))') st
+        WHERE p.case_id = ANY($1)`,
+      [caseIds],
+    );
+    const out = new Map<string, ReturnedStep>();
+    for (const { case_id, step } of rows) {
+      const by = step.returnedBy;
+      if (typeof step.key !== 'string' || typeof by?.stepKey !== 'string' || typeof by.at !== 'string') continue;
+      out.set(returnKey(case_id, step.key), {
+        stepKey: by.stepKey,
+        comment: typeof by.comment === 'string' ? by.comment : null,
+        at: by.at,
+      });
+    }
+    return out;
   }
 
   /**
