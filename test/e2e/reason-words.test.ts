@@ -38,15 +38,17 @@ describe('a required reason says something: not punctuation, one character or a 
     await api?.close();
     await worker?.stop();
   });
-
-  it("a case's actions: each reason field refused at 422 reason-words, the case untouched; a reason goes through", async () => {
-    const caseId = (
+  const submit = async (): Promise<string> =>
+    (
       await request(api.http)
         .post('/api/delegations')
         .set(bearer(users.tokens.organizer))
         .send(uncustodiedSubmission(users.unit))
         .expect(201)
     ).body.caseId as string;
+
+  it("a case's actions: each reason field refused at 422 reason-words, the case untouched; a reason goes through", async () => {
+    const caseId = await submit();
     const before = await eventually(
       () => getProgress(api, users.tokens.organizer, caseId),
       (p) => p.steps.some((s) => s.key === 'A02' && s.status === 'awaiting'),
@@ -83,13 +85,7 @@ describe('a required reason says something: not punctuation, one character or a 
   });
 
   it("a return's and a rejection's comment: refused at 422 reason-words, the step still awaiting; a reason sends it back", async () => {
-    const caseId = (
-      await request(api.http)
-        .post('/api/delegations')
-        .set(bearer(users.tokens.organizer))
-        .send(uncustodiedSubmission(users.unit))
-        .expect(201)
-    ).body.caseId as string;
+    const caseId = await submit();
     await actUntilAwaiting(api, users, caseId, 'A10');
     const decide = (body: Record<string, unknown>) =>
       request(api.http).post(`/api/delegations/${caseId}/steps/A10/decision`).set(bearer(users.tokens.finance)).send(body);

@@ -311,7 +311,8 @@ function UnitDialog({ unit, onClose, onSaved }: { unit: UnitRow | null; onClose(
       clerks: (v.clerks ?? []).map(trimmed).filter(Boolean),
       signatories: (v.signatories ?? []).map(trimmed).filter(Boolean),
       status: v.status ?? 'active',
-      suspendedReason: orNull(v.suspendedReason),
+      // Only a suspension has one: a reason left in the box hidden by another status is not sent (the API would judge it).
+      suspendedReason: v.status === 'suspended' ? orNull(v.suspendedReason) : null,
     }),
     ['code', 'nameZh', 'nameEn', 'parentCode', 'supervisingDepartment', 'clerks', 'signatories', 'status', 'suspendedReason'],
     // The code goes in the path (no body schema holds it): its rule from the domain; a suspension's reason is the API's
@@ -322,7 +323,7 @@ function UnitDialog({ unit, onClose, onSaved }: { unit: UnitRow | null; onClose(
         ? [{ field: 'suspendedReason', rule: 'required', message: { zh: '暂停须说明理由', en: 'A suspended unit needs a reason' } }]
         : []),
       // A reason states something (isStatedReason), as the API's rule reason-words.
-      ...(trimmed(v.suspendedReason) && !isStatedReason(v.suspendedReason!)
+      ...(v.status === 'suspended' && trimmed(v.suspendedReason) && !isStatedReason(v.suspendedReason!)
         ? [{ field: 'suspendedReason', rule: 'reason-words', message: REASON_WORDS_MESSAGE }]
         : []),
     ],
