@@ -323,9 +323,19 @@ describe('the web app in Chromium, on the whole stack', () => {
       // …and the organizer's notifications say it too, with the reason (trial 65: a return was noticed only in the inbox).
       if (step.key === 'A04:US' && returned && !shots.has('notification-return')) {
         shots.add('notification-return');
-        await page.goto('/notifications');
+        // From the case's published progress, which follows the return within seconds: read again until it does.
         const notice = page.getByTestId('notification-return').filter({ hasText: '邀请方情况说明不完整' }).first();
-        await notice.waitFor();
+        await eventually(
+          async () => {
+            await page.goto('/notifications');
+            return notice.waitFor({ timeout: 3000 }).then(
+              () => true,
+              () => false,
+            );
+          },
+          (shown) => shown,
+          60_000,
+        );
         await expect(notice.innerText()).resolves.toBe('B04:US 退回：邀请方情况说明不完整');
         await openFromInbox(page, title, step.key);
       }

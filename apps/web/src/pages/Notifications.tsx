@@ -33,8 +33,9 @@ export function NotificationsPage() {
                 <CaseLink caseId={n.item.caseId}>
                   {n.item.title} · {n.item.stepKey} {pick(n.item.name)}
                 </CaseLink>
-                {/* Who sent it back and why, as the step's dialog says it atop. */}
-                {n.kind === 'returned' && n.item.returnedBy ? (
+                {/* Who sent it back and why, as the step's dialog says it atop: on any notice of such a step (one
+                    overdue or blocked too is noticed as such, trial 65's kind). */}
+                {n.item.returnedBy ? (
                   <Typography.Text type="secondary" data-testid="notification-return">
                     {n.item.returnedBy.stepKey === 'objection'
                       ? t('returnedByObjection')
