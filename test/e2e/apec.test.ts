@@ -451,7 +451,7 @@ describe('APEC cards over the API (issue 17)', () => {
     await request(http)
       .post(`/api/apec/cards/${number}/status`)
       .set(bearer(ent.tokens['apec-desk']))
-      .send({ status: 'lost', reason: '遗失' })
+      .send({ status: 'lost', reason: '持卡人出差途中遗失' })
       .expect(200);
     const res2 = await request(http).post('/api/delegations').set(bearer(gov.tokens.organizer)).send(sub).expect(201);
     const p2 = (await request(http).get(`/api/delegations/${res2.body.caseId}`).set(bearer(gov.tokens['visa-officer'])).expect(200)).body;

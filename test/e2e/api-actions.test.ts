@@ -339,10 +339,10 @@ describe('case-level actions: accept with deficiencies and supply documents, obj
       ['amend', 'organizer', { changes: { returnDate: '2027-03-30' } }],
       ['amend', 'organizer', { changes: { members: [{ id: 'm9', personId: 'P-NOBODY-ON-ROSTER' }] } }],
       ['withdraw', 'organizer', { reason: '再次撤回' }],
-      ['cancel', 'fao-clerk', { reason: '撤销' }],
+      ['cancel', 'fao-clerk', { reason: '邀请方取消活动' }],
       ['notice-objections', 'organizer', { objection: '公示对象本年度已出访' }],
       ['documents', 'organizer', { documentId: 'invitation-translation', fileRef: randomUUID() }],
-      ['documents/extensions', 'fao-clerk', { documentId: 'invitation-translation', reason: '延期' }],
+      ['documents/extensions', 'fao-clerk', { documentId: 'invitation-translation', reason: '译文公证中，延期两天' }],
     ];
     for (const [path, role, body] of actions) {
       const refused = await request(api.http).post(`/api/delegations/${caseId}/${path}`).set(bearer(users.tokens[role])).send(body);

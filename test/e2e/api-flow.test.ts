@@ -322,9 +322,9 @@ describe('the canonical US trip, submission to departure, entirely through the H
       ['amend', 'organizer', { changes: { returnDate: addDays(departureDate, -3) } }],
       ['amend', 'organizer', { changes: { members: [{ id: 'm9', personId: 'P-NOBODY-ON-ROSTER' }] } }],
       ['withdraw', 'organizer', { reason: '行程有变' }],
-      ['cancel', 'fao-clerk', { reason: '撤销' }],
+      ['cancel', 'fao-clerk', { reason: '邀请方取消活动' }],
       ['notice-objections', 'organizer', { objection: '公示对象本年度已出访' }],
-      ['documents/extensions', 'fao-clerk', { documentId: 'invitation-translation', reason: '延期' }],
+      ['documents/extensions', 'fao-clerk', { documentId: 'invitation-translation', reason: '译文公证中，延期两天' }],
     ];
     for (const [path, role, body] of openOnly) {
       const refused = await request(api.http).post(`/api/delegations/${caseId}/${path}`).set(bearer(users.tokens[role])).send(body);

@@ -113,7 +113,7 @@ describe('a case stopped by an incident: every action 409 CASE_INCIDENT, the one
       ['steps/A06/complete', { comment: '预算' }, 'organizer'],
       ['withdraw', { reason: '不去了' }, 'organizer'],
       ['amend', { changes: { returnDate: '2099-01-01' } }, 'organizer'],
-      ['cancel', { reason: '撤销' }, 'fao-clerk'],
+      ['cancel', { reason: '邀请方取消活动' }, 'fao-clerk'],
     ] as const) {
       const res = await request(api.http).post(`/api/delegations/${caseId}/${path}`).set(as(role)).send(body);
       expect([path, res.status, res.body.code, res.body.message]).toEqual([path, 409, 'CASE_INCIDENT', INCIDENT_NOTICE]);

@@ -189,7 +189,7 @@ describe('one identity for a member, typed or named from the roster', () => {
       await request(api.http)
         .post(`/api/registries/passports/${lost}/transitions`)
         .set(bearer(users.tokens['passport-officer']))
-        .send({ to: 'lost', note: '遗失' })
+        .send({ to: 'lost', note: '持照人在机场遗失' })
         .expect(200);
       const base = typed(own);
       const body = {

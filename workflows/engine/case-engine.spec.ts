@@ -332,7 +332,7 @@ describe('CaseEngine', () => {
       () =>
         engine.validate({
           type: 'withdraw',
-          request: { ...base, actor: actor('passport-officer', 'fao'), onBehalfOf: 'invented', reason: '撤回' } as never,
+          request: { ...base, actor: actor('passport-officer', 'fao'), onBehalfOf: 'invented', reason: '行程取消' } as never,
         }),
       'INVALID_ON_BEHALF',
     );
@@ -352,11 +352,14 @@ describe('CaseEngine', () => {
     const engine = newEngine();
     for (const role of ['visa-officer', 'passport-officer', 'leader'] as const) {
       expect(() =>
-        engine.validate({ type: 'cancel', request: { requestId: `c-${role}`, actor: actor(role, 'fao'), reason: '取消' } }),
+        engine.validate({ type: 'cancel', request: { requestId: `c-${role}`, actor: actor(role, 'fao'), reason: '邀请方取消活动' } }),
       ).toThrow(expect.objectContaining({ code: 'WRONG_ROLE' }));
     }
     expect(
-      engine.apply({ type: 'cancel', request: { requestId: 'c-clerk', actor: actor('fao-clerk', 'fao'), reason: '取消' } }, MONDAY).status,
+      engine.apply(
+        { type: 'cancel', request: { requestId: 'c-clerk', actor: actor('fao-clerk', 'fao'), reason: '邀请方取消活动' } },
+        MONDAY,
+      ).status,
     ).toBe('cancelled');
   });
 
@@ -1606,7 +1609,10 @@ describe('CaseEngine', () => {
     );
     expect(Date.parse(engine.progress(now).deficiencies[0]!.dueAt)).toBe(calendar.addWorkingDays(now, 3, 'end'));
     expect(() =>
-      engine.apply({ type: 'extendDeficiency', request: { requestId: 'x1', actor: clerk, documentId: 'budget', reason: '延期' } }, now),
+      engine.apply(
+        { type: 'extendDeficiency', request: { requestId: 'x1', actor: clerk, documentId: 'budget', reason: '译文公证中，延期两天' } },
+        now,
+      ),
     ).toThrow(expect.objectContaining({ code: 'ACTION_NOT_ALLOWED' }));
   });
 
@@ -3083,7 +3089,7 @@ describe('a closed case waits for nothing in its closing case.replanned (trial 3
 
   it.each([
     ['withdraw', { type: 'withdraw', request: { requestId: 'w-1', actor: actor('organizer'), reason: '活动取消' } }],
-    ['cancel', { type: 'cancel', request: { requestId: 'c-1', actor: actor('fao-director'), reason: '取消' } }],
+    ['cancel', { type: 'cancel', request: { requestId: 'c-1', actor: actor('fao-director'), reason: '邀请方取消活动' } }],
   ])('%s: criticalStep null and no latest starts, as the page and the list show it', (_, command) => {
     const engine = newEngine();
     engine.replan(MONDAY);

@@ -104,7 +104,7 @@ function actionOf(m: Move, p: DelegationProgress, n: number): EngineAction | und
       return { type: 'complete', request: { ...by, stepKey: s.key, ...(data ? { data } : {}) } };
     }
     case 'objection':
-      return { type: 'objection', request: { ...base('unit-leader'), objection: '有异议' } };
+      return { type: 'objection', request: { ...base('unit-leader'), objection: '公示对象本年度已出访' } };
     case 'supply': {
       const missing = p.deficiencies.filter((d) => d.status !== 'supplied');
       if (missing.length === 0) return undefined;
@@ -148,7 +148,7 @@ function actionOf(m: Move, p: DelegationProgress, n: number): EngineAction | und
     case 'withdraw':
       return { type: 'withdraw', request: { ...base('organizer'), reason: '不去了' } };
     case 'cancel':
-      return { type: 'cancel', request: { ...base('fao-clerk'), reason: '取消' } };
+      return { type: 'cancel', request: { ...base('fao-clerk'), reason: '邀请方取消活动' } };
     case 'time':
       return undefined;
   }

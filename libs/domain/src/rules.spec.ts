@@ -623,6 +623,17 @@ describe('isStatedReason: a required reason says something', () => {
       'ok!',
       'N/A',
       'No',
+      // Trial 70: more stances, and the action itself restated.
+      'reject',
+      'Return',
+      '拒绝',
+      '不予同意',
+      '好的',
+      '同上',
+      '撤回',
+      '遗失',
+      '挂失',
+      'Cancelled.',
     ])
       expect([text, isStatedReason(text)]).toEqual([text, false]);
     for (const text of [
@@ -633,6 +644,8 @@ describe('isStatedReason: a required reason says something', () => {
       'Approved: invited by the ministry',
       'no budget',
       '2027',
+      '护照在机场遗失，已报警',
+      '邀请方取消活动',
     ])
       expect([text, isStatedReason(text)]).toEqual([text, true]);
   });

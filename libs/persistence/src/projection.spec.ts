@@ -219,7 +219,7 @@ describe('the projection fold', () => {
       actorId: 'organizer.x',
       actorRole: 'organizer',
       occurredAt: toIso(MONDAY + 86_400_000 * 3),
-      payload: { status: 'withdrawn', reason: '取消' },
+      payload: { status: 'withdrawn', reason: '邀请方取消活动' },
     });
     // The step left undone is withdrawn (no longer needed), as the engine's progress shows it; done steps stay done.
     expect(closed.steps.get('A02')).toMatchObject({ status: 'withdrawn', overdueSince: null, latestStartAt: null });
