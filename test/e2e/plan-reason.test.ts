@@ -101,6 +101,12 @@ describe("a trip outside the annual plan is approved at B05 only with the unit's
       .send({ decision: 'approve' })
       .expect(200);
     expect((await getProgress(api, own.tokens.organizer, caseId)).steps.find((s) => s.key === 'B05')!.planReasonMissing).toBeUndefined();
+    // The plan says which case holds its trip, for whoever changes it (trial 70: an approval dropped it unsaid).
+    const held = await request(api.http)
+      .get(`/api/registries/units/${own.unit}/plans/${year}`)
+      .set(bearer(own.tokens['fao-clerk']))
+      .expect(200);
+    expect(held.body.holders).toEqual([{ tripId: 'P-US', caseId, title: submission.title }]);
     // The office's plan drops the trip: A01 runs again and finds it outside the plan; B05 says what it lacks.
     await plan([{ ...covering, id: 'P-DE', countries: ['DE'] }]).expect(200);
     const after = await eventually(

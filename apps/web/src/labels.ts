@@ -492,6 +492,11 @@ export const DICT = {
   planAdded: ['新增', 'Added'],
   planChanged: ['变更', 'Changed'],
   planRemoved: ['删除', 'Removed'],
+  planHeldBy: ['占用案件', 'Held by'],
+  planTripHeld: [
+    '计划项 {trip} 现由在办案件《{case}》占用：批准后该案将重新核对年度计划，可能列为计划外',
+    'Planned trip {trip} is held by the case “{case}”: once approved, it runs the plan check again and may be outside the plan',
+  ],
   planApprovedNow: ['已批准：预审（A01）现按此计划核对', 'Approved: the plan check (A01) reads it now'],
   planRechecked: ['已通知 {n} 个在办案件按新计划重新核对（A01）', '{n} open case(s) told to run the plan check (A01) again'],
   planFiledNow: ['已报备，待外办审批', 'Filed: it awaits the FAO’s approval'],

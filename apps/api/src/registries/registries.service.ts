@@ -674,7 +674,7 @@ export class RegistriesService {
     const y = parsePathParam(YearSchema, rawYear, 'year');
     const plan = await this.repo.planRecord(unit, y);
     if (!plan) throw notFound(`单位 ${echo(unit)} 未登记 ${y} 年度出访计划`, `No ${y} outbound plan on file for unit ${echo(unit)}`);
-    return plan;
+    return { ...plan, holders: await this.repo.planHolders(unit, y) };
   }
 
   /**

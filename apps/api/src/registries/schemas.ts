@@ -160,6 +160,7 @@ export const AnnualPlanSchema = z
     proposal: getOnly("The unit's filing awaiting approval (as GET gives it): ignored when sent; the PUT's `trips` are what is filed"),
     rechecked: getOnly('As a PUT answers it: ignored when sent'),
     created: getOnly('As a PUT answers it: ignored when sent'),
+    holders: getOnly('The cases holding its trips (as GET gives it): ignored when sent'),
   })
   .superRefine(eachOnce<{ id: string }>('trips', (t) => t.id, 'id', '计划编号不能重复', 'Planned trip ids must be unique'))
   .meta({ id: 'AnnualPlan', example: { trips: [{ id: 'P1', purpose: 'investment-promotion', countries: ['US'], size: 5, quarter: 1 }] } });
@@ -431,6 +432,13 @@ export const AnnualPlanViewSchema = z
       .nullable()
       .meta({ description: "The unit organizer's filing awaiting the FAO clerk's approval (A01 does not read it)" }),
     created: z.boolean().optional().meta({ description: 'A PUT only: true when no plan was on file for the year before it (201)' }),
+    holders: z
+      .array(z.object({ tripId: z.string(), caseId: z.string(), title: z.string().nullable() }))
+      .optional()
+      .meta({
+        description:
+          "A GET only: the unit's cases holding a trip of the approved plan (A01 found them planned; open, departed or completed), by trip id: a change that drops or alters the trip puts them through A01 again",
+      }),
     rechecked: z.object({ signalled: z.number().int(), failed: z.number().int() }).optional().meta({
       description:
         "When the approved plan changed (the FAO clerk's PUT or approval): the unit's open cases departing that year told to run A01 again, and those that could not be (they keep the outcome they recorded)",

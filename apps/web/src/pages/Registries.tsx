@@ -1085,6 +1085,8 @@ interface PlanRecord {
   proposal: { trips: PlannedTripRow[]; by: string; at: string } | null;
   /** The approved plan changed: the open cases of that year told to run A01 again (and those that could not be). */
   rechecked?: { signalled: number; failed: number };
+  /** GET only: the unit's cases holding a trip of the approved plan (A01 found them planned). */
+  holders?: Array<{ tripId: string; caseId: string; title: string | null }>;
 }
 
 /** "… · N open cases told to run A01 again" after the approved plan changed. */
@@ -1128,7 +1130,7 @@ function PlansTab({ session }: { session: Session }) {
   const approver = mayWrite('planApproval', role);
   // The filing approved is the one shown (its `at`): another filed since is refused, not approved unseen. Asked first,
   // with what it changes in the approved plan (trial 66: replaced in one click, nothing said).
-  const approve = (proposedAt: string, changes: ReturnType<typeof planChanges>) =>
+  const approve = (proposedAt: string, changes: ReturnType<typeof planChanges>, holders: NonNullable<PlanRecord['holders']>) =>
     modal.confirm({
       title: t('planApproveConfirm').replace('{year}', String(year)),
       content: (
@@ -1139,6 +1141,16 @@ function PlansTab({ session }: { session: Session }) {
             ) : null,
           )}
           {changes.added.length + changes.changed.length + changes.removed.length === 0 ? <span>{t('planNoChange')}</span> : null}
+          {/* The cases holding a trip the approval drops or alters, by name (trial 70: an open case's trip went unsaid). */}
+          {holders
+            .filter((h) => changes.removed.includes(h.tripId) || changes.changed.includes(h.tripId))
+            .map((h) => (
+              <Typography.Text type="danger" key={`${h.tripId}-${h.caseId}`} data-testid="plan-approve-held">
+                {t('planTripHeld')
+                  .replace('{trip}', h.tripId)
+                  .replace('{case}', h.title ?? h.caseId)}
+              </Typography.Text>
+            ))}
           <span>{t('planRecheckNote').replace('{year}', String(year))}</span>
         </Space>
       ),
@@ -1155,7 +1167,12 @@ function PlansTab({ session }: { session: Session }) {
       void message.error(errText(e));
     }
   };
-  const tripTable = (trips: PlannedTripRow[], testId: string, changes?: ReturnType<typeof planChanges>) => (
+  const tripTable = (
+    trips: PlannedTripRow[],
+    testId: string,
+    changes?: ReturnType<typeof planChanges>,
+    holders?: NonNullable<PlanRecord['holders']>,
+  ) => (
     <Table<PlannedTripRow>
       rowKey="id"
       size="small"
@@ -1176,6 +1193,24 @@ function PlansTab({ session }: { session: Session }) {
         },
         { title: t('planSize'), dataIndex: 'size' },
         { title: t('planQuarter'), render: (_, r) => `Q${r.quarter}` },
+        // The approved plan's rows, the cases holding each (A01 found them planned).
+        ...(holders
+          ? [
+              {
+                title: t('planHeldBy'),
+                render: (_: unknown, r: PlannedTripRow) => {
+                  const held = holders.filter((h) => h.tripId === r.id);
+                  return held.length === 0
+                    ? '—'
+                    : held.map((h) => (
+                        <div key={h.caseId}>
+                          <CaseLink caseId={h.caseId}>{h.title ?? h.caseId}</CaseLink>
+                        </div>
+                      ));
+                },
+              },
+            ]
+          : []),
         // A filing's rows say what they change in the approved plan.
         ...(changes
           ? [
@@ -1240,7 +1275,7 @@ function PlansTab({ session }: { session: Session }) {
                   {d.approved ? ` · ${d.approved.by} · ${fmtDateTime(d.approved.at)}` : ''}
                 </Typography.Title>
                 {d.trips ? (
-                  tripTable(d.trips, 'plan-approved')
+                  tripTable(d.trips, 'plan-approved', undefined, d.holders ?? [])
                 ) : (
                   <Typography.Paragraph data-testid="plan-approved-none">{t('planNoneApproved')}</Typography.Paragraph>
                 )}
@@ -1275,14 +1310,15 @@ function PlansTab({ session }: { session: Session }) {
 function PlanProposal(props: {
   record: PlanRecord;
   approver: boolean;
-  onApprove(proposedAt: string, changes: ReturnType<typeof planChanges>): void;
+  onApprove(proposedAt: string, changes: ReturnType<typeof planChanges>, holders: NonNullable<PlanRecord['holders']>): void;
   table(trips: PlannedTripRow[], testId: string, changes?: ReturnType<typeof planChanges>): ReactNode;
 }) {
   const { t, lang } = useT();
   const proposal = props.record.proposal!;
   const changes = planChanges(props.record.trips, proposal.trips);
+  // One item a line (trial 70: the dropped trips ran into the approval's button).
   return (
-    <>
+    <Space orientation="vertical" style={{ width: '100%' }}>
       <Typography.Title level={4} style={{ fontSize: 16 }}>
         <Tag color={TAG.gold}>{t('planPending')}</Tag> {proposal.by} · {fmtDateTime(proposal.at)}
       </Typography.Title>
@@ -1293,13 +1329,13 @@ function PlanProposal(props: {
         </Typography.Text>
       ) : null}
       {props.approver ? (
-        <Button onClick={() => props.onApprove(proposal.at, changes)} data-testid="approve-plan">
+        <Button onClick={() => props.onApprove(proposal.at, changes, props.record.holders ?? [])} data-testid="approve-plan">
           {t('planApprove')}
         </Button>
       ) : (
         <Alert type="info" showIcon title={t('planPendingNote')} />
       )}
-    </>
+    </Space>
   );
 }
 

@@ -449,6 +449,26 @@ export class RegistriesRepository {
   }
 
   /** The year's plan on file: the approved one and the proposal awaiting approval (AnnualPlanRecord); null: neither. */
+  /**
+   * The cases of `unit` holding a trip of its `year` plan (plannedTripHolders: open, departed, completed, or claimed
+   * within the day), each with its title (null before it is projected), by trip id then case: what a change of the plan
+   * takes from them (trial 70: the approval dropped a trip an open case held, and nothing said so).
+   */
+  async planHolders(unit: string, year: number): Promise<Array<{ tripId: string; caseId: string; title: string | null }>> {
+    const holders = await plannedTripHolders(this.ds.manager, unit, year);
+    if (holders.length === 0) return [];
+    const titles = new Map(
+      (
+        await this.ds.query<Array<{ case_id: string; title: string }>>('SELECT case_id, title FROM cases WHERE case_id = ANY($1)', [
+          holders.map((h) => h.caseId),
+        ])
+      ).map((r) => [r.case_id, r.title]),
+    );
+    return holders
+      .map((h) => ({ ...h, title: titles.get(h.caseId) ?? null }))
+      .sort((a, b) => a.tripId.localeCompare(b.tripId) || a.caseId.localeCompare(b.caseId));
+  }
+
   async planRecord(unit: string, year: number): Promise<AnnualPlanRecord | null> {
     const row = await this.ds.getRepository(AnnualPlanEntity).findOneBy({ unit, year });
     // A row with neither (a first filing's lock row, its write refused) is no plan on file.
