@@ -14,6 +14,8 @@ export const BUDGETS_KB: Record<string, number> = {
   Board: 30,
   // The registries (登记簿): units, people, passports, calendar, process versions; loaded when opened.
   Registries: 30,
+  // Its annual plans tab (年度出访计划): loaded when that tab is opened.
+  PlansTab: 15,
   // The FAO director's form to check and publish a process version: loaded with the versions tab for that role only.
   PublishVersion: 10,
   // The attachments card and Ant Design's Upload it alone uses: loaded with the case page's card, not the first load.
