@@ -312,6 +312,8 @@ describe('the registries in the web app (issue 14)', () => {
     expect(await clerk.getByTestId('plan-proposal').count()).toBe(0);
     expect(await service.checkPlan(facts as never)).toMatchObject({ outcome: 'planned', tripId: 'P-US' });
     await expectAccessible(clerk);
+    // One <main> landmark (trial 70: Ant Design's Content and a <main> inside it made two, nested).
+    expect(await clerk.locator('main').count()).toBe(1);
   });
 
   it('the organizer names a roster person in the new trip by picking them: the registries supply the rest', async () => {
