@@ -174,6 +174,11 @@ describe('GET /api/dashboard on a seeded portfolio (a database of its own)', () 
       closed: 0,
       ...countBy((s) => s.phase),
     });
+    // …and per process, adding up to them (trial 70: a card application's 经济体预审 counted under a trip's 签证办理).
+    const perProcess = b.byProcessPhase as Record<string, Record<string, number>>;
+    expect(Object.keys(perProcess)).toContain('delegation');
+    for (const [phase, n] of Object.entries(b.byPhase as Record<string, number>))
+      expect([phase, Object.values(perProcess).reduce((sum, of) => sum + (of[phase] ?? 0), 0)]).toEqual([phase, n]);
     expect(b.byStatus).toEqual({
       open: 0,
       departed: 0,

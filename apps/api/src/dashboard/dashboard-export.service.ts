@@ -45,6 +45,16 @@ export const beijingTime = (atMs: number): string =>
  * CSV: the open cases ranked by slack (the board's main table). XLSX: that table and every other figure of
  * the board, one sheet each, plus the filters it was made with. Headers are Chinese with English beside.
  */
+/**
+ * A phase as the export's by-phase sheet names it, in both languages: in the words of each process counted, joined
+ * (`签证办理 / 经济体预审 Visa / Pre-clearance by the economies`), a trip's when none is.
+ */
+function phaseWords(phase: CasePhase, processes: readonly string[]): string {
+  const labels = (processes.length > 0 ? processes : ['delegation']).map((pr) => phaseLabelOf(phase, pr));
+  const join = (lang: 'zh' | 'en') => [...new Set(labels.map((l) => l[lang]))].join(' / ');
+  return bi({ zh: join('zh'), en: join('en') }, phase);
+}
+
 @Injectable()
 export class DashboardExportService {
   constructor(
@@ -147,8 +157,11 @@ export class DashboardExportService {
       {
         sheet: '按阶段 By phase',
         header: ['阶段 Phase', '案件数 Cases'],
-        // One process filtered: its phases' words; all: a trip's, the phases being one set.
-        rows: Object.entries(counts.byPhase).map(([p, n]) => [bi(phaseLabelOf(p as CasePhase, filter.process ?? 'delegation'), p), n]),
+        // Each phase in the words of every process counted (a card application's 经济体预审 beside a trip's 签证办理).
+        rows: Object.entries(counts.byPhase).map(([p, n]) => [
+          phaseWords(p as CasePhase, filter.process ? [filter.process] : Object.keys(counts.byProcessPhase)),
+          n,
+        ]),
       },
       {
         sheet: '按角色逾期 Overdue by role',

@@ -177,6 +177,7 @@ export class DashboardService implements OnApplicationBootstrap, OnApplicationSh
       units,
       inFlight: { total: counts.byStatus.open ?? 0, items: inFlight },
       byPhase: counts.byPhase,
+      byProcessPhase: counts.byProcessPhase,
       byStatus: counts.byStatus,
       atRisk,
       overdue,
@@ -219,11 +220,15 @@ export class DashboardService implements OnApplicationBootstrap, OnApplicationSh
     const rows = await this.repo.counts(filter);
     const byPhase: Record<string, number> = Object.fromEntries(PHASES.map((p) => [p, 0]));
     const byStatus: Record<string, number> = Object.fromEntries(CASE_STATUSES.map((s) => [s, 0]));
+    // …and per process: a card application's 经济体预审 is not a trip's 签证办理 (trial 70: one bar counted both).
+    const byProcessPhase: Record<string, Record<string, number>> = {};
     for (const r of rows) {
       byPhase[r.phase] = (byPhase[r.phase] ?? 0) + r.n;
       byStatus[r.status] = (byStatus[r.status] ?? 0) + r.n;
+      const of = (byProcessPhase[processOfVersion(r.definition_version)] ??= {});
+      of[r.phase] = (of[r.phase] ?? 0) + r.n;
     }
-    return { byPhase, byStatus };
+    return { byPhase, byStatus, byProcessPhase };
   }
 
   private caseLine(r: BoardCaseRow) {

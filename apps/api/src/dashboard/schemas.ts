@@ -117,6 +117,10 @@ export const DashboardSchema = z
     byPhase: z
       .record(z.string(), z.number().int())
       .meta({ description: 'Cases per phase, every phase listed (post-trip: departed; closed: ended)' }),
+    byProcessPhase: z.record(z.string(), z.record(z.string(), z.number().int())).meta({
+      description:
+        "byPhase per process (delegation, apec-card, apec-whitelist), only the processes and phases with cases: each process's phases read in its own words (the catalog's phasesByProcess)",
+    }),
     byStatus: z.record(z.string(), z.number().int()),
     atRisk: z.looseObject({
       total: z.number().int(),
@@ -211,6 +215,7 @@ export const DashboardSchema = z
         ],
       },
       byPhase: { prepare: 0, review: 0, passport: 0, visa: 1, depart: 0, 'post-trip': 3, closed: 12 },
+      byProcessPhase: { delegation: { visa: 1, 'post-trip': 3, closed: 12 } },
       byStatus: { open: 1, departed: 3, completed: 10, rejected: 1, withdrawn: 1, cancelled: 0, failed: 0, terminated: 0 },
       atRisk: {
         total: 1,

@@ -32,6 +32,8 @@ interface Dashboard {
   units: string[];
   inFlight: { total: number; items: CaseLine[] };
   byPhase: Record<string, number>;
+  /** byPhase per process, only those with cases (a card application's phases in its own words). */
+  byProcessPhase?: Record<string, Record<string, number>>;
   atRisk: { total: number };
   overdue: { total: number; byRole: Array<{ role: string; label: Bilingual | null; count: number }> };
   analytics: {
@@ -164,17 +166,37 @@ export default function BoardPage() {
             const d = board.analytics.departures;
             const share = d.shareWithin22Days === null ? null : Math.round(100 * d.shareWithin22Days);
             const phases = Object.keys(board.byPhase);
+            // The processes counted: each its own bar segment, each phase named in every one's words (trial 70: a card
+            // application's 经济体预审 counted under 签证办理 alone).
+            const counted = processKind ? [processKind] : Object.keys(board.byProcessPhase ?? {});
+            const processName = (pr: string) => {
+              const label = cat.processes.find((x) => x.process === pr)?.processLabel;
+              return label ? pick(label) : pr;
+            };
             const byPhase: EChartsOption = {
               animation: false,
               tooltip: {},
-              grid: { left: 40, right: 10, top: 10, bottom: 40 },
+              ...(counted.length > 1 ? { legend: { top: 0 } } : {}),
+              grid: { left: 40, right: 10, top: counted.length > 1 ? 30 : 10, bottom: 40 },
               xAxis: {
                 type: 'category',
-                data: phases.map((p) => phaseText(cat, p, processKind, pick)),
+                data: phases.map((p) =>
+                  counted.length === 0
+                    ? phaseText(cat, p, undefined, pick)
+                    : [...new Set(counted.map((pr) => phaseText(cat, p, pr, pick)))].join(' / '),
+                ),
                 axisLabel: { interval: 0, rotate: 20 },
               },
               yAxis: { type: 'value', minInterval: 1 },
-              series: [{ type: 'bar', data: phases.map((p) => board.byPhase[p] ?? 0), itemStyle: { color: '#1677ff' } }],
+              series:
+                counted.length > 1
+                  ? counted.map((pr) => ({
+                      type: 'bar' as const,
+                      stack: 'cases',
+                      name: processName(pr),
+                      data: phases.map((p) => board.byProcessPhase?.[pr]?.[p] ?? 0),
+                    }))
+                  : [{ type: 'bar', data: phases.map((p) => board.byPhase[p] ?? 0), itemStyle: { color: '#1677ff' } }],
             };
             const dist: EChartsOption = {
               animation: false,

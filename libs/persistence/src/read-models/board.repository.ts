@@ -141,18 +141,19 @@ export class BoardRepository {
    * and definition version: a few hundred rows, whatever the portfolio's size); a period selects by date, so
    * those cases are counted from `cases` itself.
    */
-  counts(filter: BoardFilter): Promise<Array<{ status: string; phase: string; n: number }>> {
+  counts(filter: BoardFilter): Promise<Array<{ status: string; phase: string; definition_version: string; n: number }>> {
     if (filter.from || filter.to) {
       const f = caseFilterSql(filter, 1);
       return this.db.query(
-        `SELECT c.status, c.phase, count(*)::int AS n FROM cases c WHERE true${f.sql} GROUP BY c.status, c.phase`,
+        `SELECT c.status, c.phase, c.definition_version, count(*)::int AS n FROM cases c WHERE true${f.sql}
+          GROUP BY c.status, c.phase, c.definition_version`,
         f.params,
       );
     }
     const f = caseFilterSql({ unit: filter.unit, process: filter.process, processes: filter.processes, period: filter.period }, 1);
     return this.db.query(
-      `SELECT c.status, c.phase, sum(c.n)::int AS n FROM case_counts c WHERE true${f.sql}
-        GROUP BY c.status, c.phase HAVING sum(c.n) <> 0`,
+      `SELECT c.status, c.phase, c.definition_version, sum(c.n)::int AS n FROM case_counts c WHERE true${f.sql}
+        GROUP BY c.status, c.phase, c.definition_version HAVING sum(c.n) <> 0`,
       f.params,
     );
   }
