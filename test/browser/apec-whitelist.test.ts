@@ -6,7 +6,7 @@ import { addDays, shanghaiDate } from '@df/domain';
 import { RegistriesRepository } from '@df/persistence';
 import { bearer } from '../support/api-harness';
 import { eventually } from '../support/harness';
-import { clearDay, fillDay, HAN, pickOption, screenshot, startStack, type Stack } from './support';
+import { clearDay, fillDay, HAN, pickOption, screenshot, shownAfterOpening, startStack, type Stack } from './support';
 import { enterpriseUnit } from '../support/factories';
 
 async function expectAccessible(page: Page): Promise<void> {
@@ -110,17 +110,7 @@ describe('the whitelist admission pages of the web app (issue 17)', () => {
     // The desk's inbox names the filing's day for what it is, its decision due day, not a departure (trial 60).
     const deskPage = await stack.pageAs('apec-desk');
     const review = deskPage.locator('tr', { hasText: 'W02' }).first();
-    await eventually(
-      async () => {
-        await deskPage.goto('/inbox');
-        return review.waitFor({ timeout: 3000 }).then(
-          () => true,
-          () => false,
-        );
-      },
-      (shown) => shown,
-      60_000,
-    );
+    await shownAfterOpening(deskPage, '/inbox', review);
     // By the column's title when every row is a whitelist filing, beside the day when the desk's inbox holds card
     // applications too (other files' cases share the suite's database: CI of 3c5d421 read 目标日期).
     const headers = await deskPage.locator('.ant-table', { has: review }).locator('th').allInnerTexts();

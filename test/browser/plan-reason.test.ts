@@ -1,8 +1,7 @@
 import request from 'supertest';
 import { actUntilAwaiting, getProgress, roleFor } from '../support/api-flow';
 import { bearer, registerTestUnit, uncustodiedSubmission } from '../support/api-harness';
-import { eventually } from '../support/harness';
-import { startStack, waitForOrShow, type Stack } from './support';
+import { shownAfterOpening, startStack, waitForOrShow, type Stack } from './support';
 
 /**
  * Thirteenth trial (high): A01 found the trip outside the annual plan ("a written reason is needed"), and the FAO
@@ -34,17 +33,7 @@ describe("B05's dialog asks the unit's written reason for a trip outside the ann
     const atB05 = await actUntilAwaiting(api, users, caseId, 'B05');
     const page = await stack.pageAs(roleFor(atB05.steps.find((s) => s.key === 'B05')!));
     const action = page.locator('tr', { hasText: title }).getByTestId('act-B05');
-    await eventually(
-      async () => {
-        await page.goto('/inbox');
-        return action.waitFor({ timeout: 3000 }).then(
-          () => true,
-          () => false,
-        );
-      },
-      (found) => found,
-      60_000,
-    );
+    await shownAfterOpening(page, '/inbox', action);
     await action.click();
     const dialog = page.getByRole('dialog');
     // What the plan check found is said before any decision is chosen (trial 66: shown nowhere).

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { createApiApp } from '../../apps/api/src';
 import { WEB_DIST_DIR } from '../../apps/api/src/web/web-app.server';
-import { startTestWorker, testConfig, type TestWorker } from '../support/harness';
+import { eventually, startTestWorker, testConfig, type TestWorker } from '../support/harness';
 import { createTestUsers, TEST_PASSWORD, type TestApi, type TestUsers } from '../support/api-harness';
 import type { UserRole } from '../../apps/api/src/auth/access';
 
@@ -112,6 +112,26 @@ export async function signIn(page: Page, username: string, password = TEST_PASSW
     .or(page.getByRole('button', { name: '登录' }))
     .click();
   await page.getByTestId('user').waitFor();
+}
+
+/**
+ * Opens `path` until `locator` shows (within 3 s of each opening), for up to `timeoutMs`: for what the page reads once
+ * from a read model that follows the engine within seconds (the inbox, the published progress). Throws when it never
+ * shows.
+ */
+export async function shownAfterOpening(page: Page, path: string, locator: Locator, timeoutMs = 60_000): Promise<void> {
+  const shown = await eventually(
+    async () => {
+      await page.goto(path);
+      return locator.waitFor({ timeout: 3000 }).then(
+        () => true,
+        () => false,
+      );
+    },
+    (yes) => yes,
+    timeoutMs,
+  );
+  if (!shown) throw new Error(`${path}: not shown within ${timeoutMs} ms`);
 }
 
 /**

@@ -6,7 +6,7 @@ import { requiredTaskData } from '@df/contracts';
 import { ATTACHMENT_KIND_LABELS, BUDGET_ITEMS, DEFAULT_DEFINITION } from '@df/domain';
 import { actionable, getProgress, roleFor } from '../support/api-flow';
 import { bearer, binaryBody, canonicalSubmission, uniquePassportNumber } from '../support/api-harness';
-import { fillDay, fillMember, HAN, labelTexts, screenshot, startStack, type Stack } from './support';
+import { fillDay, fillMember, HAN, labelTexts, screenshot, shownAfterOpening, startStack, type Stack } from './support';
 import { eventually } from '../support/harness';
 
 /** Shanghai calendar date `days` from today. */
@@ -325,17 +325,7 @@ describe('the web app in Chromium, on the whole stack', () => {
         shots.add('notification-return');
         // From the case's published progress, which follows the return within seconds: read again until it does.
         const notice = page.getByTestId('notification-return').filter({ hasText: '邀请方情况说明不完整' }).first();
-        await eventually(
-          async () => {
-            await page.goto('/notifications');
-            return notice.waitFor({ timeout: 3000 }).then(
-              () => true,
-              () => false,
-            );
-          },
-          (shown) => shown,
-          60_000,
-        );
+        await shownAfterOpening(page, '/notifications', notice);
         await expect(notice.innerText()).resolves.toBe('B04:US 退回：邀请方情况说明不完整');
         await openFromInbox(page, title, step.key);
       }

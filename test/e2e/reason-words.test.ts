@@ -6,6 +6,7 @@ import {
   registerRosterPerson,
   registerTestUnit,
   startTestApi,
+  testUnitBody,
   type TestApi,
   type TestUsers,
   uncustodiedSubmission,
@@ -116,15 +117,7 @@ describe('a required reason says something: not punctuation, one character or a 
   });
 
   it('registries: a suspended unit and a passport cancelled or reported lost state their reason', async () => {
-    const unit = {
-      nameZh: `测试单位${users.unit}`,
-      nameEn: `Test unit ${users.unit}`,
-      parentCode: null,
-      supervisingDepartment: null,
-      clerks: [],
-      signatories: ['王局长'],
-      status: 'suspended',
-    };
+    const unit = { ...testUnitBody(users), status: 'suspended' };
     for (const suspendedReason of NO_REASONS) {
       const res = await request(api.http)
         .put(`/api/registries/units/${users.unit}`)

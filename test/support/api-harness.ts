@@ -83,18 +83,21 @@ export async function registerTestUnit(api: TestApi, users: TestUsers): Promise<
   await request(api.http)
     .put(`/api/registries/units/${users.unit}`)
     .set(bearer(users.tokens['fao-clerk']))
-    .send({
-      nameZh: `测试单位${users.unit}`,
-      nameEn: `Test unit ${users.unit}`,
-      parentCode: null,
-      supervisingDepartment: null,
-      clerks: [],
-      signatories: ['王局长'],
-      status: 'active',
-      suspendedReason: null,
-    })
+    .send(testUnitBody(users))
     .expect(201);
 }
+
+/** The PUT body registerTestUnit sends for `users`' unit: active, no parent, one signatory. */
+export const testUnitBody = (users: TestUsers) => ({
+  nameZh: `测试单位${users.unit}`,
+  nameEn: `Test unit ${users.unit}`,
+  parentCode: null,
+  supervisingDepartment: null,
+  clerks: [],
+  signatories: ['王局长'],
+  status: 'active',
+  suspendedReason: null as string | null,
+});
 
 /**
  * Registers a person on `users`' unit's roster (花名册) by its personnel office (PUT /api/registries/people/:personId,

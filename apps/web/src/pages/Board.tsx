@@ -170,8 +170,8 @@ export default function BoardPage() {
             // application's 经济体预审 counted under 签证办理 alone).
             const counted = processKind ? [processKind] : Object.keys(board.byProcessPhase ?? {});
             const processName = (pr: string) => {
-              const label = cat.processes.find((x) => x.process === pr)?.processLabel;
-              return label ? pick(label) : pr;
+              const name = cat.processes.find((x) => x.process === pr)?.processLabel;
+              return name ? pick(name) : pr;
             };
             const byPhase: EChartsOption = {
               animation: false,

@@ -11,9 +11,8 @@ import { planChanges } from '../check-plan';
 import { firstOpenPlanQuarter } from '../../../../libs/domain/src/registries';
 import { enc, mayWrite, readsAll, ServerNote, trimmed, type UnitListRow } from './registry-common';
 
-/**
- * The registries' annual outbound plans tab (年度出访计划), loaded when it is opened (the bundle budget: docs/web.md).
- */
+// The registries' annual outbound plans tab (年度出访计划), loaded when it is opened (the bundle budget: docs/web.md).
+
 /** What approving a filing does to each trip of the approved plan, in words (the confirmation's lines). */
 const PLAN_CHANGE_LABELS = { added: 'planAdded', changed: 'planChanged', removed: 'planRemoved' } as const satisfies Record<
   string,

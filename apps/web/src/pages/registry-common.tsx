@@ -4,7 +4,7 @@ import { useErrorText } from '../common';
 import { REGISTRY_WRITERS, unitReach } from '../../../../libs/domain/src/access';
 import type { RegisteredUnit } from '../../../../libs/domain/src/registries';
 
-/** What the registries' tabs share (Registries.tsx, and PlansTab.tsx, loaded apart: the bundle budget, docs/web.md). */
+// What the registries' tabs share (Registries.tsx, and PlansTab.tsx, loaded apart: the bundle budget, docs/web.md).
 
 /** The registries this page writes, by the one table the API's guards read (libs/domain/src/access.ts). */
 export const WRITERS = {
