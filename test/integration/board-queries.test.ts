@@ -269,15 +269,18 @@ describe('board and inbox queries against their plain-SQL specification', () => 
       if (filter.unit) where.push(`c.unit = $${params.push(filter.unit)}`);
       if (filter.process === 'apec-card') where.push(`c.definition_version = ANY($${params.push(['apec-2027.1'])})`);
       if (filter.from) where.push(`c.departure_date >= $${params.push(filter.from)}::date`);
-      const rows: Array<{ status: string; phase: string; n: number }> = await db.query(
-        `SELECT c.status, c.phase, count(*)::int AS n FROM cases c ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-          GROUP BY 1, 2`,
+      // By version too: the board counts each process's phases apart (byProcessPhase).
+      const rows: Array<{ status: string; phase: string; definition_version: string; n: number }> = await db.query(
+        `SELECT c.status, c.phase, c.definition_version, count(*)::int AS n FROM cases c ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+          GROUP BY 1, 2, 3`,
         params,
       );
       return sorted(rows);
     }
-    const sorted = <T extends { status: string; phase: string }>(rows: T[]) =>
-      [...rows].sort((a, b) => `${a.status}/${a.phase}`.localeCompare(`${b.status}/${b.phase}`));
+    const sorted = <T extends { status: string; phase: string; definition_version: string }>(rows: T[]) =>
+      [...rows].sort((a, b) =>
+        `${a.status}/${a.phase}/${a.definition_version}`.localeCompare(`${b.status}/${b.phase}/${b.definition_version}`),
+      );
     const filters: BoardFilter[] = [
       { period: 'departure' },
       { period: 'departure', unit: 'u1' },
