@@ -314,6 +314,16 @@ describe('the registries in the web app (issue 14)', () => {
     await expectAccessible(clerk);
     // One <main> landmark (trial 70: Ant Design's Content and a <main> inside it made two, nested).
     expect(await clerk.locator('main').count()).toBe(1);
+    // The clerk's own edit of the approved plan is asked first too, with what it changes (trial 71: saved in one click).
+    await clerk.getByTestId('edit-plan').click();
+    const edit = clerk.getByRole('dialog');
+    await edit.locator('#trips_0_size').fill('6');
+    await clerk.getByTestId('save-plan').click();
+    const ask = clerk.getByRole('dialog').filter({ has: clerk.getByTestId('plan-approve-changes') });
+    await expect(ask.getByTestId('plan-approve-changes').innerText()).resolves.toMatch(/^变更：P-US/);
+    await ask.getByRole('button', { name: /^保\s?存$/ }).click();
+    await shown(clerk, clerk.getByTestId('plan-approved').locator('tr', { hasText: 'P-US' }).filter({ hasText: '6' }));
+    expect((await service.checkPlan(facts as never)).outcome).toBe('planned');
   });
 
   it('the organizer names a roster person in the new trip by picking them: the registries supply the rest', async () => {

@@ -483,6 +483,7 @@ export const DICT = {
   planPendingNote: ['报备待外办审批', 'The filing awaits the FAO’s approval'],
   planApprove: ['批准此报备', 'Approve this filing'],
   planApproveConfirm: ['批准此报备为{year}年度出访计划？', 'Approve this filing as the {year} annual plan?'],
+  planWriteConfirm: ['保存为{year}年度已批准的出访计划？', 'Save this as the approved {year} annual plan?'],
   planRecheckNote: [
     '批准后，本单位{year}年出发的在办案件将重新核对年度计划（A01）',
     "Once approved, the unit's open cases departing in {year} run the annual plan check (A01) again",

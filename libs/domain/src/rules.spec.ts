@@ -634,6 +634,18 @@ describe('isStatedReason: a required reason says something', () => {
       '遗失',
       '挂失',
       'Cancelled.',
+      // Trial 71: more of both, and full-width letters.
+      '不通过',
+      '不予通过',
+      '不合格',
+      '已退回',
+      '终止',
+      '延长',
+      '丢失',
+      'ＷＩＴＨＤＲＡＷＮ',
+      'ＬＯＳＴ',
+      'Ｒｅｊｅｃｔ',
+      'ＯＫ',
     ])
       expect([text, isStatedReason(text)]).toEqual([text, false]);
     for (const text of [
@@ -645,6 +657,7 @@ describe('isStatedReason: a required reason says something', () => {
       'no budget',
       '2027',
       '护照在机场遗失，已报警',
+      '不通过：预算超标',
       '邀请方取消活动',
     ])
       expect([text, isStatedReason(text)]).toEqual([text, true]);

@@ -72,7 +72,7 @@ export const REASON_MIN_WORDS = 2;
  * or the action it is asked for, restated (撤回, 取消, 延期, 遗失, 挂失, 作废, 暂停, 异议), and their English (approved,
  * rejected, returned, cancelled, lost, OK, yes, no, N/A, noted). Matched against a reason's letters and digits alone,
  * lower-cased, whole, any of them repeated: "同意。" and "Approved!" are a stance, "同意，因邀请方变更日程" is a reason
- * (trial 70: 撤回, 拒绝, 不予同意, 好的, 同上 and 遗失 passed).
+ * (trial 70: 撤回, 拒绝, 不予同意, 好的, 同上 and 遗失 passed; trial 71: 不通过, 终止, 延长, 丢失, 不合格 and 已退回).
  */
 const STANCE_WORDS = [
   // Chinese: a decision's stance, longest first where one holds another.
@@ -83,6 +83,12 @@ const STANCE_WORDS = [
   '同意',
   '不予批准',
   '不批准',
+  '不予通过',
+  '不通过',
+  '已通过',
+  '通过',
+  '不合格',
+  '合格',
   '批准',
   '准予',
   '不予受理',
@@ -90,6 +96,7 @@ const STANCE_WORDS = [
   '不批',
   '拒绝',
   '退回修改',
+  '已退回',
   '退回',
   '驳回',
   '已阅',
@@ -114,8 +121,11 @@ const STANCE_WORDS = [
   '撤回',
   '撤销',
   '取消',
+  '终止',
   '延期',
+  '延长',
   '遗失',
+  '丢失',
   '挂失',
   '报失',
   '作废',
@@ -162,7 +172,8 @@ export const REASON_WORDS_MESSAGE: Label = {
  * 66 and 67: a bare 同意 passed as the unit's written reason; a return's reason of 。 told the organizer nothing).
  */
 export function isStatedReason(value: string): boolean {
-  const words = (value.match(/[\p{L}\p{N}]/gu) ?? []).join('').toLowerCase();
+  // Compatibility forms folded first (NFKC): ＯＫ and ＬＯＳＴ are OK and LOST (trial 71: full-width letters passed).
+  const words = (value.normalize('NFKC').match(/[\p{L}\p{N}]/gu) ?? []).join('').toLowerCase();
   return [...words].length >= REASON_MIN_WORDS && !STANCE_ONLY.test(words);
 }
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import ExcelJS from 'exceljs';
-import { phaseLabelOf, shanghaiDate, toIso, type CasePhase, type Label, type Role } from '@df/domain';
+import { phaseLabelOf, PROCESSES, shanghaiDate, toIso, type CasePhase, type Label, type Role } from '@df/domain';
 import { RegistriesRepository } from '@df/persistence';
 import { toCsv, type CsvCell } from '../common/csv';
 import { maskForViewer, type Viewer } from '../common/masking';
@@ -159,7 +159,7 @@ export class DashboardExportService {
         header: ['阶段 Phase', '案件数 Cases'],
         // Each phase in the words of every process counted (a card application's 经济体预审 beside a trip's 签证办理).
         rows: Object.entries(counts.byPhase).map(([p, n]) => [
-          phaseWords(p as CasePhase, filter.process ? [filter.process] : Object.keys(counts.byProcessPhase)),
+          phaseWords(p as CasePhase, filter.process ? [filter.process] : PROCESSES.filter((pr) => counts.byProcessPhase[pr])),
           n,
         ]),
       },

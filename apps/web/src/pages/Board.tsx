@@ -168,7 +168,10 @@ export default function BoardPage() {
             const phases = Object.keys(board.byPhase);
             // The processes counted: each its own bar segment, each phase named in every one's words (trial 70: a card
             // application's 经济体预审 counted under 签证办理 alone).
-            const counted = processKind ? [processKind] : Object.keys(board.byProcessPhase ?? {});
+            // In the catalog's order, so a process keeps its colour from one load to the next (trial 71: they swapped).
+            const counted = processKind
+              ? [processKind]
+              : cat.processes.map((x) => x.process).filter((pr) => board.byProcessPhase?.[pr] !== undefined);
             const processName = (pr: string) => {
               const name = cat.processes.find((x) => x.process === pr)?.processLabel;
               return name ? pick(name) : pr;

@@ -83,27 +83,7 @@ export default function PlansTab({ session }: { session: Session }) {
   const approve = (proposedAt: string, changes: ReturnType<typeof planChanges>, holders: NonNullable<PlanRecord['holders']>) =>
     modal.confirm({
       title: t('planApproveConfirm').replace('{year}', String(year)),
-      content: (
-        <Space orientation="vertical" data-testid="plan-approve-changes">
-          {(['added', 'changed', 'removed'] as const).map((k) =>
-            changes[k].length > 0 ? (
-              <span key={k}>{`${t(PLAN_CHANGE_LABELS[k])}${lang === 'zh' ? '：' : ': '}${joinNames(changes[k], lang)}`}</span>
-            ) : null,
-          )}
-          {changes.added.length + changes.changed.length + changes.removed.length === 0 ? <span>{t('planNoChange')}</span> : null}
-          {/* The cases holding a trip the approval drops or alters, by name (trial 70: an open case's trip went unsaid). */}
-          {holders
-            .filter((h) => changes.removed.includes(h.tripId) || changes.changed.includes(h.tripId))
-            .map((h) => (
-              <Typography.Text type="danger" key={`${h.tripId}-${h.caseId}`} data-testid="plan-approve-held">
-                {t('planTripHeld')
-                  .replace('{trip}', h.tripId)
-                  .replace('{case}', h.title ?? h.caseId)}
-              </Typography.Text>
-            ))}
-          <span>{t('planRecheckNote').replace('{year}', String(year))}</span>
-        </Space>
-      ),
+      content: <PlanChangesSummary changes={changes} holders={holders} year={year} />,
       okText: t('planApprove'),
       cancelText: t('cancel'),
       onOk: () => sendApproval(proposedAt),
@@ -241,6 +221,8 @@ export default function PlansTab({ session }: { session: Session }) {
           year={year}
           cat={cat}
           trips={plan.data?.proposal?.trips ?? plan.data?.trips ?? []}
+          approved={plan.data?.trips ?? null}
+          holders={plan.data?.holders ?? []}
           approves={approver}
           onClose={() => setEditing(false)}
           onSaved={() => {
@@ -293,32 +275,92 @@ interface PlanValues {
   trips?: Array<Partial<PlannedTripRow>>;
 }
 
-/** The year's plan as the unit files it (a proposal) or the FAO clerk writes it (approved): PUT …/plans/{year}. */
+/**
+ * What approving a filing, or the FAO clerk's own save, does to the approved plan: the trips it adds, changes and drops,
+ * each case holding a trip it drops or alters, by name, and that the unit's open cases of the year run A01 again
+ * (trial 66: replaced in one click; trial 70: an open case's trip dropped unsaid).
+ */
+function PlanChangesSummary({
+  changes,
+  holders,
+  year,
+}: {
+  changes: ReturnType<typeof planChanges>;
+  holders: NonNullable<PlanRecord['holders']>;
+  year: number;
+}) {
+  const { t, lang } = useT();
+  return (
+    <Space orientation="vertical" data-testid="plan-approve-changes">
+      {(['added', 'changed', 'removed'] as const).map((k) =>
+        changes[k].length > 0 ? (
+          <span key={k}>{`${t(PLAN_CHANGE_LABELS[k])}${lang === 'zh' ? '：' : ': '}${joinNames(changes[k], lang)}`}</span>
+        ) : null,
+      )}
+      {changes.added.length + changes.changed.length + changes.removed.length === 0 ? <span>{t('planNoChange')}</span> : null}
+      {holders
+        .filter((h) => changes.removed.includes(h.tripId) || changes.changed.includes(h.tripId))
+        .map((h) => (
+          <Typography.Text type="danger" key={`${h.tripId}-${h.caseId}`} data-testid="plan-approve-held">
+            {t('planTripHeld')
+              .replace('{trip}', h.tripId)
+              .replace('{case}', h.title ?? h.caseId)}
+          </Typography.Text>
+        ))}
+      <span>{t('planRecheckNote').replace('{year}', String(year))}</span>
+    </Space>
+  );
+}
+
+/** The PUT body of a plan dialog's values: each trip's id trimmed, its countries a list. */
+const planBody = (v: PlanValues) => ({
+  trips: (v.trips ?? []).map((trip) => ({
+    id: trimmed(trip.id),
+    purpose: trip.purpose,
+    countries: trip.countries ?? [],
+    size: trip.size,
+    quarter: trip.quarter,
+  })),
+});
+
+/**
+ * The year's plan as the unit files it (a proposal) or the FAO clerk writes it (approved): PUT …/plans/{year}. The
+ * clerk's save is asked first, as an approval is, against the approved plan (`approved`) and the cases holding its
+ * trips (trial 71: 编辑批准的计划, opened on the unit's filing, dropped a held trip with one click).
+ */
 function PlanDialog(props: {
   unit: string;
   year: number;
   cat: Catalog;
   trips: PlannedTripRow[];
+  approved: PlannedTripRow[] | null;
+  holders: NonNullable<PlanRecord['holders']>;
   approves: boolean;
   onClose(): void;
   onSaved(): void;
 }) {
   const { t, pick } = useT();
-  const { message } = AntApp.useApp();
-  const f = useSchemaForm<PlanValues>(
-    'AnnualPlan',
-    (v) => ({
-      trips: (v.trips ?? []).map((trip) => ({
-        id: trimmed(trip.id),
-        purpose: trip.purpose,
-        countries: trip.countries ?? [],
-        size: trip.size,
-        quarter: trip.quarter,
-      })),
-    }),
-    ['trips'],
-  );
+  const { message, modal } = AntApp.useApp();
+  const f = useSchemaForm<PlanValues>('AnnualPlan', planBody, ['trips']);
+  const confirmed = () =>
+    new Promise<boolean>((resolve) => {
+      modal.confirm({
+        title: t('planWriteConfirm').replace('{year}', String(props.year)),
+        content: (
+          <PlanChangesSummary
+            changes={planChanges(props.approved, planBody(f.form.getFieldsValue()).trips as PlannedTripRow[])}
+            holders={props.holders}
+            year={props.year}
+          />
+        ),
+        okText: t('regSave'),
+        cancelText: t('cancel'),
+        onOk: () => resolve(true),
+        onCancel: () => resolve(false),
+      });
+    });
   const save = async () => {
+    if (props.approves && !(await confirmed())) return;
     const r = await f.send((body) => api<PlanRecord>('PUT', `/api/registries/units/${enc(props.unit)}/plans/${props.year}`, body));
     if (!r) return;
     void message.success(props.approves ? `${t('regSaved')}${recheckedNote(t, r)}` : t('planFiledNow'));
