@@ -62,17 +62,25 @@ export function annualPlanFinding(progress: {
   return note && typeof note.zh === 'string' && typeof note.en === 'string' ? { zh: note.zh, en: note.en } : undefined;
 }
 
+type NamedStep = { key: string; name: { zh: string; en: string } };
+
+/** `B05 外办规则审核：…` lines, in the reader's language: each step `said` says something of. */
+function stepLines<S extends NamedStep>(steps: ReadonlyArray<S>, lang: 'zh' | 'en', said: (s: S) => string | undefined): string[] {
+  return steps.flatMap((s) => {
+    const text = said(s);
+    return text ? [`${s.key} ${s.name[lang]}${lang === 'zh' ? '：' : ': '}${text}`] : [];
+  });
+}
+
 /**
  * The written reasons the done approvals of a trip outside the annual plan stated (the engine's `planReasonStated`), as
  * `B05 外办规则审核：…` lines, for whoever decides next (trial 67: B06 and B07 did not see B05's reason).
  */
 export function planReasonsStated(
-  progress: { steps: ReadonlyArray<{ key: string; name: { zh: string; en: string }; planReasonStated?: string }> },
+  progress: { steps: ReadonlyArray<NamedStep & { planReasonStated?: string }> },
   lang: 'zh' | 'en',
 ): string[] {
-  return progress.steps.flatMap((s) =>
-    s.planReasonStated ? [`${s.key} ${s.name[lang]}${lang === 'zh' ? '：' : ': '}${s.planReasonStated}`] : [],
-  );
+  return stepLines(progress.steps, lang, (s) => s.planReasonStated);
 }
 
 /**
@@ -80,12 +88,10 @@ export function planReasonsStated(
  * (the engine's `planReasonMissing`), as `B05 外办规则审核：…` lines (trial 66: B06 went on with no reason on record).
  */
 export function planReasonsMissing(
-  progress: { steps: ReadonlyArray<{ key: string; name: { zh: string; en: string }; planReasonMissing?: { zh: string; en: string } }> },
+  progress: { steps: ReadonlyArray<NamedStep & { planReasonMissing?: { zh: string; en: string } }> },
   lang: 'zh' | 'en',
 ): string[] {
-  return progress.steps.flatMap((s) =>
-    s.planReasonMissing ? [`${s.key} ${s.name[lang]}${lang === 'zh' ? '：' : ': '}${s.planReasonMissing[lang]}`] : [],
-  );
+  return stepLines(progress.steps, lang, (s) => s.planReasonMissing?.[lang]);
 }
 
 /** A planned trip of a unit's annual plan as the plans API gives it (its id, purpose, countries, size, quarter). */
