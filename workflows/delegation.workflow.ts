@@ -276,6 +276,8 @@ const DEPARTURE_PASSED_PATCH = 'departure-passed';
 const PLAN_REASON_NO_PLAN_PATCH = 'plan-reason-no-plan';
 /** A decide signal's reason (a return's, a rejection's, an approval's outside the annual plan) is more than punctuation or a stance (isStatedReason); asked only when that alone refuses. */
 const REASON_WORDS_PATCH = 'reason-words';
+/** …and has grounds besides a stance or the action inflected (已撤回, withdrew) and letters that say nothing (aa, 11): reasonRuleBroken's `reason-substance`; asked only when that alone refuses. */
+const REASON_SUBSTANCE_PATCH = 'reason-substance';
 /**
  * With this patch a start input the engine cannot run (startInputProblems) fails the workflow at once with
  * INVALID_INPUT; before it, such an input (from a client other than the API) failed every workflow task or
@@ -510,6 +512,7 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
           departurePassed: () => patched(DEPARTURE_PASSED_PATCH),
           noPlanReason: () => patched(PLAN_REASON_NO_PLAN_PATCH),
           reasonWords: () => patched(REASON_WORDS_PATCH),
+          reasonSubstance: () => patched(REASON_SUBSTANCE_PATCH),
         });
       }
       engine.apply({ type, request } as EngineAction, now());

@@ -15,8 +15,29 @@ import {
 } from '../support/api-harness';
 import { actUntilAwaiting, getProgress } from '../support/api-flow';
 
-/** Texts that hold no reason: punctuation, one character, a stance or the action alone, full-width too (trials 66, 67, 70, 71). */
-const NO_REASONS = ['。', '无', '同意', '退回修改！', 'OK', 'N/A', '撤回', '不通过', '终止', 'ＷＩＴＨＤＲＡＷＮ', 'ＬＯＳＴ'];
+/**
+ * Texts that hold no reason: punctuation, one character, a stance or the action alone, full-width too (trials 66, 67, 70,
+ * 71), inflected, or letters and digits that say nothing (trial 72).
+ */
+const NO_REASONS = [
+  '。',
+  '无',
+  '同意',
+  '退回修改！',
+  'OK',
+  'N/A',
+  '撤回',
+  '不通过',
+  '终止',
+  'ＷＩＴＨＤＲＡＷＮ',
+  'ＬＯＳＴ',
+  'extend',
+  '已丢失',
+  '已撤回',
+  'withdrew',
+  'aa',
+  '11',
+];
 
 const rulesOf = (body: { errors?: Array<{ field: string; rule: string }> }) => (body.errors ?? []).map((e) => [e.field, e.rule]);
 

@@ -425,6 +425,11 @@ describe('CaseEngine', () => {
       ['withdraw', 'reason', '无'],
       ['extendDeficiency', 'reason', 'OK!'],
       ['objection', 'objection', '不同意'],
+      // Trial 72: the action inflected, letters or digits that say nothing (reasonRuleBroken's reason-substance).
+      ['withdraw', 'reason', '已撤回'],
+      ['cancel', 'reason', 'withdrew'],
+      ['extendDeficiency', 'reason', 'extend'],
+      ['objection', 'objection', '11'],
     ] as const)
       expect(refusalOf({ type, request: { requestId: `rw-${type}`, actor: by, [field]: text } })).toMatchObject({
         code: 'INVALID_REQUEST',
@@ -1120,6 +1125,8 @@ describe('CaseEngine', () => {
       [{ ...base, decision: 'return' as const, returnTo: 'A09', comment: '退回修改！' }, 'reason-words'],
       [{ ...base, decision: 'reject' as const, comment: '不同意' }, 'reason-words'],
       [{ ...base, decision: 'reject' as const, comment: 'Rejected.' }, 'reason-words'],
+      [{ ...base, decision: 'reject' as const, comment: '审核不通过' }, 'reason-words'],
+      [{ ...base, decision: 'return' as const, returnTo: 'A09', comment: 'aa' }, 'reason-words'],
     ] as const) {
       let refused: unknown;
       try {
@@ -1148,6 +1155,15 @@ describe('CaseEngine', () => {
     const rules = { reason: () => (asks.push('reason'), true), reasonWords: () => (asks.push('reason-words'), false) };
     expect(() => engine.validate({ type: 'decide', request: stance }, t, rules)).not.toThrow();
     expect(asks).toEqual(['reason-words']);
+    // …and one whose reason only the later rule refuses (未通过: the stance inflected), before patched('reason-substance').
+    const inflected = { ...stance, requestId: 'why-3', comment: '未通过' };
+    asks.length = 0;
+    const substance = { ...rules, reasonSubstance: () => (asks.push('reason-substance'), false) };
+    expect(() => engine.validate({ type: 'decide', request: inflected }, t, substance)).not.toThrow();
+    expect(asks).toEqual(['reason-substance']);
+    expect(() => engine.validate({ type: 'decide', request: inflected }, t, { ...substance, reasonSubstance: () => true })).toThrow(
+      Rejection,
+    );
     expect(engine.apply({ type: 'decide', request: bare }, t).accepted).toBe(true);
   });
 
@@ -2113,7 +2129,21 @@ describe('CaseEngine', () => {
       const b05 = engine.progress(at).steps.find((s) => s.key === 'B05')!;
       expect(b05.planReason?.zh).toContain('书面说明');
       // A stance is not a reason (trials 66, 67: a bare 同意 passed as the unit's written reason).
-      for (const comment of [undefined, '', ' \u200b ', '。', '…!', '同意', '同意。', '拟同意！', 'Approved.', 'OK', '好'])
+      for (const comment of [
+        undefined,
+        '',
+        ' \u200b ',
+        '。',
+        '…!',
+        '同意',
+        '同意。',
+        '拟同意！',
+        'Approved.',
+        'OK',
+        '好',
+        '已同意',
+        'agree',
+      ])
         expect(refusedFor(approve(comment))).toEqual([
           'INVALID_REQUEST',
           [['comment', 'plan-reason']],
@@ -2131,6 +2161,9 @@ describe('CaseEngine', () => {
     // …and one approving with a stance for its reason, before patched('reason-words').
     expect(refusedFor(atB05('unplanned').approve('同意', { reasonWords: () => false }))).toBe('accepted');
     expect(refusedFor(atB05('unplanned').approve('。', { reasonWords: () => false }))).not.toBe('accepted');
+    // …and one approving with a stance inflected (已同意), before patched('reason-substance').
+    expect(refusedFor(atB05('unplanned').approve('已同意', { reasonSubstance: () => false }))).toBe('accepted');
+    expect(refusedFor(atB05('unplanned').approve('已同意', { reasonWords: () => false }))).not.toBe('accepted');
     expect(refusedFor(noPlan.approve())).toEqual([
       'INVALID_REQUEST',
       [['comment', 'plan-reason']],

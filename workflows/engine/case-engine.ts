@@ -146,8 +146,10 @@ export interface ValidationRules {
   departurePassed?: () => boolean;
   /** A trip of a unit with no annual plan for its year is approved with a written reason too (patched('plan-reason-no-plan')). */
   noPlanReason?: () => boolean;
-  /** A reason is more than punctuation or a stance (同意, 退回): isStatedReason (patched('reason-words')). */
+  /** A reason is more than punctuation or a stance (同意, 退回): reasonRuleBroken's `reason-words` (patched('reason-words')). */
   reasonWords?: () => boolean;
+  /** …and more than a stance or the action inflected (已撤回, withdrew) or letters that say nothing (aa, 11): `reason-substance` (patched('reason-substance')). */
+  reasonSubstance?: () => boolean;
   /**
    * The Update validators' order (never replayed): what does not exist first, then role, then separation of duties,
    * then `beforeState` (the open incident), then the step's and the case's state.
@@ -228,7 +230,7 @@ export class CaseEngine {
     const { outcomeMembers: outcomeMembersRule = on, cardTerm: cardTermRule = on } = rules;
     const { freshFile: freshFileRule = on, routeTable: routeTableRule = on, outcomeRequired: outcomeRequiredRule = on } = rules;
     const { cardNumber: cardNumberRule = on, departurePassed: departurePassedRule = on, noPlanReason: noPlanReasonRule = on } = rules;
-    const { reasonWords: reasonWordsRule = on } = rules;
+    const { reasonWords: reasonWordsRule = on, reasonSubstance: reasonSubstanceRule = on } = rules;
     if (this.core.results.has(action.request.requestId)) return;
     // The text rule as signal validation was recorded with, and the rules added since (text-bidi; principals longer
     // than the read models hold). `newerRules` is asked only when only those find something, so a signal handler can
@@ -307,14 +309,16 @@ export class CaseEngine {
       // decision recorded without one replays as it ran; a signal asks `reasonRule` (patched('decision-reason')).
       if (action.type === 'decide') {
         const problem = decisionReasonProblem(action.request.decision, action.request.comment);
-        if (problem && (problem.rule === 'reason-words' ? reasonWordsRule() : reasonRule()))
-          refuseField(problem.field, problem.rule, problem.message.zh, problem.message.en, action.request.stepKey);
+        const asked =
+          problem?.rule !== 'reason-words' ? reasonRule : problem.since === 'reason-substance' ? reasonSubstanceRule : reasonWordsRule;
+        if (problem && asked()) refuseField(problem.field, problem.rule, problem.message.zh, problem.message.en, action.request.stepKey);
         // A trip outside the annual plan is approved with the unit's written reason (requiresPlanReason: 2027.6 on,
         // so no history recorded before declares it).
         if (this.core.metas.get(action.request.stepKey)?.behaviour.requiresPlanReason) {
           const outcome = this.core.annualPlanOutcome();
           const outside = planReasonProblem(outcome, action.request.decision, action.request.comment);
-          if (outside && (outcome !== 'no-plan' || noPlanReasonRule()) && (!outside.newer || reasonWordsRule()))
+          const since = outside?.since === 'reason-substance' ? reasonSubstanceRule : outside?.since ? reasonWordsRule : on;
+          if (outside && (outcome !== 'no-plan' || noPlanReasonRule()) && since())
             refuseField(outside.field, outside.rule, outside.message.zh, outside.message.en, action.request.stepKey);
         }
       }

@@ -116,14 +116,18 @@ export function placeholderSha256(id: string): string {
   return out;
 }
 
-/** The request that approves an approval or completes a task (route 'visa' at D01, visa granted at D12, a written outcome at A14/D11). */
+/**
+ * The request that approves an approval or completes a task (route 'visa' at D01, visa granted at D12, a written outcome
+ * at A14/D11). An approval's comment states grounds, as B05's outside the annual plan must (isStatedReason).
+ */
 export function stepRequest(
   caseId: string,
   step: Pick<StepProgress, 'key' | 'code' | 'kind'>,
   extra: Record<string, unknown> = {},
 ): StepRequest {
   const base = `/api/delegations/${caseId}/steps/${encodeURIComponent(step.key)}`;
-  if (step.kind === 'approval') return { path: `${base}/decision`, body: { decision: 'approve', comment: `${step.code} 同意`, ...extra } };
+  if (step.kind === 'approval')
+    return { path: `${base}/decision`, body: { decision: 'approve', comment: `${step.code} 同意：材料齐全，符合规定`, ...extra } };
   const data = builtInBehaviourOf(step.code).data === 'entry-route' ? { route: 'visa' } : requiredTaskData(step.code);
   return { path: `${base}/complete`, body: { ...(data ? { data } : {}), comment: `${step.code} 已办`, ...extra } };
 }

@@ -646,6 +646,27 @@ describe('isStatedReason: a required reason says something', () => {
       'ＬＯＳＴ',
       'Ｒｅｊｅｃｔ',
       'ＯＫ',
+      // Trial 72: inflections of a stance or the action, letters or digits that say nothing, the frame of a reason.
+      'extend',
+      'Extended.',
+      'withdrew',
+      'Withdrawing',
+      'was withdrawn',
+      'lost it',
+      'not approved',
+      '已丢失',
+      '丢失了',
+      '已撤回',
+      '已同意',
+      '未通过',
+      '审核不通过',
+      '原因：无',
+      '理由同上',
+      'aa',
+      'xxx',
+      '11',
+      '2027',
+      'ok ok',
     ])
       expect([text, isStatedReason(text)]).toEqual([text, false]);
     for (const text of [
@@ -655,10 +676,16 @@ describe('isStatedReason: a required reason says something', () => {
       '退回：邀请函未译',
       'Approved: invited by the ministry',
       'no budget',
-      '2027',
       '护照在机场遗失，已报警',
       '不通过：预算超标',
       '邀请方取消活动',
+      '无票',
+      '本团取消',
+      '会议延期',
+      '丢失了护照',
+      'host postponed',
+      'EU visa refused',
+      'Встреча отменена',
     ])
       expect([text, isStatedReason(text)]).toEqual([text, true]);
   });

@@ -5,7 +5,7 @@ import { addMonths, dayNumber, daysInclusive, fromDayNumber, isIsoDate } from '.
 import type { CaseFacts, Member, Purpose, Rank } from './facts';
 import { openCaseKeys, passportNumberKey, personNameKey, RANK_LABELS, tripCountries } from './facts';
 import type { Label } from './roles';
-import { isBlank, isStatedReason, REASON_MIN_WORDS, REASON_WORDS_MESSAGE } from './text-rule';
+import { isBlank, reasonRuleBroken, REASON_WORDS_MESSAGE } from './text-rule';
 
 export const RULE_CODES = [
   'NO_MEMBERS',
@@ -821,20 +821,27 @@ export const OUTSIDE_PLAN_OUTCOMES: readonly string[] = ['unplanned', 'over-plan
  * An approval of a step declaring `requiresPlanReason` while the annual plan check recorded `planOutcome` outside the
  * plan (OUTSIDE_PLAN_OUTCOMES) must state the unit's written reason in its comment (isStatedReason: words, not a stance
  * alone: a bare 同意 is the approval, not its reason). Answers the problem (field `comment`, rule `plan-reason`), or
- * undefined: a decision other than approve, a trip in the plan (or the check not done), a reason stated. `newer`: only
- * the rule of patched('reason-words') refuses it (the comment has a letter or digit, as the rule asked before). Checked
- * by the workflow's Update validator (a decide signal asks patched('plan-reason-no-plan') before `no-plan` is held to
- * it, and patched('reason-words') when `newer`).
+ * undefined: a decision other than approve, a trip in the plan (or the check not done), a reason stated. `since`: the
+ * rule that alone refuses it, added after the plan reason itself: `reason-words` when the comment has a letter or
+ * digit (all the rule asked before patched('reason-words')), `reason-substance` when only reasonRuleBroken's later rule
+ * does. Checked by the workflow's Update validator (a decide signal asks patched('plan-reason-no-plan') before `no-plan`
+ * is held to it, and the patch of `since` when given).
  */
 export function planReasonProblem(
   planOutcome: unknown,
   decision: unknown,
   comment: unknown,
-): { field: 'comment'; rule: 'plan-reason'; message: Label; newer?: true } | undefined {
+): { field: 'comment'; rule: 'plan-reason'; message: Label; since?: 'reason-words' | 'reason-substance' } | undefined {
   if (decision !== 'approve' || typeof planOutcome !== 'string' || !OUTSIDE_PLAN_OUTCOMES.includes(planOutcome)) return undefined;
-  if (typeof comment === 'string' && isStatedReason(comment)) return undefined;
+  const broken = typeof comment === 'string' ? reasonRuleBroken(comment) : 'reason-words';
+  if (broken === undefined) return undefined;
   // Before patched('reason-words') some letter or digit was a reason (fourteenth trial: a lone "。" passed).
-  const newer = typeof comment === 'string' && !isBlank(comment) && /[\p{L}\p{N}]/u.test(comment);
+  const since =
+    broken === 'reason-substance'
+      ? broken
+      : typeof comment === 'string' && !isBlank(comment) && /[\p{L}\p{N}]/u.test(comment)
+        ? broken
+        : undefined;
   const what =
     planOutcome === 'over-plan'
       ? { zh: '超出年度出访计划', en: 'over the annual plan' }
@@ -845,10 +852,10 @@ export function planReasonProblem(
     field: 'comment',
     rule: 'plan-reason',
     message: {
-      zh: `本次出访${what.zh}：同意前须在意见中写明单位书面说明的理由（“同意”等表态用语之外至少${REASON_MIN_WORDS}个字）`,
-      en: `The trip is ${what.en}: an approval must state the unit's written reason in its comment (at least ${REASON_MIN_WORDS} letters or digits besides a stance such as "approved")`,
+      zh: `本次出访${what.zh}：同意前须在意见中写明单位书面说明的理由（“同意”等表态用语之外至少两个汉字或一个英文单词）`,
+      en: `The trip is ${what.en}: an approval must state the unit's written reason in its comment (at least two Chinese characters or an English word besides a stance such as "approved")`,
     },
-    ...(newer ? { newer } : {}),
+    ...(since ? { since } : {}),
   };
 }
 
@@ -866,15 +873,16 @@ export const PLAN_REASON_MISSING: Label = {
 /**
  * A decision that sends a case back or ends it must say why (the written result of a review: a return's reason tells
  * the organizer what to fix, a rejection's is the office's answer): `reject` and `return` need a comment that is not
- * blank (isBlank) and states a reason (isStatedReason: rule `reason-words`; a return's 。 or 退回 tells the organizer
- * nothing). Answers the problem (field `comment`, rule `required`, `blank` or `reason-words`), or undefined. Checked by
- * the API before sending and by the workflow's Update validator (a decide signal asks patched('decision-reason'), and
- * patched('reason-words') for `reason-words`).
+ * blank (isBlank) and states a reason (reasonRuleBroken: rule `reason-words`; a return's 。 or 退回 tells the organizer
+ * nothing). Answers the problem (field `comment`, rule `required`, `blank` or `reason-words`, with `since`
+ * `reason-substance` when only that later rule refuses it), or undefined. Checked by the API before sending and by the
+ * workflow's Update validator (a decide signal asks patched('decision-reason'), and patched('reason-words') or
+ * patched('reason-substance') for `reason-words`).
  */
 export function decisionReasonProblem(
   decision: unknown,
   comment: unknown,
-): { field: 'comment'; rule: 'required' | 'blank' | 'reason-words'; message: Label } | undefined {
+): { field: 'comment'; rule: 'required' | 'blank' | 'reason-words'; message: Label; since?: 'reason-substance' } | undefined {
   if (decision !== 'reject' && decision !== 'return') return undefined;
   if (typeof comment !== 'string')
     return {
@@ -888,6 +896,8 @@ export function decisionReasonProblem(
       rule: 'blank',
       message: { zh: '理由不得为空白', en: 'The reason must not be blank (only invisible characters)' },
     };
-  if (!isStatedReason(comment)) return { field: 'comment', rule: 'reason-words', message: REASON_WORDS_MESSAGE };
+  const broken = reasonRuleBroken(comment);
+  if (broken === 'reason-words') return { field: 'comment', rule: 'reason-words', message: REASON_WORDS_MESSAGE };
+  if (broken) return { field: 'comment', rule: 'reason-words', message: REASON_WORDS_MESSAGE, since: broken };
   return undefined;
 }

@@ -64,7 +64,7 @@ export function isBlank(value: string): boolean {
  */
 export const BLANK_MESSAGE = { zh: '不得为空白（仅含不可见字符）', en: 'Must not be blank (only invisible characters)' } as const;
 
-/** The letters or digits a written reason holds at least (a word: 会议, 缺件; not 。 nor a lone 无). */
+/** The words a written reason holds at least: two Chinese characters (会议, 缺件) or one English word of three letters (budget); one alone of either is not enough (无, a lone "no"). */
 export const REASON_MIN_WORDS = 2;
 
 /**
@@ -72,7 +72,8 @@ export const REASON_MIN_WORDS = 2;
  * or the action it is asked for, restated (撤回, 取消, 延期, 遗失, 挂失, 作废, 暂停, 异议), and their English (approved,
  * rejected, returned, cancelled, lost, OK, yes, no, N/A, noted). Matched against a reason's letters and digits alone,
  * lower-cased, whole, any of them repeated: "同意。" and "Approved!" are a stance, "同意，因邀请方变更日程" is a reason
- * (trial 70: 撤回, 拒绝, 不予同意, 好的, 同上 and 遗失 passed; trial 71: 不通过, 终止, 延长, 丢失, 不合格 and 已退回).
+ * (trial 70: 撤回, 拒绝, 不予同意, 好的, 同上 and 遗失 passed; trial 71: 不通过, 终止, 延长, 丢失, 不合格 and 已退回). The rule
+ * of patched('reason-words'); REASON_SUBSTANCE asks more since.
  */
 const STANCE_WORDS = [
   // Chinese: a decision's stance, longest first where one holds another.
@@ -159,22 +160,100 @@ const STANCE_WORDS = [
 ];
 const STANCE_ONLY = new RegExp(`^(?:${STANCE_WORDS.join('|')})+$`, 'u');
 
+/**
+ * The words of a reason that say nothing of its grounds, taken out wherever they stand before the rest is counted
+ * (REASON_SUBSTANCE): every Chinese stance and restated action of STANCE_WORDS of two characters or more, their
+ * inflections left to the particles below (已撤回, 丢失了, 未通过, 已同意), and the frame of a reason (原因, 理由, 说明,
+ * 申请, 审核, 情况, 特此…: 原因：无 is no reason). Longest first.
+ */
+const HAN_STANCES = [
+  ...STANCE_WORDS.filter((w) => /^\p{Script=Han}{2,}$/u.test(w)),
+  '不可以',
+  '不行',
+  '没问题',
+  '没有问题',
+  '否决',
+  '核准',
+  '准许',
+  '如上',
+  '见上',
+  '原因',
+  '理由',
+  '说明',
+  '申请',
+  '审核',
+  '审批',
+  '审查',
+  '情况',
+  '特此',
+  '予以',
+  '已经',
+  '谢谢',
+].sort((a, b) => b.length - a.length);
+const HAN_STANCE = new RegExp(HAN_STANCES.join('|'), 'gu');
+
+/**
+ * Characters that, left alone once HAN_STANCES are out, say nothing: a stance of one character (可, 否, 无, 好, 行) and the
+ * particles that inflect one (已, 了, 的, 被, 予, 未, 不, 均, 经, 请, 拟, 此, 该, 本, 我, 现, 特, 是). Among other characters they
+ * count (无票, 本团取消 say something).
+ */
+const HAN_PARTICLES = new Set('可否无好行已了的被予未不没均经请拟此该本我现特是之也');
+
+/**
+ * English words that say nothing of a reason's grounds, in any form: a stance or the action restated (approve…, reject…,
+ * return…, withdraw/withdrew…, cancel…, lose/lost, extend…, suspend…, postpone…, object…, OK, yes, no, N/A, done) and the
+ * frame of a sentence (articles, auxiliaries, pronouns, courtesy, "reason", "request").
+ */
+const ENGLISH_EMPTY =
+  /^(?:approv\w*|agree\w*|accept\w*|grant\w*|reject\w*|refus\w*|declin\w*|return\w*|den(?:y|ied|ies|ial)|withdr\w*|cancel\w*|revok\w*|los(?:t|e|es|ing|s)|void\w*|suspend\w*|extend\w*|extension\w*|postpon\w*|delay\w*|terminat\w*|object\w*|pass(?:ed|es)?|fail\w*|ok(?:ay)?|yes|no|na|nil|none|notes?|noted|fine|good|done|lgtm|a|an|the|is|are|was|were|be|been|being|has|have|had|do|does|did|it|its|this|that|these|those|i|we|you|he|she|they|me|us|my|our|by|as|per|of|to|for|in|on|at|and|or|not|so|please|pls|thanks?|thx|sir|madam|dear|hereby|already|all|just|now|reasons?|requests?|requested|see|above|same|case|delegation|trip|step)$/u;
+
+/** How much a word of letters not Chinese says: nothing when it is one letter repeated (aa, xxx), some at two letters, a word from three. */
+function letterWordWeight(word: string): number {
+  const letters = [...word];
+  if (new Set(letters).size < 2) return 0;
+  return letters.length >= 3 ? REASON_MIN_WORDS : 1;
+}
+
+/**
+ * Whether a reason has grounds besides its stance, the action restated and their inflections (the rule of
+ * patched('reason-substance'); trial 72: extend, withdrew, 已丢失, 已撤回, aa and 11 passed the word list): with
+ * HAN_STANCES and ENGLISH_EMPTY words taken out, the Chinese characters left (each one; none when only HAN_PARTICLES)
+ * and the other words (letterWordWeight) come to REASON_MIN_WORDS. Digits count nothing (11, 2027).
+ */
+function hasSubstance(folded: string): boolean {
+  let weight = 0;
+  const han = (folded.match(/\p{Script=Han}+/gu) ?? []).map((run) => run.replace(HAN_STANCE, '')).join('');
+  if ([...han].some((c) => !HAN_PARTICLES.has(c))) weight += [...han].length;
+  for (const word of folded.match(/(?:(?!\p{Script=Han})\p{L}\p{M}*)+/gu) ?? [])
+    if (!ENGLISH_EMPTY.test(word)) weight += letterWordWeight(word);
+  return weight >= REASON_MIN_WORDS;
+}
+
 /** What a reason of no words' refusal says (rule `reason-words`): the API's, the engine's and the web's box's. */
 export const REASON_WORDS_MESSAGE: Label = {
-  zh: `须写明理由：至少${REASON_MIN_WORDS}个文字或数字，不能只有标点、“同意”“退回”等表态用语或“撤回”“遗失”等所办事项本身`,
-  en: `Must state a reason: at least ${REASON_MIN_WORDS} letters or digits, not punctuation, a stance ("approved", "returned", 同意…) or the action itself ("withdrawn", "lost", 撤回…) alone`,
+  zh: '须写明具体理由：除标点、数字、“同意”“退回”等表态用语和“撤回”“遗失”等所办事项本身（含“已撤回”“丢失了”）外，至少两个汉字或一个英文单词',
+  en: 'Must state a reason: at least two Chinese characters or an English word besides punctuation, digits, a stance ("approved", "returned", 同意…) and the action itself in any form ("withdrew", "lost", 撤回, 已撤回…)',
 };
 
 /**
- * Whether a required reason (why a case is returned, rejected, withdrawn or cancelled, a deficiency extended, a trip
- * outside the annual plan approved, a passport reported lost, …) says something: at least REASON_MIN_WORDS letters or
- * digits, and more than a stance (STANCE_ONLY). Blank text is isBlank's (rule `blank`); this asks for words (trials
- * 66 and 67: a bare 同意 passed as the unit's written reason; a return's reason of 。 told the organizer nothing).
+ * Which rule a required reason breaks (why a case is returned, rejected, withdrawn or cancelled, a deficiency extended,
+ * a trip outside the annual plan approved, a passport reported lost, …), or undefined when it says something.
+ * `reason-words` (the rule of patched('reason-words')): fewer than 2 letters or digits, or a stance alone (STANCE_ONLY);
+ * trials 66 and 67: a bare 同意 passed as the unit's written reason, a return's 。 told the organizer nothing.
+ * `reason-substance` (patched('reason-substance')): that passed, but nothing is left once stances, restated actions,
+ * their inflections and the frame of a sentence are out (hasSubstance). Blank text is isBlank's (rule `blank`).
  */
-export function isStatedReason(value: string): boolean {
+export function reasonRuleBroken(value: string): 'reason-words' | 'reason-substance' | undefined {
   // Compatibility forms folded first (NFKC): ＯＫ and ＬＯＳＴ are OK and LOST (trial 71: full-width letters passed).
-  const words = (value.normalize('NFKC').match(/[\p{L}\p{N}]/gu) ?? []).join('').toLowerCase();
-  return [...words].length >= REASON_MIN_WORDS && !STANCE_ONLY.test(words);
+  const folded = value.normalize('NFKC').toLowerCase();
+  const words = (folded.match(/[\p{L}\p{N}]/gu) ?? []).join('');
+  if ([...words].length < REASON_MIN_WORDS || STANCE_ONLY.test(words)) return 'reason-words';
+  return hasSubstance(folded) ? undefined : 'reason-substance';
+}
+
+/** Whether a required reason says something (reasonRuleBroken finds nothing): the one test every reason field asks. */
+export function isStatedReason(value: string): boolean {
+  return reasonRuleBroken(value) === undefined;
 }
 
 export type TextRule = 'text-control' | 'text-surrogate' | 'text-bidi';
