@@ -85,6 +85,24 @@ describe('APEC roles read their processes only (new-user trial)', () => {
     expect(board.atRisk.items.map((c: { caseId: string }) => c.caseId)).not.toContain(caseId);
   });
 
+  it('a board of APEC processes counts their phases only: no 护照办理 nor 回国后事项 (trials 71, 72, PROCESS_PHASES)', async () => {
+    const phases = async (path: string, token: string) => Object.keys((await get(path, token).expect(200)).body.byPhase);
+    const desk = users.tokens['apec-desk'];
+    expect(await phases('/api/dashboard?process=apec-card', desk)).toEqual(['prepare', 'review', 'visa', 'depart', 'closed']);
+    expect(await phases('/api/dashboard?process=apec-whitelist', desk)).toEqual(['prepare', 'review', 'closed']);
+    // The desk reads both APEC processes: their phases together, still none of a trip's own.
+    expect(await phases('/api/dashboard', desk)).toEqual(['prepare', 'review', 'visa', 'depart', 'closed']);
+    expect(await phases('/api/dashboard?process=delegation', users.tokens.manager)).toEqual([
+      'prepare',
+      'review',
+      'passport',
+      'visa',
+      'depart',
+      'post-trip',
+      'closed',
+    ]);
+  });
+
   it("the APEC desk's board and export name no delegation case's unit or incident (second trial: both office-wide)", async () => {
     // Handed input: an open incident on the delegation case, whose unit has no APEC case.
     const incidentId = randomUUID();

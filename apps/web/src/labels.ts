@@ -83,7 +83,7 @@ export const DICT = {
   groupReturned: ['退回修改', 'Returned for revision'],
   groupApproved: ['已批准', 'Approved'],
   groupDeparted: ['已出发', 'Departed'],
-  groupClosed: ['已办结', 'Closed'],
+  groupClosed: ['已结案', 'Closed'],
   // new trip
   stepBasic: ['基本信息', 'Basic data'],
   stepItinerary: ['行程与邀请方', 'Itinerary'],

@@ -56,7 +56,7 @@ export const CASE_EVENT_LABELS: Record<CaseEventType, Label> = {
   'case.replanned': { zh: '重新预测', en: 'Forecast updated' },
   'case.amended': { zh: '变更申请', en: 'Amended' },
   'case.departed': { zh: '已出发', en: 'Departed' },
-  'case.closed': { zh: '案件办结', en: 'Case closed' },
+  'case.closed': { zh: '结案', en: 'Case closed' },
   'member.withdrawn': { zh: '成员退出', en: 'Member withdrawn' },
   'step.awaiting': { zh: '待办理', en: 'Awaiting' },
   'step.skipped': { zh: '无需办理', en: 'Not needed' },

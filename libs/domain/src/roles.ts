@@ -92,7 +92,8 @@ export const PHASE_LABELS: Record<CasePhase, Label> = {
   visa: { zh: '签证办理', en: 'Visa' },
   depart: { zh: '行前准备', en: 'Pre-departure' },
   'post-trip': { zh: '回国后事项', en: 'Post-trip' },
-  closed: { zh: '已办结', en: 'Closed' },
+  // Every close (completed, rejected, withdrawn, cancelled): 结案; 办结 is a completed case's own word (trials 71, 72).
+  closed: { zh: '已结案', en: 'Closed' },
 };
 
 export const STEP_KINDS = ['task', 'approval', 'system', 'external', 'timer'] as const;

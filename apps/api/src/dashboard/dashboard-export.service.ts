@@ -1,6 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import ExcelJS from 'exceljs';
-import { phaseLabelOf, PROCESSES, shanghaiDate, toIso, type CasePhase, type Label, type Role } from '@df/domain';
+import {
+  phaseLabelOf,
+  PROCESS_LABELS,
+  PROCESSES,
+  shanghaiDate,
+  toIso,
+  type CasePhase,
+  type Label,
+  type ProcessKind,
+  type Role,
+} from '@df/domain';
 import { RegistriesRepository } from '@df/persistence';
 import { toCsv, type CsvCell } from '../common/csv';
 import { maskForViewer, type Viewer } from '../common/masking';
@@ -53,6 +63,28 @@ function phaseWords(phase: CasePhase, processes: readonly string[]): string {
   const labels = (processes.length > 0 ? processes : ['delegation']).map((pr) => phaseLabelOf(phase, pr));
   const join = (lang: 'zh' | 'en') => [...new Set(labels.map((l) => l[lang]))].join(' / ');
   return bi({ zh: join('zh'), en: join('en') }, phase);
+}
+
+/**
+ * The by-phase sheet: each phase in the words of every process counted (a card application's 经济体预审 beside a trip's
+ * 签证办理), its cases, and with more than one process counted a column per process, as the board's stacked bars
+ * (trial 72: one column summed a card application with a trip).
+ */
+export function byPhaseSheet(
+  counts: { byPhase: Record<string, number>; byProcessPhase: Record<string, Record<string, number>> },
+  process: ProcessKind | undefined,
+): Table {
+  const counted = process ? [process] : PROCESSES.filter((pr) => counts.byProcessPhase[pr]);
+  const split = counted.length > 1 ? counted : [];
+  return {
+    sheet: '按阶段 By phase',
+    header: ['阶段 Phase', '案件数 Cases', ...split.map((pr) => `${PROCESS_LABELS[pr].zh} ${PROCESS_LABELS[pr].en}`)],
+    rows: Object.entries(counts.byPhase).map(([p, n]) => [
+      phaseWords(p as CasePhase, counted),
+      n,
+      ...split.map((pr) => counts.byProcessPhase[pr]?.[p] ?? 0),
+    ]),
+  };
 }
 
 @Injectable()
@@ -154,15 +186,7 @@ export class DashboardExportService {
         ],
       },
       cases,
-      {
-        sheet: '按阶段 By phase',
-        header: ['阶段 Phase', '案件数 Cases'],
-        // Each phase in the words of every process counted (a card application's 经济体预审 beside a trip's 签证办理).
-        rows: Object.entries(counts.byPhase).map(([p, n]) => [
-          phaseWords(p as CasePhase, filter.process ? [filter.process] : PROCESSES.filter((pr) => counts.byProcessPhase[pr])),
-          n,
-        ]),
-      },
+      byPhaseSheet(counts, filter.process),
       {
         sheet: '按角色逾期 Overdue by role',
         header: ['角色 Role', '逾期步骤 Overdue steps'],

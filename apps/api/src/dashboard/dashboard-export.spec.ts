@@ -1,4 +1,4 @@
-import { beijingTime, exportFileName } from './dashboard-export.service';
+import { beijingTime, byPhaseSheet, exportFileName } from './dashboard-export.service';
 
 describe("the board export's file name", () => {
   it('is the Asia/Shanghai day: 23:30 UTC on 30 November is already 1 December in Beijing', () => {
@@ -16,5 +16,32 @@ describe("the export's instants (the Filter sheet's generated / computed at)", (
   it('are Beijing wall-clock time: 23:30 UTC is 07:30 the next day', () => {
     expect(beijingTime(Date.parse('2026-11-30T23:30:00Z'))).toBe('2026-12-01 07:30:00 UTC+8');
     expect(beijingTime(Date.parse('2026-11-30T03:04:05.678Z'))).toBe('2026-11-30 11:04:05 UTC+8');
+  });
+});
+
+describe("the export's by-phase sheet (byPhaseSheet)", () => {
+  const counts = {
+    byPhase: { prepare: 3, review: 1, passport: 0, visa: 2, depart: 0, 'post-trip': 0, closed: 4 },
+    byProcessPhase: { delegation: { prepare: 2, visa: 1, closed: 4 }, 'apec-card': { prepare: 1, review: 1, visa: 1 } },
+  };
+  it("names each phase in every counted process's words, with a count per process beside the total (trial 72: one column summed them)", () => {
+    const sheet = byPhaseSheet(counts, undefined);
+    expect(sheet.header).toEqual([
+      '阶段 Phase',
+      '案件数 Cases',
+      '因公出国（境）审护签 Outbound delegation',
+      'APEC商务旅行卡申请 APEC business travel card application',
+    ]);
+    expect(sheet.rows[0]).toEqual(['出访准备 / 企业申请 Preparation / Enterprise application', 3, 2, 1]);
+    expect(sheet.rows[3]).toEqual(['签证办理 / 经济体预审 Visa / Pre-clearance by the economies', 2, 1, 1]);
+    expect(sheet.rows.at(-1)).toEqual(['已结案 Closed', 4, 4, 0]);
+  });
+  it('keeps one count column under a process filter', () => {
+    const sheet = byPhaseSheet({ byPhase: { prepare: 1, closed: 0 }, byProcessPhase: { 'apec-card': { prepare: 1 } } }, 'apec-card');
+    expect(sheet.header).toEqual(['阶段 Phase', '案件数 Cases']);
+    expect(sheet.rows).toEqual([
+      ['企业申请 Enterprise application', 1],
+      ['已结案 Closed', 0],
+    ]);
   });
 });

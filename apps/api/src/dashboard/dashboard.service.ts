@@ -4,6 +4,7 @@ import { CASE_STATUSES } from '@df/contracts';
 import {
   DEFAULT_DEFINITION,
   PHASES,
+  PROCESS_PHASES,
   ROLE_LABELS,
   processDefinitions,
   processOfVersion,
@@ -218,7 +219,10 @@ export class DashboardService implements OnApplicationBootstrap, OnApplicationSh
 
   async counts(filter: DashboardFilter) {
     const rows = await this.repo.counts(filter);
-    const byPhase: Record<string, number> = Object.fromEntries(PHASES.map((p) => [p, 0]));
+    // The phases of the processes counted (a card application has no 护照办理; trials 71, 72), every one for all.
+    const counted = filter.process ? [filter.process] : filter.processes;
+    const phases = counted ? PHASES.filter((p) => counted.some((pr) => PROCESS_PHASES[pr].includes(p))) : PHASES;
+    const byPhase: Record<string, number> = Object.fromEntries(phases.map((p) => [p, 0]));
     const byStatus: Record<string, number> = Object.fromEntries(CASE_STATUSES.map((s) => [s, 0]));
     // …and per process: a card application's 经济体预审 is not a trip's 签证办理 (trial 70: one bar counted both).
     const byProcessPhase: Record<string, Record<string, number>> = {};

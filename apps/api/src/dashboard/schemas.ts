@@ -114,9 +114,10 @@ export const DashboardSchema = z
       total: z.number().int().meta({ description: 'Open cases (submitted, not departed, not closed)' }),
       items: z.array(CaseLineSchema).meta({ description: 'The `limit` open cases with the least slack first' }),
     }),
-    byPhase: z
-      .record(z.string(), z.number().int())
-      .meta({ description: 'Cases per phase, every phase listed (post-trip: departed; closed: ended)' }),
+    byPhase: z.record(z.string(), z.number().int()).meta({
+      description:
+        'Cases per phase, every phase of the processes counted listed (PROCESS_PHASES: under process=apec-card no passport nor post-trip; post-trip: departed; closed: ended, 已结案)',
+    }),
     byProcessPhase: z.record(z.string(), z.record(z.string(), z.number().int())).meta({
       description:
         "byPhase per process (delegation, apec-card, apec-whitelist), only the processes and phases with cases: each process's phases read in its own words (the catalog's phasesByProcess)",

@@ -16,8 +16,8 @@ import {
   renewalOpensOn,
   reviewReminderOn,
 } from './apec-card';
-import { APEC_WHITELIST_DEFINITION, processOfVersion } from './apec-whitelist';
-import { PHASE_LABELS } from '../roles';
+import { APEC_WHITELIST_DEFINITION, PROCESS_PHASES, processOfVersion } from './apec-whitelist';
+import { PHASE_LABELS, PHASES } from '../roles';
 import { DEFAULT_DEFINITION, publishedDefinition } from './default-definition';
 import { behaviourProblems, validateDefinition } from './validate';
 import type { AttachmentKind } from '../attachments';
@@ -178,7 +178,7 @@ describe('the whitelist', () => {
 });
 
 describe("PROCESS_PHASE_LABELS: each process's phases in its own words (trial 65: a card application read 出访准备)", () => {
-  it("no phase a card application's or a whitelist filing's steps are in reads as a trip's, but for the shared 已办结", () => {
+  it("no phase a card application's or a whitelist filing's steps are in reads as a trip's, but for the shared 已结案", () => {
     for (const def of [APEC_CARD_DEFINITION, APEC_WHITELIST_DEFINITION]) {
       const process = processOf(def);
       for (const phase of new Set(def.steps.map((s) => s.phase))) {
@@ -188,5 +188,15 @@ describe("PROCESS_PHASE_LABELS: each process's phases in its own words (trial 65
     }
     expect(phaseLabelOf('prepare', 'delegation')).toEqual(PHASE_LABELS.prepare);
     expect(phaseLabelOf('closed', 'apec-card')).toEqual(PHASE_LABELS.closed);
+  });
+});
+
+describe('PROCESS_PHASES: the phases a case of each process can be in (trials 71, 72: the card filter listed 护照办理)', () => {
+  it("is its definition's steps' phases and closed, in the chain's order; every phase for a trip", () => {
+    expect(PROCESS_PHASES['apec-card']).toEqual(['prepare', 'review', 'visa', 'depart', 'closed']);
+    expect(PROCESS_PHASES['apec-whitelist']).toEqual(['prepare', 'review', 'closed']);
+    expect(PROCESS_PHASES.delegation).toEqual(PHASES);
+    for (const def of [APEC_CARD_DEFINITION, APEC_WHITELIST_DEFINITION])
+      for (const step of def.steps) expect(PROCESS_PHASES[processOf(def)]).toContain(step.phase);
   });
 });

@@ -1,6 +1,6 @@
 import { addDays } from '../dates';
 import { fittedTitle, type CaseFacts } from '../facts';
-import type { Label } from '../roles';
+import { PHASES, type CasePhase, type Label } from '../roles';
 import {
   APEC_CARD_DEFINITION,
   applicationFacts,
@@ -94,6 +94,23 @@ export const NON_DELEGATION_VERSIONS: readonly string[] = Object.values(VERSIONS
 export function versionFilter(process: ProcessKind): { in: readonly string[] } | { notIn: readonly string[] } {
   return process === 'delegation' ? { notIn: NON_DELEGATION_VERSIONS } : { in: VERSIONS_OF[process] };
 }
+
+/** The phases a case of `definition` passes through, in PHASES' order: its steps' phases, then `closed`. */
+function phasesOf(definition: ProcessDefinition): readonly CasePhase[] {
+  const has = new Set<CasePhase>([...definition.steps.map((s) => s.phase), 'closed']);
+  return PHASES.filter((p) => has.has(p));
+}
+
+/**
+ * The phases a case of each process can be in (a card application has no 护照办理 nor 回国后事项, a whitelist filing
+ * only 企业申报 and 外办审核): what the board counts and the export lists under a process filter (trials 71, 72: the card
+ * filter listed a trip's phases at 0). The delegation chain every phase: an office's own version may use any.
+ */
+export const PROCESS_PHASES: Record<ProcessKind, readonly CasePhase[]> = {
+  delegation: PHASES,
+  'apec-card': phasesOf(APEC_CARD_DEFINITION),
+  'apec-whitelist': phasesOf(APEC_WHITELIST_DEFINITION),
+};
 
 /** The process a published definition version runs, for readers that hold only the version (read models). */
 export function processOfVersion(version: string): ProcessKind {
