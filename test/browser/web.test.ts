@@ -326,7 +326,12 @@ describe('the web app in Chromium, on the whole stack', () => {
         // From the case's published progress, which follows the return within seconds: read again until it does.
         const notice = page.getByTestId('notification-return').filter({ hasText: '邀请方情况说明不完整' }).first();
         await shownAfterOpening(page, '/notifications', notice);
-        await expect(notice.innerText()).resolves.toBe('B04:US 退回：邀请方情况说明不完整');
+        // The returning step by name, role and officer (trial 71: its code alone).
+        await expect(notice.innerText()).resolves.toMatch(/^B04:US 核实邀请函（外办审核处 \S+）退回：邀请方情况说明不完整$/);
+        // …and the inbox row too, before its dialog is opened (trial 71: the row said nothing of the return).
+        await page.goto('/inbox');
+        const row = page.locator('tr', { hasText: title }).getByTestId(`returned-${step.key}`);
+        await expect(row.innerText()).resolves.toMatch(/^B04:US 核实邀请函（外办审核处 \S+）退回：邀请方情况说明不完整$/);
         await openFromInbox(page, title, step.key);
       }
       // The step sent back says why, to the organizer who does it again (forty-third trial: only the timeline had it).

@@ -129,8 +129,12 @@ describe('a required reason says something: not punctuation, one character or a 
       (items) => items.some((i) => i.caseId === caseId && i.stepKey === 'A09' && i.returnedBy !== null),
       60_000,
     );
+    // …by the returning step's name, role and officer (trial 71: its code alone).
     expect(inbox.find((i) => i.caseId === caseId && i.stepKey === 'A09')!.returnedBy).toEqual({
       stepKey: 'A10',
+      name: { zh: '任务和预算审批表（外事、财务会签）', en: 'Task & budget approval form (foreign affairs + finance countersign)' },
+      actorRole: 'finance',
+      actedBy: users.usernames.finance,
       comment: '预算表缺住宿标准',
       at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
     });

@@ -251,8 +251,18 @@ export interface InboxItem {
   /** On a time scale, the case's clock now (its due and latest times are in it); absent in real time. */
   caseNow?: string;
   onBehalf: boolean;
-  /** A step a return sent back and not done again: the returning step's key (`objection`: a public-notice objection), its reason, when. */
-  returnedBy?: { stepKey: string; comment: string | null; at: string } | null;
+  /**
+   * A step a return sent back and not done again: the returning step's key (`objection`: a public-notice objection), its
+   * name and role (null for an objection), its reason, who returned it, when.
+   */
+  returnedBy?: {
+    stepKey: string;
+    name?: Bilingual | null;
+    actorRole?: string | null;
+    comment: string | null;
+    actedBy?: string | null;
+    at: string;
+  } | null;
   /**
    * Why the caller may not decide or complete the step here (SELF_APPROVAL: they acted on the case as its organizer,
    * so they hand it to another officer of the role instead of meeting a 403; SUPPLY_DOCUMENTS: it completes itself once

@@ -24,9 +24,9 @@ import {
 } from '../../../libs/domain/src/text-rule';
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore, type AnchorHTMLAttributes, type ReactNode } from 'react';
 import { navigate } from './router';
-import { api, ApiError, currentSession, type Catalog, type UnitSummary } from './api';
+import { api, ApiError, currentSession, type Catalog, type InboxItem, type UnitSummary } from './api';
 import { amountOfText, NOT_A_FIGURE_WORDS } from './dialog-fields';
-import { useT, type Bilingual, type Lang } from './i18n';
+import { ROLE_NAMES, useT, type Bilingual, type Lang } from './i18n';
 
 /**
  * Loads what a page shows and reloads it when `deps` change or `reload()` is called; with `live`, also refreshes
@@ -369,6 +369,25 @@ export function targetDayColumn<T extends { process: ProcessKind; departureDate:
         </span>
       ),
   };
+}
+
+/**
+ * Who sent an organizer's step back and why, in one line (an inbox item's `returnedBy`): the returning step with its name,
+ * role and officer, then the reason (`B05 外办规则审核（外办审核员 zhang）退回：缺邀请函译文`); a public-notice objection as
+ * such. Shown on the notice and the inbox row (trial 71: the notice named the step's code only, the row no reason).
+ */
+export function ReturnedLine({ by, testId = 'returned-line' }: { by: NonNullable<InboxItem['returnedBy']>; testId?: string }) {
+  const { t, pick, lang } = useT();
+  const who = [by.actorRole ? pick(ROLE_NAMES[by.actorRole] ?? { zh: by.actorRole, en: by.actorRole }) : '', by.actedBy ?? '']
+    .filter(Boolean)
+    .join(' ');
+  const step = `${by.stepKey}${by.name ? ` ${pick(by.name)}` : ''}${who ? (lang === 'zh' ? `（${who}）` : ` (${who})`) : ''}`;
+  return (
+    <Typography.Text type="secondary" data-testid={testId}>
+      {by.stepKey === 'objection' ? t('returnedByObjection') : t('returnedAtStep').replace('{key}', step)}
+      {by.comment ? `${lang === 'zh' ? '：' : ': '}${by.comment}` : ''}
+    </Typography.Text>
+  );
 }
 
 /**

@@ -327,7 +327,7 @@ export const DICT = {
   notifDueSoon: ['即将到期', 'Due soon'],
   notifReturned: ['退回修改', 'Returned for revision'],
   returnedAt: ['退回时间', 'Returned'],
-  returnedAtStep: ['{key} 退回', 'Returned at {key}'],
+  returnedAtStep: ['{key}退回', 'Returned at {key}'],
   returnedByObjection: ['公示异议', 'Public-notice objection'],
   notFound: ['页面不存在', 'Page not found'],
   backHome: ['返回首页', 'Back home'],

@@ -94,6 +94,14 @@ export class InboxService {
     // The page's organizer steps a return sent back (退回修改, with its reason, for the notices: trial 65). Only theirs:
     // a unit's cases, so the published progress read stays a unit's, never the office's whole portfolio.
     const returned = await this.repo.returnedSteps([...new Set(rows.filter((r) => r.actor_role === 'organizer').map((r) => r.case_id))]);
+    // …named as its case's definition names the returning step, with its role (trial 71: the notice read "B05 退回").
+    const returnedTo = (r: InboxRow) => {
+      const by = r.actor_role === 'organizer' ? returned.get(returnKey(r.case_id, r.step_key)) : undefined;
+      if (!by) return null;
+      const code = by.stepKey.split(':')[0]!;
+      const step = definitions.get(r.definition_version)?.steps.find((s) => s.code === code);
+      return { ...by, name: step?.name ?? STEP_NAMES.get(code) ?? null, actorRole: step?.actor ?? null };
+    };
     // The case's own day: on a time scale (WORKING_DAY_SECONDS) its clock runs ahead of the API's, as its workflow's does.
     // Read once per case of the page, and only for a row that asks (on a time scale, a walk of the calendar from the
     // case's submission: docs/benchmarks.md "The case clock in the inbox").
@@ -136,7 +144,7 @@ export class InboxService {
         // it: forty-seventh trial, 已超期 in the inbox and no notice); in real time it is the reader's own, so not sent.
         ...(this.config.workingDaySeconds ? { caseNow: new Date(caseNow(r)).toISOString() } : {}),
         onBehalf: r.actor_role !== user.role,
-        returnedBy: (r.actor_role === 'organizer' && returned.get(returnKey(r.case_id, r.step_key))) || null,
+        returnedBy: returnedTo(r),
         blockedFor: r.incident_open
           ? CASE_PAUSED
           : r.status === 'blocked'

@@ -895,10 +895,20 @@ export const InboxSchema = z
             "On a time scale (WORKING_DAY_SECONDS): the case's clock now, which dueAt and latestStartAt are in; absent in real time (the reader's clock)",
         }),
         onBehalf: z.boolean(),
-        returnedBy: z.looseObject({ stepKey: z.string(), comment: z.string().nullable(), at: z.string() }).nullable().meta({
-          description:
-            "An organizer's step a return sent back and not done again (退回修改; null otherwise, and for every other role's step): the returning step's key (objection: a public-notice objection reopened it), the return's reason, and when (the case's clock), as the case's progress says it (its steps' returnedBy)",
-        }),
+        returnedBy: z
+          .looseObject({
+            stepKey: z.string(),
+            name: label.nullable(),
+            actorRole: z.string().nullable(),
+            comment: z.string().nullable(),
+            actedBy: z.string().nullable(),
+            at: z.string(),
+          })
+          .nullable()
+          .meta({
+            description:
+              "An organizer's step a return sent back and not done again (退回修改; null otherwise, and for every other role's step): the returning step's key (objection: a public-notice objection reopened it), its name and role as the case's definition gives them (null for an objection), the return's reason, who returned it (the user's id) and when (the case's clock), as the case's progress says it (its steps' returnedBy)",
+          }),
         blockedFor: z
           .looseObject({
             code: z.enum([

@@ -1,7 +1,7 @@
 import { Button, Card, Result, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { actionable, api, type InboxItem } from '../api';
-import { CaseLink, fmtDateTime, Loaded, TAG, targetDayColumn, useLoad, useUnitNames } from '../common';
+import { CaseLink, fmtDateTime, Loaded, ReturnedLine, TAG, targetDayColumn, useLoad, useUnitNames } from '../common';
 import { useT, type LabelKey } from '../i18n';
 import { navigate } from '../router';
 import { ActionDialog, type ActionTarget } from './ActionDialog';
@@ -67,9 +67,13 @@ export function InboxPage() {
                           title: t('step'),
                           dataIndex: 'stepKey',
                           render: (k: string, i) => (
-                            <span>
-                              {k} {pick(i.name)} {i.onBehalf ? <Tag color={TAG.purple}>{t('onBehalf')}</Tag> : null}
-                            </span>
+                            <Space orientation="vertical" size={0}>
+                              <span>
+                                {k} {pick(i.name)} {i.onBehalf ? <Tag color={TAG.purple}>{t('onBehalf')}</Tag> : null}
+                              </span>
+                              {/* Who sent it back and why, before the dialog is opened (trial 71: the row said nothing). */}
+                              {i.returnedBy ? <ReturnedLine by={i.returnedBy} testId={`returned-${i.stepKey}`} /> : null}
+                            </Space>
                           ),
                         },
                         { title: t('latestStart'), dataIndex: 'latestStartAt', render: (v: string | null) => fmtDateTime(v) },

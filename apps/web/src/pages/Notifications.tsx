@@ -1,7 +1,7 @@
 import { List, Tag, Typography } from 'antd';
 import { api, type InboxItem } from '../api';
 import { notificationsOf, type Notification } from '../notifications';
-import { CaseLink, fmtDateTime, Loaded, TAG, useLoad } from '../common';
+import { CaseLink, fmtDateTime, Loaded, ReturnedLine, TAG, useLoad } from '../common';
 import { useT, type LabelKey } from '../i18n';
 
 export { DUE_SOON_MS, notificationsOf, type Notification } from '../notifications';
@@ -35,14 +35,7 @@ export function NotificationsPage() {
                 </CaseLink>
                 {/* Who sent it back and why, as the step's dialog says it atop: on any notice of such a step (one
                     overdue or blocked too is noticed as such, trial 65's kind). */}
-                {n.item.returnedBy ? (
-                  <Typography.Text type="secondary" data-testid="notification-return">
-                    {n.item.returnedBy.stepKey === 'objection'
-                      ? t('returnedByObjection')
-                      : t('returnedAtStep').replace('{key}', n.item.returnedBy.stepKey)}
-                    {n.item.returnedBy.comment ? `${lang === 'zh' ? '：' : ': '}${n.item.returnedBy.comment}` : ''}
-                  </Typography.Text>
-                ) : null}
+                {n.item.returnedBy ? <ReturnedLine by={n.item.returnedBy} testId="notification-return" /> : null}
                 <span data-testid="notification-when">
                   {t(n.when.label)}
                   {lang === 'zh' ? '：' : ': '}

@@ -97,10 +97,11 @@ export interface InboxPage {
   capped: boolean;
 }
 
-/** A step a return sent back: the returning step's key (or `objection`), its reason, when (ISO). */
+/** A step a return sent back: the returning step's key (or `objection`), its reason, who returned it (the actor's id), when (ISO). */
 export interface ReturnedStep {
   stepKey: string;
   comment: string | null;
+  actedBy: string | null;
   at: string;
 }
 
@@ -147,7 +148,7 @@ export class InboxRepository {
 
   /**
    * The steps of these cases a return sent back and not done again, as their workflows last published them (case_progress's
-   * steps' `returnedBy`: the returning step, its reason, when), by `caseId` and step key (returnKey). For the inbox's
+   * steps' `returnedBy`: the returning step, its reason, who, when), by `caseId` and step key (returnKey). For the inbox's
    * notices of a return (trial 65: the notifications listed overdue, blocked and due-soon steps, not returns).
    */
   async returnedSteps(caseIds: readonly string[]): Promise<Map<string, ReturnedStep>> {
@@ -165,6 +166,7 @@ export class InboxRepository {
       out.set(returnKey(case_id, step.key), {
         stepKey: by.stepKey,
         comment: typeof by.comment === 'string' ? by.comment : null,
+        actedBy: typeof by.actedBy === 'string' ? by.actedBy : null,
         at: by.at,
       });
     }
