@@ -320,7 +320,9 @@ describe('the registries in the web app (issue 14)', () => {
     await edit.locator('#trips_0_size').fill('6');
     await clerk.getByTestId('save-plan').click();
     const ask = clerk.getByRole('dialog').filter({ has: clerk.getByTestId('plan-approve-changes') });
-    await expect(ask.getByTestId('plan-approve-changes').innerText()).resolves.toMatch(/^变更：P-US/);
+    // …naming what changed in the trip (trial 72: 变更 alone), and the plan in force after (not 批准后: no approval here).
+    await expect(ask.getByTestId('plan-changed').innerText()).resolves.toBe('变更：P-US（人数 5→6）');
+    await expect(ask.getByTestId('plan-approve-changes').innerText()).resolves.toContain('生效后');
     await ask.getByRole('button', { name: /^保\s?存$/ }).click();
     await shown(clerk, clerk.getByTestId('plan-approved').locator('tr', { hasText: 'P-US' }).filter({ hasText: '6' }));
     expect((await service.checkPlan(facts as never)).outcome).toBe('planned');

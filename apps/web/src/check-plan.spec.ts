@@ -88,7 +88,8 @@ describe('what approving a filing changes in the approved plan (trial 66: replac
   const de = { id: 'P-1', purpose: 'trade', countries: ['DE', 'FR'], size: 3, quarter: 2 };
   const jp = { id: 'P-2', purpose: 'study', countries: ['JP'], size: 5, quarter: 3 };
   it('names the trips added, changed and removed by id; the countries compared as a set', () => {
-    expect(planChanges([de, jp], [{ ...de, countries: ['FR', 'DE'] }, jp])).toEqual({ added: [], changed: [], removed: [] });
+    const none = { added: [], changed: [], removed: [], differences: {} };
+    expect(planChanges([de, jp], [{ ...de, countries: ['FR', 'DE'] }, jp])).toEqual(none);
     expect(
       planChanges(
         [de, jp],
@@ -97,8 +98,18 @@ describe('what approving a filing changes in the approved plan (trial 66: replac
           { ...jp, id: 'P-3' },
         ],
       ),
-    ).toEqual({ added: ['P-3'], changed: ['P-1'], removed: ['P-2'] });
-    expect(planChanges(null, [de])).toEqual({ added: ['P-1'], changed: [], removed: [] });
-    expect(planChanges([de], [])).toEqual({ added: [], changed: [], removed: ['P-1'] });
+    ).toEqual({ added: ['P-3'], changed: ['P-1'], removed: ['P-2'], differences: { 'P-1': [{ field: 'size', from: 3, to: 4 }] } });
+    expect(planChanges(null, [de])).toEqual({ ...none, added: ['P-1'] });
+    expect(planChanges([de], [])).toEqual({ ...none, removed: ['P-1'] });
+  });
+  it('says what changed in a trip (trial 72: 5 people cut to 3 read only 变更)', () => {
+    expect(planChanges([jp], [{ ...jp, size: 3, quarter: 4, countries: ['KR', 'JP'], purpose: 'trade' }]).differences).toEqual({
+      'P-2': [
+        { field: 'purpose', from: 'study', to: 'trade' },
+        { field: 'countries', from: ['JP'], to: ['JP', 'KR'] },
+        { field: 'size', from: 5, to: 3 },
+        { field: 'quarter', from: 3, to: 4 },
+      ],
+    });
   });
 });

@@ -103,25 +103,46 @@ export interface PlannedTrip {
   quarter: number;
 }
 
+/** One field of a planned trip that a filing changes: its value in the approved plan and in the filing (countries sorted). */
+export interface TripDifference {
+  field: 'purpose' | 'countries' | 'size' | 'quarter';
+  from: string | number | readonly string[];
+  to: string | number | readonly string[];
+}
+
+/** The fields `after` changes of `before` (the countries compared as a set), in the table's order; none when the same. */
+export function tripDifferences(before: PlannedTrip, after: PlannedTrip): TripDifference[] {
+  const out: TripDifference[] = [];
+  if (before.purpose !== after.purpose) out.push({ field: 'purpose', from: before.purpose, to: after.purpose });
+  const [a, b] = [[...before.countries].sort(), [...after.countries].sort()];
+  if (a.join() !== b.join()) out.push({ field: 'countries', from: a, to: b });
+  if (before.size !== after.size) out.push({ field: 'size', from: before.size, to: after.size });
+  if (before.quarter !== after.quarter) out.push({ field: 'quarter', from: before.quarter, to: after.quarter });
+  return out;
+}
+
 /**
  * What approving a unit's filing changes in its approved plan, by trip id: trips `added`, `changed` (another purpose,
- * countries, size or quarter; the countries as a set) and `removed`, each in the order of the list it is from
- * (trial 66: the FAO clerk replaced the approved plan in one click, nothing said what it changed).
+ * countries, size or quarter; the countries as a set), with what changed in each (`differences`, tripDifferences: trial
+ * 72, a trip of 5 people cut to 3 read only 变更), and `removed`, each in the order of the list it is from (trial 66: the
+ * FAO clerk replaced the approved plan in one click, nothing said what it changed).
  */
 export function planChanges(
   approved: readonly PlannedTrip[] | null | undefined,
   proposal: readonly PlannedTrip[],
-): { added: string[]; changed: string[]; removed: string[] } {
+): { added: string[]; changed: string[]; removed: string[]; differences: Record<string, TripDifference[]> } {
   const before = new Map((approved ?? []).map((trip) => [trip.id, trip]));
   const ids = new Set(proposal.map((trip) => trip.id));
-  const same = (a: PlannedTrip, b: PlannedTrip) =>
-    a.purpose === b.purpose &&
-    a.size === b.size &&
-    a.quarter === b.quarter &&
-    [...a.countries].sort().join() === [...b.countries].sort().join();
+  const differences: Record<string, TripDifference[]> = {};
+  for (const trip of proposal) {
+    const was = before.get(trip.id);
+    const diff = was ? tripDifferences(was, trip) : [];
+    if (diff.length > 0) differences[trip.id] = diff;
+  }
   return {
     added: proposal.filter((trip) => !before.has(trip.id)).map((trip) => trip.id),
-    changed: proposal.filter((trip) => before.has(trip.id) && !same(before.get(trip.id)!, trip)).map((trip) => trip.id),
+    changed: proposal.filter((trip) => differences[trip.id]).map((trip) => trip.id),
     removed: (approved ?? []).filter((trip) => !ids.has(trip.id)).map((trip) => trip.id),
+    differences,
   };
 }

@@ -485,8 +485,8 @@ export const DICT = {
   planApproveConfirm: ['批准此报备为{year}年度出访计划？', 'Approve this filing as the {year} annual plan?'],
   planWriteConfirm: ['保存为{year}年度已批准的出访计划？', 'Save this as the approved {year} annual plan?'],
   planRecheckNote: [
-    '批准后，本单位{year}年出发的在办案件将重新核对年度计划（A01）',
-    "Once approved, the unit's open cases departing in {year} run the annual plan check (A01) again",
+    '生效后，本单位{year}年出发的在办案件将重新核对年度计划（A01）',
+    "Once in force, the unit's open cases departing in {year} run the annual plan check (A01) again",
   ],
   planNoChange: ['与已批准计划相同', 'The same as the approved plan'],
   planChange: ['变化', 'Change'],
@@ -495,8 +495,8 @@ export const DICT = {
   planRemoved: ['删除', 'Removed'],
   planHeldBy: ['占用案件', 'Held by'],
   planTripHeld: [
-    '计划项 {trip} 现由在办案件《{case}》占用：批准后该案将重新核对年度计划，可能列为计划外',
-    'Planned trip {trip} is held by the case “{case}”: once approved, it runs the plan check again and may be outside the plan',
+    '计划项 {trip} 现由在办案件《{case}》占用：生效后该案将重新核对年度计划，可能列为计划外',
+    'Planned trip {trip} is held by the case “{case}”: once in force, it runs the plan check again and may be outside the plan',
   ],
   planApprovedNow: ['已批准：预审（A01）现按此计划核对', 'Approved: the plan check (A01) reads it now'],
   planRechecked: ['已通知 {n} 个在办案件按新计划重新核对（A01）', '{n} open case(s) told to run the plan check (A01) again'],

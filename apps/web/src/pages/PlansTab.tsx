@@ -7,13 +7,21 @@ import { useSchemaForm } from '../schema-form';
 import { joinNames } from '../lists';
 import { shanghaiToday } from '../date-rules';
 import { latestDeparture } from '../../../../libs/domain/src/rules';
-import { planChanges } from '../check-plan';
+import { planChanges, type TripDifference } from '../check-plan';
 import { firstOpenPlanQuarter } from '../../../../libs/domain/src/registries';
 import { enc, mayWrite, readsAll, ServerNote, trimmed, type UnitListRow } from './registry-common';
 
 // The registries' annual outbound plans tab (年度出访计划), loaded when it is opened (the bundle budget: docs/web.md).
 
 /** What approving a filing does to each trip of the approved plan, in words (the confirmation's lines). */
+/** A planned trip's fields as the table's columns name them. */
+const DIFFERENCE_LABELS = {
+  purpose: 'purpose',
+  countries: 'countries',
+  size: 'planSize',
+  quarter: 'planQuarter',
+} as const satisfies Record<TripDifference['field'], LabelKey>;
+
 const PLAN_CHANGE_LABELS = { added: 'planAdded', changed: 'planChanged', removed: 'planRemoved' } as const satisfies Record<
   string,
   LabelKey
@@ -83,7 +91,7 @@ export default function PlansTab({ session }: { session: Session }) {
   const approve = (proposedAt: string, changes: ReturnType<typeof planChanges>, holders: NonNullable<PlanRecord['holders']>) =>
     modal.confirm({
       title: t('planApproveConfirm').replace('{year}', String(year)),
-      content: <PlanChangesSummary changes={changes} holders={holders} year={year} />,
+      content: <PlanChangesSummary changes={changes} holders={holders} year={year} cat={cat} />,
       okText: t('planApprove'),
       cancelText: t('cancel'),
       onOk: () => sendApproval(proposedAt),
@@ -284,17 +292,43 @@ function PlanChangesSummary({
   changes,
   holders,
   year,
+  cat,
 }: {
   changes: ReturnType<typeof planChanges>;
   holders: NonNullable<PlanRecord['holders']>;
   year: number;
+  cat: Catalog | null | undefined;
 }) {
-  const { t, lang } = useT();
+  const { t, pick, lang } = useT();
+  const value = (field: TripDifference['field'], v: TripDifference['from']): string =>
+    field === 'purpose'
+      ? cat?.purposes[v as string]
+        ? pick(cat.purposes[v as string]!)
+        : String(v)
+      : field === 'countries'
+        ? joinNames(
+            (v as readonly string[]).map((c) =>
+              cat?.countries[c] ? pick({ zh: cat.countries[c].nameZh, en: cat.countries[c].nameEn }) : c,
+            ),
+            lang,
+          )
+        : field === 'quarter'
+          ? `Q${v as number}`
+          : String(v);
+  // A changed trip with what changed in it: P-1（人数 5→3；季度 Q2→Q3） (trial 72: 变更 alone).
+  const changed = (id: string) => {
+    const said = (changes.differences[id] ?? []).map(
+      (d) => `${t(DIFFERENCE_LABELS[d.field])} ${value(d.field, d.from)}→${value(d.field, d.to)}`,
+    );
+    return said.length === 0 ? id : lang === 'zh' ? `${id}（${said.join('；')}）` : `${id} (${said.join('; ')})`;
+  };
   return (
     <Space orientation="vertical" data-testid="plan-approve-changes">
       {(['added', 'changed', 'removed'] as const).map((k) =>
         changes[k].length > 0 ? (
-          <span key={k}>{`${t(PLAN_CHANGE_LABELS[k])}${lang === 'zh' ? '：' : ': '}${joinNames(changes[k], lang)}`}</span>
+          <span key={k} data-testid={`plan-${k}`}>
+            {`${t(PLAN_CHANGE_LABELS[k])}${lang === 'zh' ? '：' : ': '}${joinNames(k === 'changed' ? changes[k].map(changed) : changes[k], lang)}`}
+          </span>
         ) : null,
       )}
       {changes.added.length + changes.changed.length + changes.removed.length === 0 ? <span>{t('planNoChange')}</span> : null}
@@ -351,6 +385,7 @@ function PlanDialog(props: {
             changes={planChanges(props.approved, planBody(f.form.getFieldsValue()).trips as PlannedTripRow[])}
             holders={props.holders}
             year={props.year}
+            cat={props.cat}
           />
         ),
         okText: t('regSave'),
