@@ -2,14 +2,14 @@ import request from 'supertest';
 import type { Page } from 'playwright-core';
 import { actionable, actOn, getProgress, roleFor, waitForStep } from '../support/api-flow';
 import { bearer, canonicalSubmission, uniquePassportNumber, uniqueSuffix } from '../support/api-harness';
-import { startStack, type Stack } from './support';
+import { fillDay, startStack, type Stack } from './support';
 
 /**
  * D12, the visa outcome (签证结果), from the visa officer's dialog. Second fresh trial (high): a D12 completed with no
  * outcome counted as granted, and the web's dialog sent none: a trip went on with no visa result and a refusal could
  * not be recorded at all. The dialog asks 获签 or 拒签 (required) and, refused, whom (none chosen: every member).
  */
-describe("the visa officer records D12's outcome (and D01's route) in the dialog", () => {
+describe("the visa officer records D12's outcome, D13's visa (and D01's route) in the dialog", () => {
   let stack: Stack;
   const title = `签证结果团组 ${Date.now().toString(36)}`;
 
@@ -114,5 +114,28 @@ describe("the visa officer records D12's outcome (and D01's route) in the dialog
     expect(after.withdrawnMembers).toEqual([expect.objectContaining({ memberId: 'm2' })]);
     expect(after.facts.members.map((m) => m.id)).toEqual(['m1']);
     expect(after.status).toBe('open');
-  }, 420_000);
+
+    // D13, the visa collected (2027.12): its validity, which must cover the stay (trial: D12/D13 recorded none). Handed
+    // input: a visa valid from the day after the arrival is refused at its field; from the arrival day it is taken.
+    const stay = after.facts.destinations.find((d) => d.country === 'US')!;
+    await waitForStep(api, users.tokens.organizer, caseId, 'D13:m1:US', ['awaiting', 'overdue']);
+    await openAction(page, 'D13:m1:US');
+    const visa = page.getByRole('dialog');
+    await expect(visa.getByTestId('visa-stay').innerText()).resolves.toContain(`${stay.arrive} 抵达，${stay.leave} 离开`);
+    const dayAfter = new Date(Date.parse(`${stay.arrive}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+    await fillDay(visa.getByLabel('签证有效期起'), dayAfter);
+    await fillDay(visa.getByLabel('签证有效期至'), '2034-12-31');
+    await visa.getByTestId('confirm').click();
+    const from = visa.locator('.ant-form-item', { has: page.getByText('签证有效期起', { exact: true }) });
+    await from.locator('.ant-form-item-explain-error', { hasText: `起始日不得晚于 ${stay.arrive}` }).waitFor();
+    expect((await getProgress(api, users.tokens.organizer, caseId)).steps.find((s) => s.key === 'D13:m1:US')!.status).toMatch(
+      /awaiting|overdue/,
+    );
+    await fillDay(visa.getByLabel('签证有效期起'), stay.arrive);
+    const collected = page.waitForRequest((r) => r.method() === 'POST' && r.url().endsWith('/steps/D13:m1:US/complete'));
+    await visa.getByTestId('confirm').click();
+    expect((await collected).postDataJSON()).toMatchObject({ data: { validFrom: stay.arrive, validUntil: '2034-12-31' } });
+    await visa.waitFor({ state: 'hidden', timeout: 60_000 });
+    await waitForStep(api, users.tokens.organizer, caseId, 'D13:m1:US', ['done']);
+  }, 480_000);
 });

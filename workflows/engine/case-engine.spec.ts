@@ -8,6 +8,7 @@ import {
   DEFINITION_2027_6,
   DEFINITION_2027_7,
   DEFINITION_2027_10,
+  DEFINITION_2027_11,
   DEFINITION_2027_8,
   DEFINITION_2027_1,
   addDays,
@@ -3257,5 +3258,39 @@ describe('a step action names the case as the person saw it (seenSeq; trial 48: 
       beyond = err;
     }
     expect((beyond as Rejection).errors).toEqual([expect.objectContaining({ field: 'seenSeq', rule: 'known-seq' })]);
+  });
+});
+
+describe("D13's visa covers the member's stay (2027.12, visa-issued; trial: D12/D13 recorded no validity)", () => {
+  const d13 = (requestId: string, data?: Record<string, unknown>) => ({
+    type: 'complete' as const,
+    request: { requestId, actor: actor('visa-officer', 'fao'), stepKey: 'D13:m1:US', ...(data ? { data } : {}) },
+  });
+  const rulesOf = (f: () => void): string[] => {
+    try {
+      f();
+    } catch (e) {
+      return ((e as Rejection).errors ?? []).map((x) => `${x.field} ${x.rule}`);
+    }
+    return [];
+  };
+  it('refuses a visa valid from after the arrival or ending before the leaving, for any client (the Update validator)', () => {
+    const engine = newEngine();
+    const t = simulate(engine, { until: (p) => p.steps.some((s) => s.key === 'D13:m1:US' && s.status === 'awaiting') });
+    // The fixture's stay in the US: 2026-05-11 to 2026-05-15.
+    expect(rulesOf(() => engine.validate(d13('none'), t))).toEqual(['data.validFrom required', 'data.validUntil required']);
+    expect(rulesOf(() => engine.validate(d13('late', { validFrom: '2026-05-12', validUntil: '2026-08-01' }), t))).toEqual([
+      'data.validFrom covers-stay',
+    ]);
+    expect(rulesOf(() => engine.validate(d13('short', { validFrom: '2026-05-01', validUntil: '2026-05-14' }), t))).toEqual([
+      'data.validUntil covers-stay',
+    ]);
+    expect(rulesOf(() => engine.validate(d13('ok', { validFrom: '2026-05-11', validUntil: '2026-05-15', entries: 'single' }), t))).toEqual(
+      [],
+    );
+    // A case pinned to 2027.11 completes D13 as it did, with no data.
+    const older = newEngine({}, {}, DEFINITION_2027_11);
+    const t2 = simulate(older, { until: (p) => p.steps.some((s) => s.key === 'D13:m1:US' && s.status === 'awaiting') });
+    expect(rulesOf(() => older.validate(d13('old'), t2))).toEqual([]);
   });
 });

@@ -16,6 +16,8 @@ describe("the step dialog's field of an API field error", () => {
 
   it("a written outcome's field on a step declaring it (A14, D11); D12's and K05's granted/refused their own", () => {
     expect(dialogFieldOf('A14', 'data.outcome', 'written-outcome')).toEqual(['outcome']);
+    expect(dialogFieldOf('D13', 'data.validFrom', 'visa-issued')).toEqual(['visa', 'validFrom']);
+    expect(dialogFieldOf('D13', 'data.entries', 'visa-issued')).toEqual(['visa', 'entries']);
     expect(dialogFieldOf('D12', 'data.outcome', 'external-outcome')).toEqual(['externalOutcome']);
     expect(dialogFieldOf('K05', 'data.members', 'external-outcome')).toEqual(['refusedMembers']);
     expect(dialogFieldOf('A14', 'data.members', 'written-outcome')).toBeNull();

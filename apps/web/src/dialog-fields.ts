@@ -1,6 +1,6 @@
 /**
  * The dialog's field of an API field error (`data.returnedOn` → returnedOn, `data.<figure>` → figures.<figure> at
- * W01, `data.outcomes.x` → outcomes.x and `data.summary` → summary at P03, `data.outcome` → outcome on a step whose data `schema` is 'written-outcome' (externalOutcome and `data.members` → refusedMembers on an 'external-outcome' one: D12, K05), `data.route` → route on an 'entry-route' one (D01), K06's `data.cardNumber` → card.cardNumber (and its dates), `data.number` → newPassport.number on one whose schema is 'new-passport' (C05), `data.budget.lodgingYuan` → budget.lodgingYuan on a 'budget-estimate' one (A09), `missingDocuments[0].id` → missingDocuments.0.id), so a refusal naming a
+ * W01, `data.outcomes.x` → outcomes.x and `data.summary` → summary at P03, `data.outcome` → outcome on a step whose data `schema` is 'written-outcome' (externalOutcome and `data.members` → refusedMembers on an 'external-outcome' one: D12, K05), `data.route` → route on an 'entry-route' one (D01), K06's `data.cardNumber` → card.cardNumber (and its dates), `data.number` → newPassport.number on one whose schema is 'new-passport' (C05), `data.validFrom` → visa.validFrom on a 'visa-issued' one (D13), `data.budget.lodgingYuan` → budget.lodgingYuan on a 'budget-estimate' one (A09), `missingDocuments[0].id` → missingDocuments.0.id), so a refusal naming a
  * field is shown at it. null: no field of the dialog (the refusal's text says it).
  */
 export function dialogFieldOf(code: string, field: string, schema?: string | null): Array<string | number> | null {
@@ -21,6 +21,8 @@ export function dialogFieldOf(code: string, field: string, schema?: string | nul
   if (schema === 'entry-route' && rest[0] === 'route' && rest.length === 1) return ['route'];
   if (code === 'K06' && rest.length === 1 && ['cardNumber', 'issuedOn', 'validUntil'].includes(String(rest[0]))) return ['card', rest[0]!];
   if (schema === 'budget-estimate' && rest[0] === 'budget' && rest.length === 2) return ['budget', rest[1]!];
+  if (schema === 'visa-issued' && rest.length === 1 && ['validFrom', 'validUntil', 'entries'].includes(String(rest[0])))
+    return ['visa', rest[0]!];
   if (schema === 'new-passport' && rest.length === 1 && ['number', 'issuedOn', 'expiresOn'].includes(String(rest[0])))
     return ['newPassport', rest[0]!];
   return null;
@@ -88,8 +90,10 @@ export function valuesOfData(
   summary?: string;
   outcomes?: Record<string, unknown>;
   figures?: Record<string, unknown>;
+  visa?: Record<string, unknown>;
 } {
   if (schema === 'budget-estimate') return isObject(data.budget) ? { budget: data.budget } : {};
+  if (schema === 'visa-issued') return { visa: data };
   if (schema === 'written-outcome') return typeof data.outcome === 'string' ? { outcome: data.outcome } : {};
   if (code === 'P03')
     return {

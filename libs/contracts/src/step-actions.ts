@@ -38,7 +38,8 @@ export interface StepRequest {
 /**
  * The data a step's schema requires of any completion, as an automated user (the tests' drivers, the benchmark)
  * writes it: the outcome in writing where the step declares 'written-outcome' (A04, A14, D11), the trip report's
- * written summary (P03, 'trip-report'), the new passport's number and dates (C05, 'new-passport'), the external outcome
+ * written summary (P03, 'trip-report'), the new passport's number and dates (C05, 'new-passport'), the visa's validity
+ * (D13, 'visa-issued'), the external outcome
  * (D12's visa, K05's pre-clearance: granted), the card issued (K06's number, read by K07). `version` the case's definition version; without it, the newest built-in
  * version of the process holding the code (builtInBehaviourOf). Undefined: none required.
  */
@@ -57,6 +58,8 @@ export function requiredTaskData(code: string, version?: string): Record<string,
   if (schema === 'budget-estimate')
     return { budget: { internationalTravelYuan: 38_000, lodgingYuan: 12_600, mealsYuan: 4_200, incidentalsYuan: 2_100 } };
   // A number of its own per completion, so no two drivers' cases hand the ledger one passport for two people.
+  // A multiple-entry visa valid 2025-2034, covering any stay the drivers' trips make (2027.12: D13's visa).
+  if (schema === 'visa-issued') return { validFrom: '2025-01-01', validUntil: '2034-12-31', entries: 'multiple' };
   if (schema === 'new-passport')
     return { number: `E${Math.floor(10_000_000 + Math.random() * 89_999_999)}`, issuedOn: '2025-01-02', expiresOn: '2035-01-01' };
   return undefined;

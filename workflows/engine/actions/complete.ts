@@ -13,6 +13,8 @@ import {
   shanghaiDate,
   stepDataProblems,
   newPassportTripProblems,
+  stayIn,
+  visaStayProblems,
   type EntryRoute,
   type StepBehaviour,
 } from '@df/domain';
@@ -166,6 +168,11 @@ export function checkComplete(core: CaseCore, r: CompleteStepRequest, bounded = 
   if (bounded && b.data === 'new-passport') {
     const short = newPassportTripProblems(data, core.facts.returnDate);
     if (short.length > 0) refuseData(short, r.stepKey);
+  }
+  // A visa covers the member's stay in its country (2027.12: D13's validity; no history before it declares the schema).
+  if (bounded && b.data === 'visa-issued' && meta.country !== undefined) {
+    const uncovered = visaStayProblems(data, stayIn(core.facts.destinations, meta.country));
+    if (uncovered.length > 0) refuseData(uncovered, r.stepKey);
   }
 }
 

@@ -31,6 +31,8 @@ import {
 import {
   departurePassedFor,
   newPassportTripProblems,
+  stayIn,
+  visaStayProblems,
   passportLastsTrip,
   passportNeededUntil,
   checkTripRules,
@@ -1395,7 +1397,11 @@ export class DelegationsService {
     // outcomeMembersProblems) and its submission day (K06's card not issued before the application). Its current
     // answer (currentProgress: the published one while current, else the query), not a query per action.
     const reads =
-      definition && (fields.members !== undefined || systemWorkReading(definition, code).length > 0 || schema === 'new-passport');
+      definition &&
+      (fields.members !== undefined ||
+        systemWorkReading(definition, code).length > 0 ||
+        schema === 'new-passport' ||
+        schema === 'visa-issued');
     let held = reads ? await this.currentProgress(caseId) : undefined;
     // The day the rules that read it see (C05's passport not issued after today, K06's card): the case's own, as the
     // workflow's Update validator reads it (core.now). On a time scale (WORKING_DAY_SECONDS) its clock runs ahead of
@@ -1420,6 +1426,10 @@ export class DelegationsService {
     // C05's new passport lasts the trip (6 months past the return): once its dates' own rules pass.
     if (schema === 'new-passport' && held?.facts && !errors.some((e) => e.field === 'data.expiresOn'))
       errors.push(...newPassportTripProblems(fields, held.facts.returnDate).map((p) => ({ ...p, field: `data.${p.field}` })));
+    // D13's visa covers the member's stay in its country (2027.12): once its dates' own rules pass.
+    const country = step && parseInstanceKey(stepKey, step.scope).country;
+    if (schema === 'visa-issued' && held?.facts && country && !errors.some((e) => /^data\.valid(From|Until)$/.test(e.field)))
+      errors.push(...visaStayProblems(fields, stayIn(held.facts.destinations, country)).map((p) => ({ ...p, field: `data.${p.field}` })));
     // K06's card is not a number the cards registry holds for someone else (third trial: accepted, then K07 blocked with
     // no way back), as C05's passport below. Only once the number's own rules pass.
     if (

@@ -243,7 +243,7 @@ export const CompleteStepSchema = z
         description:
           "Task output, e.g. { route: 'visa' } at D01, { outcome: 'refused', members: ['m2'] } at D12, { returnedOn: 'YYYY-MM-DD' } at P01, " +
           '{ summary, outcomes: { investmentSignedYuan, tradeSignedYuan, promotionEvents }, reportRef } at P03 (summary: the report in writing, required, at most 5000 characters; reportRef: the id of a live attachment of this case holding the report, else 422 rule known-attachment, uploaded after P03 opened, else 422 rule new-file; amounts in yuan ≥ 0 with at most 2 decimals and at most 10^12, events a whole number at most 10,000 (422 rule `max`); other outcome fields refused), ' +
-          '{ outcome } where the step declares written-outcome (A04, A14, D11), { budget } where budget-estimate (A09 from 2027.11), the figures at W01. ' +
+          "{ outcome } where the step declares written-outcome (A04, A14, D11), { budget } where budget-estimate (A09 from 2027.11), { validFrom, validUntil, entries? } where visa-issued (D13 from 2027.12: the visa covers the member's stay in its country, else 422 rule covers-stay), the figures at W01. " +
           "No additional properties: only the fields the step's data schema reads (the catalog's steps[].data; a step that declares none takes no data, `{}` or none); another field is 422 rule `unknown-field` at data.<name>",
       }),
     ...actionBase,
@@ -737,7 +737,7 @@ export const ReadModelProgressSchema = z
       source: 'read-model',
       caseId: '5f0c6a8e-2b7d-4c1e-9a57-3c4d2e1f0a9b',
       workflowId: 'delegation-5f0c6a8e-2b7d-4c1e-9a57-3c4d2e1f0a9b',
-      definitionVersion: '2027.11',
+      definitionVersion: '2027.12',
       title: '滨州市经贸代表团访美',
       unit: 'commerce',
       purpose: 'business',

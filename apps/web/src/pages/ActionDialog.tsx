@@ -12,12 +12,14 @@ import {
   BUDGET_ITEMS,
   budgetEstimateProblems,
   budgetTotalYuan,
+  stayIn,
   TRIP_REPORT_SUMMARY_MAX,
+  VISA_ENTRIES,
   WRITTEN_OUTCOME_MAX,
 } from '../../../../libs/domain/src/definition/step-data';
 import { isPassportNumber } from '../../../../libs/domain/src/facts';
 import { dialogFieldOf, valuesOfData } from '../dialog-fields';
-import { ROLE_NAMES, useT } from '../i18n';
+import { ROLE_NAMES, useT, type LabelKey } from '../i18n';
 import { whitelistFiguresOf, WhitelistFiguresFields, WHITELIST_LABELS } from './ApecWhitelistFigures';
 import { ATTACHMENT_KIND_LABELS, ATTACHMENT_KINDS } from '../attachment-kinds';
 import { newId } from '../ids';
@@ -61,6 +63,8 @@ interface Values {
   figures?: Record<string, unknown>;
   /** A step whose data schema is 'new-passport' (C05): the passport issued, which the custody ledger takes in. */
   newPassport?: { number?: string; issuedOn?: string; expiresOn?: string };
+  /** A step whose data schema is 'visa-issued' (D13 from 2027.12): the visa's validity and entries, which cover the stay. */
+  visa?: { validFrom?: string; validUntil?: string; entries?: string };
   /** A step whose data schema is 'budget-estimate' (A09 from 2027.11): the items in yuan (BUDGET_ITEMS). */
   budget?: Record<string, number | null | undefined>;
 }
@@ -81,6 +85,7 @@ function taskData(code: string, v: Values, schema?: string | null): { data?: Rec
       },
     };
   if (schema === 'new-passport') return { data: { ...v.newPassport } };
+  if (schema === 'visa-issued') return { data: Object.fromEntries(Object.entries(v.visa ?? {}).filter(([, x]) => x)) };
   if (schema === 'budget-estimate')
     return { data: { budget: Object.fromEntries(Object.entries(v.budget ?? {}).filter(([, x]) => x !== undefined && x !== null)) } };
   if (schema === 'entry-route' && v.route) return { data: { route: v.route } };
@@ -96,6 +101,12 @@ function taskData(code: string, v: Values, schema?: string | null): { data?: Rec
   }
   return {};
 }
+
+/** A visa's entries as the dialog names them. */
+const VISA_ENTRY_LABELS = { single: 'visaEntrySingle', double: 'visaEntryDouble', multiple: 'visaEntryMultiple' } as const satisfies Record<
+  (typeof VISA_ENTRIES)[number],
+  LabelKey
+>;
 
 /**
  * The decision dialog: approve; reject with a reason; return to a named upstream step (the case's
@@ -173,6 +184,8 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
         : ({ label: 'externalOutcome', granted: 'outcomeGranted', refused: 'outcomeRefused' } as const);
   const step = cat ? catalogStep(cat, target.code) : undefined;
   const decisions = step?.decisions ?? [];
+  const at = progress?.steps.find((s) => s.key === target.stepKey);
+  const stay = at?.country && progress?.facts ? stayIn(progress.facts.destinations, at.country) : undefined;
   // What the approval's comment must state (a trip outside the annual plan at B05), from the case's answer.
   const planReason = target.kind === 'approval' ? progress?.steps.find((s) => s.key === target.stepKey)?.planReason : undefined;
   // The comment is required to refuse or return an approval, and to approve a trip outside the plan.
@@ -473,6 +486,39 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
                 rules={[{ required: true, message: t('required') }]}
                 field={{ 'aria-label': t('expiresOn') }}
               />
+            </Space>
+          </>
+        ) : null}
+        {target.kind !== 'approval' && step?.data === 'visa-issued' ? (
+          <>
+            <Typography.Text strong>{t('visaIssued')}</Typography.Text>
+            {/* The member's stay in the country, which the visa must cover (visaStayProblems: refused otherwise). */}
+            {stay ? (
+              <Typography.Paragraph type="secondary" data-testid="visa-stay">
+                {t('visaStay').replace('{arrive}', stay.arrive).replace('{leave}', stay.leave)}
+              </Typography.Paragraph>
+            ) : null}
+            <Space wrap align="start">
+              <DayItem
+                label={t('visaValidFrom')}
+                name={['visa', 'validFrom']}
+                rules={[{ required: true, message: t('required') }]}
+                field={{ 'aria-label': t('visaValidFrom') }}
+              />
+              <DayItem
+                label={t('visaValidUntil')}
+                name={['visa', 'validUntil']}
+                rules={[{ required: true, message: t('required') }]}
+                field={{ 'aria-label': t('visaValidUntil') }}
+              />
+              <Form.Item label={t('visaEntries')} name={['visa', 'entries']}>
+                <Select
+                  style={{ width: 140 }}
+                  aria-label={t('visaEntries')}
+                  allowClear
+                  options={VISA_ENTRIES.map((e) => ({ value: e, label: t(VISA_ENTRY_LABELS[e]) }))}
+                />
+              </Form.Item>
             </Space>
           </>
         ) : null}

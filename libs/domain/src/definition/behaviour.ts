@@ -51,6 +51,9 @@ export const STEP_DATA_SCHEMAS = [
   // The budget estimate of the trip (A09 from 2027.11): `data.budget`, its items in yuan (step-data.ts
   // budgetEstimateProblems), which the finance countersign (A10) and the FAO's review (B05) read.
   'budget-estimate',
+  // The visa collected (D13 from 2027.12): `data.validFrom`, `data.validUntil`, `data.entries`, which must cover the
+  // member's stay in the country (step-data.ts visaIssuedProblems, visaStayProblems).
+  'visa-issued',
 ] as const;
 export type StepDataSchema = (typeof STEP_DATA_SCHEMAS)[number];
 

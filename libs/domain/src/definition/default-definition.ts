@@ -176,7 +176,7 @@ const requires =
   (...kinds: AttachmentKind[]) =>
   (s: StepDefinition): StepDefinition => ({ ...s, behaviour: { ...s.behaviour, requiresAttachments: kinds } });
 
-export const DEFAULT_DEFINITION_VERSION = '2027.11';
+export const DEFAULT_DEFINITION_VERSION = '2027.12';
 
 /**
  * What 2027.2 changes (issue 11 items 2-3, issue 14 item 3): no approval document (B08) while a document
@@ -348,8 +348,21 @@ const CHANGES_2027_11: Record<string, (s: StepDefinition) => StepDefinition> = {
   A09: (s) => ({ ...s, behaviour: { ...s.behaviour, data: 'budget-estimate' } }),
 };
 
+/** 2027.11 (above). Running cases pinned to it keep it. */
+export const DEFINITION_2027_11: ProcessDefinition = nextVersion('2027.11', DEFINITION_2027_10, CHANGES_2027_11);
+
+/**
+ * What 2027.12 changes: the visa collected (D13 领取并核对签证) is done with its validity and entries (data schema
+ * 'visa-issued'), which must cover the member's stay in the country (step-data.ts visaIssuedProblems, visaStayProblems).
+ * Until 2027.11 D13 recorded nothing, and a visa valid from after the arrival went unnoticed to departure (trial: "D12/D13
+ * record no visa validity").
+ */
+const CHANGES_2027_12: Record<string, (s: StepDefinition) => StepDefinition> = {
+  D13: (s) => ({ ...s, behaviour: { ...s.behaviour, data: 'visa-issued' } }),
+};
+
 /** The brief's 53 steps to departure and the post-trip obligations, each with its declared behaviour. Treat as immutable: overrides produce a new definition. */
-export const DEFAULT_DEFINITION: ProcessDefinition = nextVersion(DEFAULT_DEFINITION_VERSION, DEFINITION_2027_10, CHANGES_2027_11);
+export const DEFAULT_DEFINITION: ProcessDefinition = nextVersion(DEFAULT_DEFINITION_VERSION, DEFINITION_2027_11, CHANGES_2027_12);
 
 /**
  * A pinned definition as the engine reads it: one that declares no behaviour (version 2026.1) gets the
@@ -377,6 +390,7 @@ export const BUILT_IN_DEFINITIONS: readonly ProcessDefinition[] = [
   DEFINITION_2027_8,
   DEFINITION_2027_9,
   DEFINITION_2027_10,
+  DEFINITION_2027_11,
   DEFAULT_DEFINITION,
   APEC_CARD_DEFINITION,
   APEC_WHITELIST_DEFINITION,

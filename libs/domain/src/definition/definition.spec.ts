@@ -92,9 +92,14 @@ describe('DEFAULT_DEFINITION', () => {
       ['P04', 'post-trip', 'organizer'],
       ['P05', 'post-trip', 'finance'],
     ]);
-    expect(DEFAULT_DEFINITION.version).toBe('2027.11');
+    expect(DEFAULT_DEFINITION.version).toBe('2027.12');
+    // 2027.12: the visa collected is done with its validity (trial: D13 recorded none); 2027.11 took none.
+    expect([publishedStep('D13', DEFAULT_DEFINITION.version)?.behaviour?.data, publishedStep('D13', '2027.11')?.behaviour?.data]).toEqual([
+      'visa-issued',
+      undefined,
+    ]);
     // 2027.11: the budget estimate is done with its figures (forty-third trial: A09 asked for none); 2027.10 took none.
-    expect([publishedStep('A09', DEFAULT_DEFINITION.version)?.behaviour?.data, publishedStep('A09', '2027.10')?.behaviour?.data]).toEqual([
+    expect([publishedStep('A09', '2027.11')?.behaviour?.data, publishedStep('A09', '2027.10')?.behaviour?.data]).toEqual([
       'budget-estimate',
       undefined,
     ]);

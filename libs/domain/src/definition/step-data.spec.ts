@@ -9,6 +9,9 @@ import {
   CARD_TERM_RULES,
   newPassportProblems,
   newPassportTripProblems,
+  stayIn,
+  visaIssuedProblems,
+  visaStayProblems,
   outcomeMembersProblems,
   outcomeRequiredProblems,
   systemReadDataProblems,
@@ -449,5 +452,37 @@ describe("a new passport lasts the case's trip (newPassportTripProblems)", () =>
     expect(newPassportTripProblems(data('2028-12-09'), '2028-06-09')).toEqual([]);
     // No date: the schema's rules answer.
     expect(newPassportTripProblems(data('soon'), '2028-06-09')).toEqual([]);
+  });
+});
+
+describe("'visa-issued': D13 records the visa's validity, which covers the stay (2027.12; trial: D12/D13 recorded none)", () => {
+  const rules = (problems: Array<{ field: string; rule: string }>) => problems.map((p) => [p.field, p.rule]);
+  it('requires both days, the end on or after the start and within ten years, the entries one of three', () => {
+    expect(rules(visaIssuedProblems({}))).toEqual([
+      ['validFrom', 'required'],
+      ['validUntil', 'required'],
+    ]);
+    expect(rules(visaIssuedProblems({ validFrom: '2027-03-01', validUntil: '2027-02-28' }))).toEqual([['validUntil', 'after-valid-from']]);
+    expect(rules(visaIssuedProblems({ validFrom: '2027-03-01', validUntil: '2037-03-01' }))).toEqual([]);
+    expect(rules(visaIssuedProblems({ validFrom: '2027-03-01', validUntil: '2037-03-02' }))).toEqual([['validUntil', 'max-validity']]);
+    expect(rules(visaIssuedProblems({ validFrom: '2027-03-01', validUntil: '2027-03-01', entries: 'many' }))).toEqual([
+      ['entries', 'enum'],
+    ]);
+    expect(visaIssuedProblems({ validFrom: '2027-03-01', validUntil: '2027-06-01', entries: 'single' })).toEqual([]);
+  });
+  it("covers the member's stay in the country: valid on the arrival, still on the day of leaving (handed input: a visa from after the arrival)", () => {
+    const stay = stayIn(
+      [
+        { country: 'US', arrive: '2027-03-02', leave: '2027-03-05' },
+        { country: 'CA', arrive: '2027-03-05', leave: '2027-03-08' },
+        { country: 'US', arrive: '2027-03-08', leave: '2027-03-10' },
+      ],
+      'US',
+    );
+    expect(stay).toEqual({ arrive: '2027-03-02', leave: '2027-03-10' });
+    expect(rules(visaStayProblems({ validFrom: '2027-03-04', validUntil: '2027-06-01' }, stay))).toEqual([['validFrom', 'covers-stay']]);
+    expect(rules(visaStayProblems({ validFrom: '2027-01-01', validUntil: '2027-03-09' }, stay))).toEqual([['validUntil', 'covers-stay']]);
+    expect(visaStayProblems({ validFrom: '2027-03-02', validUntil: '2027-03-10' }, stay)).toEqual([]);
+    expect(visaStayProblems({ validFrom: '2027-03-04', validUntil: '2027-03-05' }, stayIn([], 'US'))).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import { dateRuleBroken, isIsoDate } from '../dates';
+import { addMonths, dateRuleBroken, isIsoDate } from '../dates';
 import { isPassportNumber, PASSPORT_NUMBER_FORMAT_MESSAGE, passportLastsTrip, passportNeededUntil } from '../facts';
 import { passportDateProblems } from '../registries';
 import { isBlank, textRuleBroken, textError } from '../text-rule';
@@ -99,6 +99,94 @@ export function newPassportTripProblems(data: Record<string, unknown>, returnDat
       },
     },
   ];
+}
+
+/** How many entries a visa grants (签证入境次数): single, double or multiple. */
+export const VISA_ENTRIES = ['single', 'double', 'multiple'] as const;
+export type VisaEntries = (typeof VISA_ENTRIES)[number];
+
+/** The longest a visa is valid: ten years (the longest any country issues, e.g. a US B1/B2). */
+export const MAX_VISA_YEARS = 10;
+
+/**
+ * 'visa-issued' (D13 from 2027.12, 领取并核对签证: the visa officer checks the names, dates and entries of the visa
+ * collected): `data.validFrom` and `data.validUntil` required (a day: stepDataDateProblems), the end on or after the
+ * start (`after-valid-from`) and at most MAX_VISA_YEARS after it (`max-validity`); `data.entries` one of VISA_ENTRIES
+ * when given (`enum`). Whether it covers the stay is visaStayProblems'. Until 2027.11 D13 recorded no date at all, and
+ * nothing knew a visa valid after the arrival (trial: "D12/D13 record no visa validity").
+ */
+export function visaIssuedProblems(data: Record<string, unknown>): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  for (const [field, what] of [
+    ['validFrom', { zh: '签证有效期起始日', en: "visa's first valid day" }],
+    ['validUntil', { zh: '签证有效期截止日', en: "visa's last valid day" }],
+  ] as const)
+    if (data[field] === undefined || data[field] === null)
+      problems.push({ field, rule: 'required', message: { zh: `须填写${what.zh}`, en: `The ${what.en} is required` } });
+  if (isIsoDate(data.validFrom) && isIsoDate(data.validUntil)) {
+    if (data.validUntil < data.validFrom)
+      problems.push({
+        field: 'validUntil',
+        rule: 'after-valid-from',
+        message: { zh: '截止日不得早于起始日', en: 'Must not be before the first valid day' },
+      });
+    else if (data.validUntil > addMonths(data.validFrom, 12 * MAX_VISA_YEARS))
+      problems.push({
+        field: 'validUntil',
+        rule: 'max-validity',
+        message: { zh: `签证有效期不超过${MAX_VISA_YEARS}年`, en: `A visa is valid at most ${MAX_VISA_YEARS} years` },
+      });
+  }
+  if (data.entries !== undefined && !(VISA_ENTRIES as readonly unknown[]).includes(data.entries))
+    problems.push({
+      field: 'entries',
+      rule: 'enum',
+      message: { zh: '入境次数须为一次、两次或多次', en: `Must be one of ${VISA_ENTRIES.join(', ')}` },
+    });
+  return problems;
+}
+
+/**
+ * 'visa-issued' against the member's stay in the visa's country (`stay`: the first arrival and the last departure of the
+ * case's destinations in it): valid on the arrival day (`validFrom`, rule `covers-stay`) and still on the day of leaving
+ * (`validUntil`, rule `covers-stay`). Read by the API before the completion is sent, as C05's new passport against the
+ * return (newPassportTripProblems); nothing when a day is no date (the schema's rules say so) or the stay is unknown.
+ */
+export function visaStayProblems(data: Record<string, unknown>, stay: { arrive: string; leave: string } | undefined): FieldProblem[] {
+  if (!stay || !isIsoDate(stay.arrive) || !isIsoDate(stay.leave)) return [];
+  const problems: FieldProblem[] = [];
+  if (isIsoDate(data.validFrom) && data.validFrom > stay.arrive)
+    problems.push({
+      field: 'validFrom',
+      rule: 'covers-stay',
+      message: {
+        zh: `签证须在抵达该国之日（${stay.arrive}）已生效：起始日不得晚于 ${stay.arrive}`,
+        en: `The visa must be valid on the day of arrival (${stay.arrive}): from ${stay.arrive} or earlier`,
+      },
+    });
+  if (isIsoDate(data.validUntil) && data.validUntil < stay.leave)
+    problems.push({
+      field: 'validUntil',
+      rule: 'covers-stay',
+      message: {
+        zh: `签证须在离开该国之日（${stay.leave}）仍有效：截止日不得早于 ${stay.leave}`,
+        en: `The visa must still be valid on the day of leaving (${stay.leave}): until ${stay.leave} or later`,
+      },
+    });
+  return problems;
+}
+
+/**
+ * A member's stay in `country` as the trip's facts give it: the first arrival and the last departure of the
+ * destinations in that country (a country visited twice is one visa's span), undefined when the trip holds none.
+ */
+export function stayIn(destinations: ReadonlyArray<{ country: string; arrive: string; leave: string }>, country: string) {
+  const inCountry = destinations.filter((d) => d.country === country);
+  if (inCountry.length === 0) return undefined;
+  return {
+    arrive: inCountry.map((d) => d.arrive).reduce((a, b) => (b < a ? b : a)),
+    leave: inCountry.map((d) => d.leave).reduce((a, b) => (b > a ? b : a)),
+  };
 }
 
 /** An APEC card number as the cards registry holds it: 6-32 capital letters or digits (the registry's column is 32). */
@@ -405,6 +493,7 @@ const CHECKS: Partial<Record<StepDataSchema, (data: Record<string, unknown>, bou
   'written-outcome': writtenOutcomeProblems,
   'new-passport': newPassportProblems,
   'budget-estimate': budgetEstimateProblems,
+  'visa-issued': visaIssuedProblems,
 };
 
 /**
@@ -470,6 +559,7 @@ const SCHEMA_FIELDS: Record<StepDataSchema, readonly string[] | undefined> = {
   'written-outcome': ['outcome'],
   'new-passport': ['number', 'issuedOn', 'expiresOn'],
   'budget-estimate': ['budget'],
+  'visa-issued': ['validFrom', 'validUntil', 'entries'],
 };
 
 /**
@@ -481,8 +571,8 @@ const SYSTEM_WORK_READS: Partial<Record<SystemWork, readonly string[]>> = {
   'apec-card-register': ['cardNumber', 'issuedOn', 'validUntil'],
 };
 
-/** The step-data fields that hold a day (P01's day of return; the card office's dates at K06; C05's new passport). */
-const DATE_FIELDS = ['returnedOn', 'issuedOn', 'validUntil', 'expiresOn'] as const;
+/** The step-data fields that hold a day (P01's day of return; the card office's dates at K06; C05's new passport; D13's visa). */
+const DATE_FIELDS = ['returnedOn', 'issuedOn', 'validFrom', 'validUntil', 'expiresOn'] as const;
 
 /**
  * A day a completion's `data` carries (DATE_FIELDS), when it carries one: the one date rule it breaks (dateRuleBroken,
