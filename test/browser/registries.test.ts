@@ -415,6 +415,10 @@ describe('the registries in the web app (issue 14)', () => {
     await confirm.getByTestId('passport-note').waitFor();
     expect(await ok.isDisabled()).toBe(true);
     await confirm.getByTestId('passport-note').fill('已过期，注销');
+    // The box's character count sits above its hint, not over it (trial 71: the count covered the hint).
+    const count = await confirm.locator('.ant-input-data-count').boundingBox();
+    const hint = await confirm.locator('.ant-form-item-extra').boundingBox();
+    expect(count!.y + count!.height).toBeLessThanOrEqual(hint!.y + 1);
     await ok.click();
     await confirm.waitFor({ state: 'hidden' });
     // The row's own cancel button goes with the reload; then the state.
