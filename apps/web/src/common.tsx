@@ -373,7 +373,7 @@ export function targetDayColumn<T extends { process: ProcessKind; departureDate:
 
 /**
  * Who sent an organizer's step back and why, in one line (an inbox item's `returnedBy`): the returning step with its name,
- * role and officer, then the reason (`B05 外办规则审核（外办审核员 zhang）退回：缺邀请函译文`); a public-notice objection as
+ * role and officer, then the reason (`B04:US 核实邀请函（外办审核处 zhang）退回：缺邀请函译文`); a public-notice objection as
  * such. Shown on the notice and the inbox row (trial 71: the notice named the step's code only, the row no reason).
  */
 export function ReturnedLine({ by, testId = 'returned-line' }: { by: NonNullable<InboxItem['returnedBy']>; testId?: string }) {

@@ -73,7 +73,7 @@ export const REASON_MIN_WORDS = 2;
  * rejected, returned, cancelled, lost, OK, yes, no, N/A, noted). Matched against a reason's letters and digits alone,
  * lower-cased, whole, any of them repeated: "同意。" and "Approved!" are a stance, "同意，因邀请方变更日程" is a reason
  * (trial 70: 撤回, 拒绝, 不予同意, 好的, 同上 and 遗失 passed; trial 71: 不通过, 终止, 延长, 丢失, 不合格 and 已退回). The rule
- * of patched('reason-words'); REASON_SUBSTANCE asks more since.
+ * of patched('reason-words'); hasSubstance asks more since.
  */
 const STANCE_WORDS = [
   // Chinese: a decision's stance, longest first where one holds another.
@@ -162,7 +162,7 @@ const STANCE_ONLY = new RegExp(`^(?:${STANCE_WORDS.join('|')})+$`, 'u');
 
 /**
  * The words of a reason that say nothing of its grounds, taken out wherever they stand before the rest is counted
- * (REASON_SUBSTANCE): every Chinese stance and restated action of STANCE_WORDS of two characters or more, their
+ * (hasSubstance): every Chinese stance and restated action of STANCE_WORDS of two characters or more, their
  * inflections left to the particles below (已撤回, 丢失了, 未通过, 已同意), and the frame of a reason (原因, 理由, 说明,
  * 申请, 审核, 情况, 特此…: 原因：无 is no reason). Longest first.
  */

@@ -94,7 +94,7 @@ export class InboxService {
     // The page's organizer steps a return sent back (退回修改, with its reason, for the notices: trial 65). Only theirs:
     // a unit's cases, so the published progress read stays a unit's, never the office's whole portfolio.
     const returned = await this.repo.returnedSteps([...new Set(rows.filter((r) => r.actor_role === 'organizer').map((r) => r.case_id))]);
-    // …named as its case's definition names the returning step, with its role (trial 71: the notice read "B05 退回").
+    // …named as its case's definition names the returning step, with its role (trial 71: the notice read "B04:US 退回").
     const returnedTo = (r: InboxRow) => {
       const by = r.actor_role === 'organizer' ? returned.get(returnKey(r.case_id, r.step_key)) : undefined;
       if (!by) return null;
