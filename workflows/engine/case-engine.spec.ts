@@ -97,9 +97,10 @@ const awaiting = (p: DelegationProgress) => p.steps.filter((s) => s.status === '
  */
 function simulate(
   engine: CaseEngine,
-  opts: { until?: (p: DelegationProgress) => boolean; onAwaiting?: (key: string) => boolean } = {},
+  opts: { until?: (p: DelegationProgress) => boolean; onAwaiting?: (key: string) => boolean; from?: number } = {},
 ): number {
-  let now = MONDAY;
+  // `from`: the case's time to go on from (a second run on the same engine, its requests its own).
+  let now = opts.from ?? MONDAY;
   for (let guard = 0; guard < 2000; guard++) {
     // A system step's answer can open another (A01 answered again opens the A07/A08 it held): until none is left.
     for (let work = engine.takeSystemWork(); work.length > 0; work = engine.takeSystemWork())
@@ -117,7 +118,7 @@ function simulate(
       for (const s of due) {
         if (opts.onAwaiting && !opts.onAwaiting(s.key)) continue;
         const by = actor(responsibleRole({ actor: s.actorRole, phase: s.phase }));
-        const base = { requestId: `r-${s.key}-${guard}`, actor: by };
+        const base = { requestId: `r${opts.from ?? ''}-${s.key}-${guard}`, actor: by };
         if (s.kind === 'approval') engine.apply({ type: 'decide', request: { ...base, stepKey: s.key, decision: 'approve' } }, now);
         else {
           // The documents the step requires (2027.10: A03, A05) uploaded first, as the organizer does.
@@ -3270,7 +3271,7 @@ describe("D13's visa covers the member's stay (2027.12, visa-issued; trial: D12/
     try {
       f();
     } catch (e) {
-      return ((e as Rejection).errors ?? []).map((x) => `${x.field} ${x.rule}`);
+      return ((e as Rejection).errors ?? [{ field: (e as Rejection).code, rule: (e as Error).message }]).map((x) => `${x.field} ${x.rule}`);
     }
     return [];
   };
@@ -3288,6 +3289,21 @@ describe("D13's visa covers the member's stay (2027.12, visa-issued; trial: D12/
     expect(rulesOf(() => engine.validate(d13('ok', { validFrom: '2026-05-11', validUntil: '2026-05-15', entries: 'single' }), t))).toEqual(
       [],
     );
+    // Recorded, then the stay moves two days later: D13 runs again (rerunOnAmend 'dates': 待重新办理), and the visa recorded, valid
+    // until the old leaving day, no longer covers it.
+    engine.apply(d13('ok2', { validFrom: '2026-05-11', validUntil: '2026-05-15', entries: 'single' }), t);
+    expect(engine.progress(t).steps.find((s) => s.key === 'D13:m1:US')!.status).toBe('done');
+    const later = {
+      departureDate: '2026-05-13',
+      returnDate: '2026-05-17',
+      destinations: [makeDestination({ arrive: '2026-05-13', leave: '2026-05-17' })],
+    };
+    engine.apply({ type: 'amend', request: { requestId: 'am-dates', actor: actor('organizer'), changes: later } } as never, t);
+    expect(engine.progress(t).steps.find((s) => s.key === 'D13:m1:US')!.status).toBe('returned');
+    const t3 = simulate(engine, { from: t, until: (p) => p.steps.some((s) => s.key === 'D13:m1:US' && s.status === 'awaiting') });
+    const again = engine.progress(t3).steps.find((s) => s.key === 'D13:m1:US')!;
+    expect(again.lastData).toEqual({ validFrom: '2026-05-11', validUntil: '2026-05-15', entries: 'single' });
+    expect(rulesOf(() => engine.validate(d13('old-visa', again.lastData), t3))).toEqual(['data.validUntil covers-stay']);
     // A case pinned to 2027.11 completes D13 as it did, with no data.
     const older = newEngine({}, {}, DEFINITION_2027_11);
     const t2 = simulate(older, { until: (p) => p.steps.some((s) => s.key === 'D13:m1:US' && s.status === 'awaiting') });

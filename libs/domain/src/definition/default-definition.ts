@@ -353,12 +353,14 @@ export const DEFINITION_2027_11: ProcessDefinition = nextVersion('2027.11', DEFI
 
 /**
  * What 2027.12 changes: the visa collected (D13 领取并核对签证) is done with its validity and entries (data schema
- * 'visa-issued'), which must cover the member's stay in the country (step-data.ts visaIssuedProblems, visaStayProblems).
+ * 'visa-issued'), which must cover the member's stay in the country (step-data.ts visaIssuedProblems, visaStayProblems),
+ * and is checked again when the trip's dates change (rerunOnAmend 'dates').
  * Until 2027.11 D13 recorded nothing, and a visa valid from after the arrival went unnoticed to departure (trial: "D12/D13
  * record no visa validity").
  */
 const CHANGES_2027_12: Record<string, (s: StepDefinition) => StepDefinition> = {
-  D13: (s) => ({ ...s, behaviour: { ...s.behaviour, data: 'visa-issued' } }),
+  // …and checked again when the dates change: the visa recorded may no longer cover the new stay.
+  D13: (s) => rerunOn('dates')({ ...s, behaviour: { ...s.behaviour, data: 'visa-issued' } }),
 };
 
 /** The brief's 53 steps to departure and the post-trip obligations, each with its declared behaviour. Treat as immutable: overrides produce a new definition. */
