@@ -37,6 +37,13 @@ const NO_REASONS = [
   'withdrew',
   'aa',
   '11',
+  // Trial 73: spaced, traditional, the action with what it is done to, no grounds.
+  '已 撤 回',
+  '撤銷',
+  '护照已挂失',
+  '取消出访',
+  'extend deadline',
+  '因故',
 ];
 
 const rulesOf = (body: { errors?: Array<{ field: string; rule: string }> }) => (body.errors ?? []).map((e) => [e.field, e.rule]);

@@ -667,6 +667,32 @@ describe('isStatedReason: a required reason says something', () => {
       '11',
       '2027',
       'ok ok',
+      // Trial 73: spaced, traditional, the action with what it is done to, no grounds.
+      '丢失了护照',
+      '已 撤 回',
+      '已挂 失',
+      '撤銷',
+      '护照已挂失',
+      '护照挂失',
+      'passport lost',
+      '注销护照',
+      '护照作废',
+      'passport cancelled',
+      '暂停申报',
+      '取消出访',
+      '延长期限',
+      'extend deadline',
+      '提出异议',
+      '申请撤回此案',
+      '不同意出访',
+      '不符合规定',
+      '因故取消',
+      '因故',
+      '其他原因',
+      '按规定办理',
+      '不清楚',
+      '见附件',
+      'nothing',
     ])
       expect([text, isStatedReason(text)]).toEqual([text, false]);
     for (const text of [
@@ -682,10 +708,14 @@ describe('isStatedReason: a required reason says something', () => {
       '无票',
       '本团取消',
       '会议延期',
-      '丢失了护照',
       'host postponed',
       'EU visa refused',
       'Встреча отменена',
+      '护照在机场遗失，已报警',
+      '不符合外事规定第三条：团组人数超限',
+      '护照过期',
+      '因病住院',
+      'passport stolen in Paris',
     ])
       expect([text, isStatedReason(text)]).toEqual([text, true]);
   });

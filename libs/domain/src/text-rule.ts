@@ -163,11 +163,72 @@ const STANCE_ONLY = new RegExp(`^(?:${STANCE_WORDS.join('|')})+$`, 'u');
 /**
  * The words of a reason that say nothing of its grounds, taken out wherever they stand before the rest is counted
  * (hasSubstance): every Chinese stance and restated action of STANCE_WORDS of two characters or more, their
- * inflections left to the particles below (已撤回, 丢失了, 未通过, 已同意), and the frame of a reason (原因, 理由, 说明,
- * 申请, 审核, 情况, 特此…: 原因：无 is no reason). Longest first.
+ * inflections left to the particles below (已撤回, 丢失了, 未通过, 已同意), their traditional forms, what the action is done
+ * to (护照, 出访, 期限: 护照已挂失 restates the 挂失), and the frame of a reason (原因, 理由, 说明, 申请, 审核, 因故, 其他,
+ * 按规定办理, 见附件…: 原因：无 is no reason). Longest first.
  */
 const HAN_STANCES = [
   ...STANCE_WORDS.filter((w) => /^\p{Script=Han}{2,}$/u.test(w)),
+  // Their traditional forms (trial 73: 撤銷 passed).
+  '撤銷',
+  '註銷',
+  '遺失',
+  '掛失',
+  '報失',
+  '作廢',
+  '暫停',
+  '終止',
+  '延長',
+  '異議',
+  '駁回',
+  '拒絕',
+  '不予批準',
+  '批準',
+  '準予',
+  '已閱',
+  '無意見',
+  '無誤',
+  '否決',
+  '審核',
+  '審批',
+  '審查',
+  '說明',
+  '申請',
+  '情況',
+  '謝謝',
+  '沒問題',
+  '不通過',
+  '通過',
+  '不合格',
+  // …what the action is done to, restated with it (trial 73: 护照已挂失, 注销护照, 取消出访, 延长期限, 暂停申报, 提出异议,
+  // 申请撤回此案, 不同意出访 passed)…
+  '护照',
+  '護照',
+  '证件',
+  '出访',
+  '出訪',
+  '出国',
+  '出國',
+  '此案',
+  '本案',
+  '该案',
+  '案件',
+  '期限',
+  '申报',
+  '提出',
+  // …and what gives no grounds (trial 73: 不符合规定, 按规定办理, 因故, 其他原因, 见附件, 不清楚 passed).
+  '符合规定',
+  '符合要求',
+  '规定',
+  '办理',
+  '因故',
+  '其他',
+  '其它',
+  '详见',
+  '见附件',
+  '附件',
+  '不清楚',
+  '不知道',
   '不可以',
   '不行',
   '没问题',
@@ -205,7 +266,7 @@ const HAN_PARTICLES = new Set('可否无好行已了的被予未不没均经请�
  * frame of a sentence (articles, auxiliaries, pronouns, courtesy, "reason", "request").
  */
 const ENGLISH_EMPTY =
-  /^(?:approv\w*|agree\w*|accept\w*|grant\w*|reject\w*|refus\w*|declin\w*|return\w*|den(?:y|ied|ies|ial)|withdr\w*|cancel\w*|revok\w*|los(?:t|e|es|ing|s)|void\w*|suspend\w*|extend\w*|extension\w*|postpon\w*|delay\w*|terminat\w*|object\w*|pass(?:ed|es)?|fail\w*|ok(?:ay)?|yes|no|na|nil|none|notes?|noted|fine|good|done|lgtm|a|an|the|is|are|was|were|be|been|being|has|have|had|do|does|did|it|its|this|that|these|those|i|we|you|he|she|they|me|us|my|our|by|as|per|of|to|for|in|on|at|and|or|not|so|please|pls|thanks?|thx|sir|madam|dear|hereby|already|all|just|now|reasons?|requests?|requested|see|above|same|case|delegation|trip|step)$/u;
+  /^(?:approv\w*|agree\w*|accept\w*|grant\w*|reject\w*|refus\w*|declin\w*|return\w*|den(?:y|ied|ies|ial)|withdr\w*|cancel\w*|revok\w*|los(?:t|e|es|ing|s)|void\w*|suspend\w*|extend\w*|extension\w*|postpon\w*|delay\w*|terminat\w*|object\w*|pass(?:ed|es)?|fail\w*|ok(?:ay)?|yes|no|na|nil|none|notes?|noted|fine|good|done|lgtm|a|an|the|is|are|was|were|be|been|being|has|have|had|do|does|did|it|its|this|that|these|those|i|we|you|he|she|they|me|us|my|our|by|as|per|of|to|for|in|on|at|and|or|not|so|please|pls|thanks?|thx|sir|madam|dear|hereby|already|all|just|now|reasons?|requests?|requested|see|above|same|case|delegation|trip|step|passports?|deadlines?|applications?|documents?|nothing|unknown|other|others|misc|various|personal)$/u;
 
 /** How much a word of letters not Chinese says: nothing when it is one letter repeated (aa, xxx), some at two letters, a word from three. */
 function letterWordWeight(word: string): number {
@@ -222,7 +283,8 @@ function letterWordWeight(word: string): number {
  */
 function hasSubstance(folded: string): boolean {
   let weight = 0;
-  const han = (folded.match(/\p{Script=Han}+/gu) ?? []).map((run) => run.replace(HAN_STANCE, '')).join('');
+  // The Chinese characters as one run, whatever stands between them (trial 73: 已 撤 回 passed spaced).
+  const han = (folded.match(/\p{Script=Han}/gu) ?? []).join('').replace(HAN_STANCE, '');
   if ([...han].some((c) => !HAN_PARTICLES.has(c))) weight += [...han].length;
   for (const word of folded.match(/(?:(?!\p{Script=Han})\p{L}\p{M}*)+/gu) ?? [])
     if (!ENGLISH_EMPTY.test(word)) weight += letterWordWeight(word);
