@@ -231,6 +231,15 @@ describe('my cases, the pre-submit check and the board (issue 15)', () => {
     const page = await stack.pageAs('manager');
     await page.goto('/board');
     await page.getByRole('heading', { name: '管理看板' }).waitFor();
+    // Under an APEC process's filter, no trip's own figures (trial 73: 已出发团组 and 出访成果 shown at 0).
+    await page.getByTestId('stat-departed').waitFor();
+    await page.getByTestId('trip-outcomes').waitFor();
+    await page.getByRole('combobox', { name: '按业务筛选' }).click();
+    await page.locator('.ant-select-item-option', { hasText: 'APEC商务旅行卡申请' }).click();
+    await page.getByTestId('stat-departed').waitFor({ state: 'detached' });
+    expect(await page.getByTestId('trip-outcomes').count()).toBe(0);
+    await page.goto('/board');
+    await page.getByTestId('stat-departed').waitFor();
     // The whole portfolio: the suites share one database, so other suites' cases with less slack may fill the
     // in-flight table's first page; this unit's cases are looked for under its filter below.
     await page

@@ -3,7 +3,16 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { IncidentsRepository } from '@df/persistence';
 import { eventually, startTestWorker, type TestWorker } from '../support/harness';
-import { bearer, canonicalSubmission, createTestUsers, startTestApi, type TestApi, type TestUsers } from '../support/api-harness';
+import ExcelJS from 'exceljs';
+import {
+  bearer,
+  binaryBody,
+  canonicalSubmission,
+  createTestUsers,
+  startTestApi,
+  type TestApi,
+  type TestUsers,
+} from '../support/api-harness';
 
 /**
  * The APEC roles read the APEC card and whitelist cases only (PROCESS_ROLES, mayReadProcess; docs/api.md "Scoping").
@@ -92,6 +101,18 @@ describe('APEC roles read their processes only (new-user trial)', () => {
     expect(await phases('/api/dashboard?process=apec-whitelist', desk)).toEqual(['prepare', 'review', 'closed']);
     // The desk reads both APEC processes: their phases together, still none of a trip's own.
     expect(await phases('/api/dashboard', desk)).toEqual(['prepare', 'review', 'visa', 'depart', 'closed']);
+    // …and the export's sheets leave out a trip's own figures (its departure, the 22 days, the trip reports' outcomes)
+    // under an APEC filter and for the desk, who reads no trip (trial 73: 已出发 and 出访成果 listed at 0).
+    const sheets = async (query: string, token: string) => {
+      const res = await get(`/api/dashboard/export?format=xlsx${query}`, token).buffer(true).parse(binaryBody).expect(200);
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.load(res.body as ExcelJS.Buffer);
+      return wb.worksheets.map((w) => w.name);
+    };
+    const tripSheets = ['报送至出发 Submission-departure', '出访成果 Outcomes'];
+    for (const names of [await sheets('', desk), await sheets('&process=apec-card', users.tokens.manager)])
+      expect(names.filter((n) => tripSheets.includes(n))).toEqual([]);
+    expect((await sheets('&process=delegation', users.tokens.manager)).filter((n) => tripSheets.includes(n))).toEqual(tripSheets);
     expect(await phases('/api/dashboard?process=delegation', users.tokens.manager)).toEqual([
       'prepare',
       'review',

@@ -1169,6 +1169,24 @@ describe('CaseEngine', () => {
     expect(engine.apply({ type: 'decide', request: bare }, t).accepted).toBe(true);
   });
 
+  it('trial 73: a document accepted missing is no longer needed once the case closes (not 待补交 with its deadline)', () => {
+    const engine = newEngine();
+    simulate(engine, { until: (p) => p.steps.some((s) => s.key === 'B02' && s.status === 'awaiting') });
+    const now = Date.parse(engine.progress(MONDAY).steps.find((s) => s.key === 'B02')!.startedAt!);
+    const missingDocuments = [{ id: 'inv-tr', name: '邀请函译文', neededBy: 'B05' }];
+    const fao = actor('fao-clerk', 'fao');
+    engine.apply(
+      {
+        type: 'decide',
+        request: { requestId: 'awd2', actor: fao, stepKey: 'B02', decision: 'accept-with-deficiencies', missingDocuments },
+      },
+      now,
+    );
+    expect(engine.progress(now).deficiencies[0]!.status).toBe('missing');
+    engine.apply({ type: 'cancel', request: { requestId: 'cx', actor: fao, reason: '邀请方取消活动' } }, now);
+    expect(engine.progress(now).deficiencies[0]!.status).toBe('not-needed');
+  });
+
   it('accepts with deficiencies: the case proceeds, a missed deadline blocks the step that needs the document, supplying it unblocks', () => {
     const engine = newEngine();
     simulate(engine, { until: (p) => p.steps.some((s) => s.key === 'B02' && s.status === 'awaiting') });

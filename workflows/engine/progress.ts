@@ -276,7 +276,8 @@ export function progressView(core: CaseCore, now: number, workingDaySeconds?: nu
       name: d.name,
       neededBy: d.neededBy,
       dueAt: toIso(d.dueAt),
-      status: d.status,
+      // A case closed before the document came needs it no more (as its open steps read withdrawn: stepOfClosedCase).
+      status: core.closed && d.status !== 'supplied' ? 'not-needed' : d.status,
       ...(d.suppliedAt ? { suppliedAt: toIso(d.suppliedAt) } : {}),
       ...(d.fileRef ? { fileRef: d.fileRef } : {}),
       extensions: d.extensions ?? 0,

@@ -41,13 +41,17 @@ export function stepStatusOfClosedCase(status: StepStatus): StepStatus {
   return status === 'done' || status === 'skipped' ? status : 'withdrawn';
 }
 
-/** A document accepted missing at intake (容缺受理): still missing, past its deadline, or supplied. */
-export const DEFICIENCY_STATUSES = ['missing', 'overdue', 'supplied'] as const;
+/**
+ * A document accepted missing at intake (容缺受理): still missing, past its deadline, supplied, or no longer needed: the
+ * case closed before it was (trial 73: a cancelled case still listed 待补交 with its deadline).
+ */
+export const DEFICIENCY_STATUSES = ['missing', 'overdue', 'supplied', 'not-needed'] as const;
 export type DeficiencyStatus = (typeof DEFICIENCY_STATUSES)[number];
 export const DEFICIENCY_STATUS_LABELS: Record<DeficiencyStatus, Label> = {
   missing: { zh: '待补交', en: 'Missing' },
   overdue: { zh: '已超期', en: 'Overdue' },
   supplied: { zh: '已补交', en: 'Supplied' },
+  'not-needed': { zh: '无需补交（已结案）', en: 'Not needed (case closed)' },
 };
 
 /** A case event (events.ts CASE_EVENT_TYPES) as the case's timeline names it, in the office's words. */

@@ -170,8 +170,6 @@ export class DashboardExportService {
         this.dashboard.analytics(filter),
       ]),
     );
-    const d = analytics.departures;
-    const o = analytics.outcomes;
     return [
       {
         sheet: '筛选 Filter',
@@ -197,28 +195,45 @@ export class DashboardExportService {
         header: ['步骤 Step', '名称 Name', '次数 Count', '合计工作日 Total WD', '平均 Mean WD', '中位 Median WD', 'P90 WD'],
         rows: analytics.stepTimes.map((s) => [s.code, bi(s.name, s.code), s.count, s.totalWd, s.meanWd, s.medianWd, s.p90Wd]),
       },
-      {
-        sheet: '报送至出发 Submission-departure',
-        header: ['天数 Days', '案件数 Cases'],
-        rows: [
-          ...d.distribution.map((b): Cell[] => [b.toDays === null ? `${b.fromDays}+` : `${b.fromDays}-${b.toDays}`, b.count]),
-          ['已出发 Departed', d.departed],
-          ['中位天数 Median days', d.medianDays],
-          ['P90 天数 P90 days', d.p90Days],
-          ['22天内 Within 22 days', d.within22Days],
-          ['22天内占比 Share within 22 days', d.shareWithin22Days],
-        ],
-      },
-      {
-        sheet: '出访成果 Outcomes',
-        header: ['项目 Item', '值 Value'],
-        rows: [
-          ['已交报告 Reports filed', o.reportsFiled],
-          ['签约投资（元）Investment signed (yuan)', o.investmentSignedYuan],
-          ['签约贸易（元）Trade signed (yuan)', o.tradeSignedYuan],
-          ['推介活动 Promotion events', o.promotionEvents],
-        ],
-      },
+      // A trip's own figures (its departure, the 22 days, the trip report's outcomes) where trips are counted: not under an
+      // APEC process's filter, nor for a viewer who reads no trip (trial 73: the APEC filter listed 已出发 and 出访成果).
+      ...(countsTrips(filter) ? tripTables(analytics) : []),
     ];
   }
+}
+
+/** Whether the board's filter (and the viewer's processes, `processes`) counts the delegation chain's trips. */
+export function countsTrips(filter: Pick<DashboardFilter, 'process' | 'processes'>): boolean {
+  if (filter.process) return filter.process === 'delegation';
+  return !filter.processes || filter.processes.includes('delegation');
+}
+
+/** The trip-only sheets: the days from submission to departure, and the trip reports' outcomes. */
+function tripTables(analytics: Awaited<ReturnType<DashboardService['analytics']>>): Table[] {
+  const d = analytics.departures;
+  const o = analytics.outcomes;
+  return [
+    {
+      sheet: '报送至出发 Submission-departure',
+      header: ['天数 Days', '案件数 Cases'],
+      rows: [
+        ...d.distribution.map((b): Cell[] => [b.toDays === null ? `${b.fromDays}+` : `${b.fromDays}-${b.toDays}`, b.count]),
+        ['已出发 Departed', d.departed],
+        ['中位天数 Median days', d.medianDays],
+        ['P90 天数 P90 days', d.p90Days],
+        ['22天内 Within 22 days', d.within22Days],
+        ['22天内占比 Share within 22 days', d.shareWithin22Days],
+      ],
+    },
+    {
+      sheet: '出访成果 Outcomes',
+      header: ['项目 Item', '值 Value'],
+      rows: [
+        ['已交报告 Reports filed', o.reportsFiled],
+        ['签约投资（元）Investment signed (yuan)', o.investmentSignedYuan],
+        ['签约贸易（元）Trade signed (yuan)', o.tradeSignedYuan],
+        ['推介活动 Promotion events', o.promotionEvents],
+      ],
+    },
+  ];
 }

@@ -1,4 +1,4 @@
-import { beijingTime, byPhaseSheet, exportFileName } from './dashboard-export.service';
+import { beijingTime, byPhaseSheet, countsTrips, exportFileName } from './dashboard-export.service';
 
 describe("the board export's file name", () => {
   it('is the Asia/Shanghai day: 23:30 UTC on 30 November is already 1 December in Beijing', () => {
@@ -43,5 +43,15 @@ describe("the export's by-phase sheet (byPhaseSheet)", () => {
       ['企业申请 Enterprise application', 1],
       ['已结案 Closed', 0],
     ]);
+  });
+});
+
+describe("a trip's own figures in the export (countsTrips; trial 73: the APEC filter listed 已出发 and 出访成果)", () => {
+  it('only where trips are counted: the delegation filter, or none for a viewer who reads trips', () => {
+    expect(countsTrips({})).toBe(true);
+    expect(countsTrips({ process: 'delegation' })).toBe(true);
+    expect(countsTrips({ process: 'apec-card' })).toBe(false);
+    expect(countsTrips({ processes: ['apec-card', 'apec-whitelist'] })).toBe(false);
+    expect(countsTrips({ processes: ['delegation', 'apec-card'] })).toBe(true);
   });
 });

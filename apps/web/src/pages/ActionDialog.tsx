@@ -1,4 +1,4 @@
-import { Alert, App, AutoComplete, Button, Descriptions, Form, Input, Modal, Radio, Select, Space, Typography } from 'antd';
+import { Alert, App, AutoComplete, Button, Descriptions, Form, Input, Modal, Radio, Select, Space, Typography, type FormRule } from 'antd';
 import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { DayItem } from '../DayField';
 import { api, ApiError, catalog, uploadAttachment, type Catalog, type Progress } from '../api';
@@ -15,6 +15,8 @@ import {
   stayIn,
   TRIP_REPORT_SUMMARY_MAX,
   VISA_ENTRIES,
+  visaIssuedProblems,
+  visaStayProblems,
   WRITTEN_OUTCOME_MAX,
 } from '../../../../libs/domain/src/definition/step-data';
 import { isPassportNumber } from '../../../../libs/domain/src/facts';
@@ -186,6 +188,19 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
   const decisions = step?.decisions ?? [];
   const at = progress?.steps.find((s) => s.key === target.stepKey);
   const stay = at?.country && progress?.facts ? stayIn(progress.facts.destinations, at.country) : undefined;
+  // D13's days as they are entered, by the API's rules (the end after the start, at most 10 years, the stay covered;
+  // trial 73: said only after 确定).
+  const visaRule =
+    (field: 'validFrom' | 'validUntil'): FormRule =>
+    ({ getFieldValue }) => ({
+      validator: () => {
+        const data = { validFrom: getFieldValue(['visa', 'validFrom']), validUntil: getFieldValue(['visa', 'validUntil']) };
+        const [problem] = [...visaIssuedProblems(data), ...visaStayProblems(data, stay)].filter(
+          (p) => p.field === field && p.rule !== 'required',
+        );
+        return problem ? Promise.reject(new Error(pick(problem.message))) : Promise.resolve();
+      },
+    });
   // What the approval's comment must state (a trip outside the annual plan at B05), from the case's answer.
   const planReason = target.kind === 'approval' ? progress?.steps.find((s) => s.key === target.stepKey)?.planReason : undefined;
   // The comment is required to refuse or return an approval, and to approve a trip outside the plan.
@@ -502,14 +517,17 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
               <DayItem
                 label={t('visaValidFrom')}
                 name={['visa', 'validFrom']}
-                rules={[{ required: true, message: t('required') }]}
+                rules={[{ required: true, message: t('required') }, visaRule('validFrom')]}
                 field={{ 'aria-label': t('visaValidFrom') }}
+                style={{ maxWidth: 260 }}
               />
               <DayItem
                 label={t('visaValidUntil')}
                 name={['visa', 'validUntil']}
-                rules={[{ required: true, message: t('required') }]}
+                dependencies={[['visa', 'validFrom']]}
+                rules={[{ required: true, message: t('required') }, visaRule('validUntil')]}
                 field={{ 'aria-label': t('visaValidUntil') }}
+                style={{ maxWidth: 260 }}
               />
               <Form.Item label={t('visaEntries')} name={['visa', 'entries']}>
                 <Select

@@ -1,7 +1,9 @@
 import { Alert, Button, Card, Col, Empty, Row, Segmented, Select, Space, Statistic, Table, Typography } from 'antd';
 import type { EChartsOption } from 'echarts';
 import { useMemo, useState } from 'react';
-import { api, ApiError, catalog, download } from '../api';
+import { api, ApiError, catalog, currentSession, download } from '../api';
+import { mayReadProcess } from '../../../../libs/domain/src/access';
+import type { Role } from '../../../../libs/domain/src/roles';
 import { Chart } from '../Chart';
 import { CaseLink, label, Loaded, phaseText, targetDayColumn, useErrorText, useLoad, useUnitNames } from '../common';
 import type { ProcessKind } from '../../../../libs/domain/src/definition/apec-card';
@@ -249,6 +251,10 @@ export default function BoardPage() {
               series: [{ type: 'bar', data: board.overdue.byRole.map((r) => r.count), itemStyle: { color: '#f5222d' } }],
             };
             const o = board.analytics.outcomes;
+            // A trip's own figures (departed, the 22 days, the trip reports' outcomes) where trips are counted: not under an
+            // APEC process's filter, nor for a viewer who reads no trip (trial 73: the APEC filter showed 已出发团组 0).
+            const role = currentSession()?.user.role as Role | undefined;
+            const trips = processKind ? processKind === 'delegation' : !role || mayReadProcess(role, 'delegation');
             return (
               <Space orientation="vertical" size="large" style={{ width: '100%' }}>
                 <Row gutter={16}>
@@ -260,15 +266,19 @@ export default function BoardPage() {
                       data-testid="stat-at-risk"
                     />
                   </Col>
-                  <Col span={6}>
-                    <Statistic title={t('departed')} value={d.departed} data-testid="stat-departed" />
-                  </Col>
-                  <Col span={6}>
-                    <Statistic title={t('within22')} value={share ?? '—'} suffix={share === null ? undefined : '%'} />
-                  </Col>
-                  <Col span={6}>
-                    <Statistic title={t('median')} value={d.medianDays ?? '—'} />
-                  </Col>
+                  {trips ? (
+                    <>
+                      <Col span={6}>
+                        <Statistic title={t('departed')} value={d.departed} data-testid="stat-departed" />
+                      </Col>
+                      <Col span={6}>
+                        <Statistic title={t('within22')} value={share ?? '—'} suffix={share === null ? undefined : '%'} />
+                      </Col>
+                      <Col span={6}>
+                        <Statistic title={t('median')} value={d.medianDays ?? '—'} />
+                      </Col>
+                    </>
+                  ) : null}
                 </Row>
                 <Card title={`${t('rankedBySlack')} (${board.inFlight.total})`} size="small">
                   <Table<CaseLine>
@@ -326,28 +336,32 @@ export default function BoardPage() {
                       )}
                     </Card>
                   </Col>
-                  <Col span={12}>
-                    <Card title={`${t('departures')} · ${t('within22')} ${share === null ? '—' : `${share}%`}`} size="small">
-                      <Chart option={dist} height={320} label={t('departures')} />
-                    </Card>
-                  </Col>
+                  {trips ? (
+                    <Col span={12}>
+                      <Card title={`${t('departures')} · ${t('within22')} ${share === null ? '—' : `${share}%`}`} size="small">
+                        <Chart option={dist} height={320} label={t('departures')} />
+                      </Card>
+                    </Col>
+                  ) : null}
                 </Row>
-                <Card title={t('outcomes')} size="small">
-                  <Row gutter={16}>
-                    <Col span={6}>
-                      <Statistic title={t('reportsFiled')} value={o.reportsFiled} />
-                    </Col>
-                    <Col span={6}>
-                      <Statistic title={t('investment')} value={o.investmentSignedYuan} />
-                    </Col>
-                    <Col span={6}>
-                      <Statistic title={t('trade')} value={o.tradeSignedYuan} />
-                    </Col>
-                    <Col span={6}>
-                      <Statistic title={t('events')} value={o.promotionEvents} />
-                    </Col>
-                  </Row>
-                </Card>
+                {trips ? (
+                  <Card title={t('outcomes')} size="small" data-testid="trip-outcomes">
+                    <Row gutter={16}>
+                      <Col span={6}>
+                        <Statistic title={t('reportsFiled')} value={o.reportsFiled} />
+                      </Col>
+                      <Col span={6}>
+                        <Statistic title={t('investment')} value={o.investmentSignedYuan} />
+                      </Col>
+                      <Col span={6}>
+                        <Statistic title={t('trade')} value={o.tradeSignedYuan} />
+                      </Col>
+                      <Col span={6}>
+                        <Statistic title={t('events')} value={o.promotionEvents} />
+                      </Col>
+                    </Row>
+                  </Card>
+                ) : null}
               </Space>
             );
           }}

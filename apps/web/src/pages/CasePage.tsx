@@ -615,7 +615,11 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
                     columns={[
                       { title: t('deficiencies'), dataIndex: 'name' },
                       { title: t('neededBy'), dataIndex: 'neededBy' },
-                      { title: t('dueAt'), dataIndex: 'dueAt', render: (v: string) => fmtDateTime(v) },
+                      {
+                        title: t('dueAt'),
+                        dataIndex: 'dueAt',
+                        render: (v: string, d) => (d.status === 'missing' || d.status === 'overdue' ? fmtDateTime(v) : '—'),
+                      },
                       {
                         title: t('status'),
                         dataIndex: 'status',
@@ -625,7 +629,7 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
                         title: t('act'),
                         key: 'supply',
                         render: (_: unknown, d) =>
-                          organizer && d.status !== 'supplied' ? (
+                          organizer && (d.status === 'missing' || d.status === 'overdue') ? (
                             // 补交: the document itself, uploaded as an attachment, then recorded as supplied by its id
                             // (fileRef): a document marked supplied rests on a file the FAO can open.
                             <Upload
@@ -649,7 +653,10 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
                                 {t('supply')}
                               </Button>
                             </Upload>
-                          ) : faoClerk && d.status !== 'supplied' && (d.extensionsLeft ?? 0) > 0 && p.status === 'open' ? (
+                          ) : faoClerk &&
+                            (d.status === 'missing' || d.status === 'overdue') &&
+                            (d.extensionsLeft ?? 0) > 0 &&
+                            p.status === 'open' ? (
                             <Button
                               size="small"
                               disabled={paused}
