@@ -414,7 +414,12 @@ describe('the registries in the web app (issue 14)', () => {
     const ok = confirm.getByRole('button', { name: /^注\s?销$/ });
     await confirm.getByTestId('passport-note').waitFor();
     expect(await ok.isDisabled()).toBe(true);
+    // A note that restates the move is refused at the box in red, in the API's words (trial 73: only the grey hint).
+    await confirm.getByTestId('passport-note').fill('护照已注销');
+    await confirm.locator('.ant-form-item-explain-error', { hasText: '须写明具体理由' }).waitFor();
+    expect(await ok.isDisabled()).toBe(true);
     await confirm.getByTestId('passport-note').fill('已过期，注销');
+    await confirm.locator('.ant-form-item-explain-error').waitFor({ state: 'detached' });
     // The box's character count sits above its hint, not over it (trial 71: the count covered the hint).
     const count = await confirm.locator('.ant-input-data-count').boundingBox();
     const hint = await confirm.locator('.ant-form-item-extra').boundingBox();

@@ -12,7 +12,7 @@ import { ChangesTable, type VersionChange } from './VersionChanges';
 import { useSchemaForm } from '../schema-form';
 import { joinNames } from '../lists';
 import { shanghaiToday } from '../date-rules';
-import { isStatedReason, REASON_WORDS_MESSAGE } from '../../../../libs/domain/src/text-rule';
+import { isBlank, isStatedReason, REASON_WORDS_MESSAGE } from '../../../../libs/domain/src/text-rule';
 import { registryUnitKind, ROSTER_READERS } from '../../../../libs/domain/src/access';
 import { enc, mayWrite, orNull, readsAll, ServerNote, trimmed, WRITERS, type UnitListRow, type UnitRow } from './registry-common';
 import { RANKS } from '../../../../libs/domain/src/facts';
@@ -576,6 +576,41 @@ function PersonDialog({ person, unit, onClose, onSaved }: { person: PersonRow | 
 // Passports --------------------------------------------------------------------------------------
 
 /**
+ * A passport's cancellation or loss note (required, the API's `note`): the reason rule said at the box, in red once what is
+ * typed breaks it (isStatedReason; trial 73: only the grey hint said why 挂失 stayed disabled), within 500 characters (the
+ * box counts, it does not cut). `onChange` gets the text and whether it may be sent.
+ */
+function PassportNoteBox({ onChange }: { onChange(text: string, ok: boolean): void }) {
+  const { t, lang } = useT();
+  const [text, setText] = useState('');
+  const hint = `${REASON_WORDS_MESSAGE[lang]}${lang === 'zh' ? '；' : '; '}${textLimit(500, lang).rule.message}`;
+  const broken = text !== '' && !isBlank(text) && (!isStatedReason(text) || text.length > 500);
+  return (
+    <Form layout="vertical" style={{ marginTop: 12 }}>
+      <Form.Item
+        label={t('apecReason')}
+        required
+        style={{ marginBottom: 0 }}
+        validateStatus={broken ? 'error' : undefined}
+        help={broken ? (text.length > 500 ? textLimit(500, lang).rule.message : REASON_WORDS_MESSAGE[lang]) : undefined}
+        extra={broken ? undefined : hint}
+      >
+        <Input.TextArea
+          rows={2}
+          count={textLimit(500, lang).count}
+          aria-label={t('apecReason')}
+          data-testid="passport-note"
+          onChange={(e) => {
+            setText(e.target.value);
+            onChange(e.target.value, isStatedReason(e.target.value) && e.target.value.length <= 500);
+          }}
+        />
+      </Form.Item>
+    </Form>
+  );
+}
+
+/**
  * What the custody ledger's buttons do, as verbs: the state names (已注销, 已挂失) on them read as done already, and the
  * dialog "SE9876543: 已注销" as a fact (trial 56).
  */
@@ -585,7 +620,7 @@ const PASSPORT_MOVES = { 'in-custody': 'ppMoveIn', cancelled: 'ppMoveCancel', lo
 >;
 
 function PassportsTab({ session }: { session: Session }) {
-  const { t, code, lang } = useT();
+  const { t, code } = useT();
   const { message, modal } = AntApp.useApp();
   const errText = useErrorText();
   const role = session.user.role;
@@ -613,27 +648,12 @@ function PassportsTab({ session }: { session: Session }) {
     const dialog = modal.confirm({
       title: `${t(PASSPORT_MOVES[to])} · ${number}`,
       content: needsReason ? (
-        <Form layout="vertical" style={{ marginTop: 12 }}>
-          <Form.Item
-            label={t('apecReason')}
-            required
-            style={{ marginBottom: 0 }}
-            extra={`${REASON_WORDS_MESSAGE[lang]}${lang === 'zh' ? '；' : '; '}${textLimit(500, lang).rule.message}`}
-          >
-            <Input.TextArea
-              rows={2}
-              count={textLimit(500, lang).count}
-              aria-label={t('apecReason')}
-              data-testid="passport-note"
-              onChange={(e) => {
-                note = e.target.value;
-                // OK waits for a reason (isStatedReason, the API's reason-words) within the API's 500 characters (the
-                // box counts, it does not cut).
-                dialog.update({ okButtonProps: { disabled: !isStatedReason(note) || note.length > 500 } });
-              }}
-            />
-          </Form.Item>
-        </Form>
+        <PassportNoteBox
+          onChange={(text, ok) => {
+            note = text;
+            dialog.update({ okButtonProps: { disabled: !ok } });
+          }}
+        />
       ) : undefined,
       // The button says the move, as the row's did (trial 58: 保存 under 登记交回).
       okText: t(PASSPORT_MOVES[to]),
