@@ -2,7 +2,7 @@ import { Alert, App as AntApp, Button, Form, Input, Modal, Select, Space, Table,
 import { useEffect, useState, type ReactNode } from 'react';
 import { api, ApiError, catalog, type Catalog, type Session } from '../api';
 import { AmountItem, CaseLink, fmtDateTime, Loaded, TAG, useErrorText, useLoad } from '../common';
-import { useT, type LabelKey } from '../i18n';
+import { useT, type Bilingual, type LabelKey, type Lang } from '../i18n';
 import { useSchemaForm } from '../schema-form';
 import { joinNames } from '../lists';
 import { shanghaiToday } from '../date-rules';
@@ -13,7 +13,6 @@ import { enc, mayWrite, readsAll, ServerNote, trimmed, type UnitListRow } from '
 
 // The registries' annual outbound plans tab (年度出访计划), loaded when it is opened (the bundle budget: docs/web.md).
 
-/** What approving a filing does to each trip of the approved plan, in words (the confirmation's lines). */
 /** A planned trip's fields as the table's columns name them. */
 const DIFFERENCE_LABELS = {
   purpose: 'purpose',
@@ -22,6 +21,14 @@ const DIFFERENCE_LABELS = {
   quarter: 'planQuarter',
 } as const satisfies Record<TripDifference['field'], LabelKey>;
 
+/** A trip's countries by name in the reader's language, joined as the language joins them (trial 66: Germany、France). */
+const countryNames = (cat: Catalog | null | undefined, codes: readonly string[], pick: (b: Bilingual) => string, lang: Lang) =>
+  joinNames(
+    codes.map((c) => (cat?.countries[c] ? pick({ zh: cat.countries[c].nameZh, en: cat.countries[c].nameEn }) : c)),
+    lang,
+  );
+
+/** What approving a filing does to each trip of the approved plan, in words (the confirmation's lines). */
 const PLAN_CHANGE_LABELS = { added: 'planAdded', changed: 'planChanged', removed: 'planRemoved' } as const satisfies Record<
   string,
   LabelKey
@@ -122,12 +129,8 @@ export default function PlansTab({ session }: { session: Session }) {
         { title: t('purpose'), render: (_, r) => (cat?.purposes[r.purpose] ? pick(cat.purposes[r.purpose]) : r.purpose) },
         {
           title: t('countries'),
-          render: (_, r) =>
-            // Joined in the reader's language (trial 66: Germany、France in English).
-            joinNames(
-              r.countries.map((c) => (cat?.countries[c] ? pick({ zh: cat.countries[c].nameZh, en: cat.countries[c].nameEn }) : c)),
-              lang,
-            ),
+          // Joined in the reader's language (trial 66: Germany、France in English).
+          render: (_, r) => countryNames(cat, r.countries, pick, lang),
         },
         { title: t('planSize'), dataIndex: 'size' },
         { title: t('planQuarter'), render: (_, r) => `Q${r.quarter}` },
@@ -306,12 +309,7 @@ function PlanChangesSummary({
         ? pick(cat.purposes[v as string]!)
         : String(v)
       : field === 'countries'
-        ? joinNames(
-            (v as readonly string[]).map((c) =>
-              cat?.countries[c] ? pick({ zh: cat.countries[c].nameZh, en: cat.countries[c].nameEn }) : c,
-            ),
-            lang,
-          )
+        ? countryNames(cat, v as readonly string[], pick, lang)
         : field === 'quarter'
           ? `Q${v as number}`
           : String(v);
