@@ -71,7 +71,7 @@ export function yearPolicy(kind: YearKind): StepPolicy {
     }
     if (kind === 'refusal' && step.code === 'B06') {
       used = true;
-      return { path: `${base}/decision`, body: { decision: 'reject', comment: '不予批准' } };
+      return { path: `${base}/decision`, body: { decision: 'reject', comment: '不予批准：出访必要性不足，与年度工作重点无关' } };
     }
     return undefined;
   };
