@@ -187,6 +187,14 @@ describe('the APEC pages of the web app (issue 17)', () => {
     await desk.getByTestId('apec-applications').getByText(unit).first().waitFor();
     await expectAccessible(desk);
     await screenshot(desk, 'apec-desk');
+    // The desk's board (the API's BOARD_ROLES; trial 74: no link, 页面不存在): its processes only, no trip's own figures.
+    await desk.getByRole('menuitem', { name: '管理看板' }).click();
+    await desk.getByRole('heading', { name: '管理看板' }).waitFor();
+    await desk.getByTestId('stat-at-risk').waitFor();
+    expect(await desk.getByTestId('stat-departed').count()).toBe(0);
+    await desk.getByRole('combobox', { name: '按业务筛选' }).click();
+    await expect(desk.locator('.ant-select-item-option').allInnerTexts()).resolves.toEqual(['APEC商务旅行卡申请', 'APEC卡企业白名单准入']);
+    await desk.keyboard.press('Escape');
 
     // The desk's review (K03) dialog says what it approves: the applicants, the economies and the day the cards are
     // needed (trial 65: the title and the unit alone). The renewal's K01 and K02 done by the clerk first.

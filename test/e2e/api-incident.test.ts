@@ -111,7 +111,7 @@ describe('a case stopped by an incident: every action 409 CASE_INCIDENT, the one
     for (const [path, body, role] of [
       ['steps/A05/complete', {}, 'organizer'],
       ['steps/A06/complete', { comment: '预算' }, 'organizer'],
-      ['withdraw', { reason: '不去了' }, 'organizer'],
+      ['withdraw', { reason: '邀请方取消活动' }, 'organizer'],
       ['amend', { changes: { returnDate: '2099-01-01' } }, 'organizer'],
       ['cancel', { reason: '邀请方取消活动' }, 'fao-clerk'],
     ] as const) {

@@ -2742,7 +2742,7 @@ describe('CaseEngine', () => {
       ['withdraw', actor('organizer')],
       ['cancel', actor('fao-director', 'fao')],
     ] as const) {
-      expect(() => engine.validate({ type, request: { requestId: `late-${type}`, actor: by, reason: '不去了' } })).toThrow(
+      expect(() => engine.validate({ type, request: { requestId: `late-${type}`, actor: by, reason: '邀请方取消活动' } })).toThrow(
         expect.objectContaining({ code: 'ACTION_NOT_ALLOWED' }),
       );
     }

@@ -17,6 +17,7 @@ import { UsersPage } from './pages/Users';
 import { ApecClerkPage } from './pages/ApecClerk';
 import { ApecDeskPage } from './pages/ApecDesk';
 import { LangSwitch } from './pages/LangSwitch';
+import { BOARD_ROLES } from '../../../libs/domain/src/access';
 
 // The case page and the board draw ECharts: their chunks (and ECharts') load only when opened.
 const CasePage = lazy(() => import('./pages/CasePage'));
@@ -25,7 +26,8 @@ const BoardPage = lazy(() => import('./pages/Board'));
 const RegistriesPage = lazy(() => import('./pages/Registries'));
 
 /** Roles that may read the managers' board (GET /api/dashboard answers 403 to the others). */
-const BOARD_ROLES = new Set(['manager', 'fao-clerk', 'fao-reviewer', 'fao-director', 'passport-officer', 'visa-officer']);
+/** Who reads the board: the API's own table (libs/domain BOARD_ROLES; trial 74: the APEC desk had no board here). */
+const BOARD_READERS: ReadonlySet<string> = new Set(BOARD_ROLES);
 
 /** Ant Design's grey secondary texts darkened to WCAG AA contrast (axe-core's color-contrast rule). */
 const THEME = {
@@ -196,7 +198,7 @@ function Page({ path, session, onSession }: { path: string; session: Session; on
   if (caseMatch) return <CasePage caseId={caseMatch[1]!} session={session} />;
   // The manager decides nothing (no inbox in the menu): their /inbox says so and leads to the board.
   if (path === '/inbox') return session.user.role === 'manager' ? <ManagerInboxPage /> : <InboxPage />;
-  if (path === '/board' && BOARD_ROLES.has(session.user.role)) return <BoardPage />;
+  if (path === '/board' && BOARD_READERS.has(session.user.role)) return <BoardPage />;
   if (path === '/notifications') return <NotificationsPage />;
   // Every role but the admin reads some registry (the API scopes each: a unit's roles their own unit's).
   if (path === '/registries') return <RegistriesPage session={session} />;
@@ -234,7 +236,7 @@ function Frame({ session, path, onSignOut, children }: { session: Session; path:
     else if (role === 'organizer') entries.push(['/cases', 'navCases'], ['/cases/new', 'navNew']);
     else entries.push(['/cases', 'navAllCases']);
     if (role !== 'manager' && role !== 'admin') entries.push(['/inbox', 'navInbox']);
-    if (BOARD_ROLES.has(role)) entries.push(['/board', 'navBoard']);
+    if (BOARD_READERS.has(role)) entries.push(['/board', 'navBoard']);
     if (role === 'enterprise-clerk' || role === 'apec-desk') entries.push(['/apec', 'navApec']);
     // The administrator reads no registry (docs/registries.md): the API answers them no unit, roster or ledger.
     if (role !== 'admin') entries.push(['/registries', 'navRegistries']);

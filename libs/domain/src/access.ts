@@ -52,6 +52,12 @@ export const UNIT_ROLES: readonly Role[] = [
 export const GOVERNMENT_UNIT_ROLES: readonly Role[] = UNIT_ROLES.filter((r) => r !== 'enterprise-clerk');
 /** Roles of the Foreign Affairs Office that hold cases: they see every unit's. */
 export const FAO_ROLES: readonly Role[] = ['fao-clerk', 'fao-reviewer', 'fao-director', 'passport-officer', 'visa-officer', 'apec-desk'];
+/**
+ * Who reads the managers' board (GET /api/dashboard and its export; the web's 看板): FAO management and the FAO's own
+ * sections, each of the processes its role reads (the APEC desk its cards and whitelist: trial 74, the web had no board
+ * for it while the API gave it one).
+ */
+export const BOARD_ROLES: readonly Role[] = ['manager', ...FAO_ROLES];
 
 /**
  * Whether `remover` may remove a file `uploader` put on a case, as far as who put it there goes: what an FAO role

@@ -693,6 +693,36 @@ describe('isStatedReason: a required reason says something', () => {
       '不清楚',
       '见附件',
       'nothing',
+      // Trial 74: more of the same kinds.
+      'see attachment',
+      'see attached',
+      '按照规定办理',
+      '根据规定',
+      '依规办理',
+      '特殊原因',
+      '有关原因',
+      '相关原因',
+      '原因不明',
+      '不详',
+      '暂无理由',
+      '如题',
+      '同上所述',
+      'TBD',
+      'asdf',
+      '另行通知',
+      '没有',
+      'suspension',
+      '丢了',
+      '护照丢了',
+      '弄丢了',
+      '不见了',
+      '找不到了',
+      '撤了',
+      '不去了',
+      '放弃出访',
+      '不办了',
+      '停办',
+      '作罢',
     ])
       expect([text, isStatedReason(text)]).toEqual([text, false]);
     for (const text of [
@@ -716,6 +746,15 @@ describe('isStatedReason: a required reason says something', () => {
       '护照过期',
       '因病住院',
       'passport stolen in Paris',
+      // Trial 74: terse real reasons stay taken.
+      '签证被拒',
+      '航班取消',
+      '护照被盗',
+      'ill',
+      'no visa',
+      '缺邀请函',
+      '日程有变，会期推迟',
+      '有关部门要求暂缓',
     ])
       expect([text, isStatedReason(text)]).toEqual([text, true]);
   });

@@ -216,7 +216,32 @@ const HAN_STANCES = [
   '期限',
   '申报',
   '提出',
-  // …and what gives no grounds (trial 73: 不符合规定, 按规定办理, 因故, 其他原因, 见附件, 不清楚 passed).
+  // …the action said otherwise (trial 74: 弄丢了, 不见了, 找不到了, 不去了, 放弃出访, 不办了, 停办, 作罢 passed)…
+  '弄丢',
+  '不见',
+  '找不到',
+  '不去',
+  '放弃',
+  '不办',
+  '停办',
+  '作罢',
+  // …and what gives no grounds (trial 73: 不符合规定, 按规定办理, 因故, 其他原因, 见附件, 不清楚 passed; trial 74: 按照规定办理,
+  // 根据规定, 依规办理, 特殊原因, 有关原因, 原因不明, 不详, 暂无理由, 如题, 同上所述, 另行通知, 情况有变, 没有).
+  '按照',
+  '根据',
+  '依照',
+  '依规',
+  '特殊',
+  '有关',
+  '相关',
+  '不明',
+  '不详',
+  '暂无',
+  '如题',
+  '所述',
+  '另行通知',
+  '有变',
+  '没有',
   '符合规定',
   '符合要求',
   '规定',
@@ -256,9 +281,9 @@ const HAN_STANCE = new RegExp(HAN_STANCES.join('|'), 'gu');
 /**
  * Characters that, left alone once HAN_STANCES are out, say nothing: a stance of one character (可, 否, 无, 好, 行) and the
  * particles that inflect one (已, 了, 的, 被, 予, 未, 不, 均, 经, 请, 拟, 此, 该, 本, 我, 现, 特, 是). Among other characters they
- * count (无票, 本团取消 say something).
+ * count (无票, 本团取消 say something). 丢, 撤 and 停 too: the action in one character (护照丢了, 撤了).
  */
-const HAN_PARTICLES = new Set('可否无好行已了的被予未不没均经请拟此该本我现特是之也');
+const HAN_PARTICLES = new Set('可否无好行已了的被予未不没均经请拟此该本我现特是之也丢撤停');
 
 /**
  * English words that say nothing of a reason's grounds, in any form: a stance or the action restated (approve…, reject…,
@@ -266,7 +291,7 @@ const HAN_PARTICLES = new Set('可否无好行已了的被予未不没均经请�
  * frame of a sentence (articles, auxiliaries, pronouns, courtesy, "reason", "request").
  */
 const ENGLISH_EMPTY =
-  /^(?:approv\w*|agree\w*|accept\w*|grant\w*|reject\w*|refus\w*|declin\w*|return\w*|den(?:y|ied|ies|ial)|withdr\w*|cancel\w*|revok\w*|los(?:t|e|es|ing|s)|void\w*|suspend\w*|extend\w*|extension\w*|postpon\w*|delay\w*|terminat\w*|object\w*|pass(?:ed|es)?|fail\w*|ok(?:ay)?|yes|no|na|nil|none|notes?|noted|fine|good|done|lgtm|a|an|the|is|are|was|were|be|been|being|has|have|had|do|does|did|it|its|this|that|these|those|i|we|you|he|she|they|me|us|my|our|by|as|per|of|to|for|in|on|at|and|or|not|so|please|pls|thanks?|thx|sir|madam|dear|hereby|already|all|just|now|reasons?|requests?|requested|see|above|same|case|delegation|trip|step|passports?|deadlines?|applications?|documents?|nothing|unknown|other|others|misc|various|personal)$/u;
+  /^(?:approv\w*|agree\w*|accept\w*|grant\w*|reject\w*|refus\w*|declin\w*|return\w*|den(?:y|ied|ies|ial)|withdr\w*|cancel\w*|revok\w*|los(?:t|e|es|ing|s)|void\w*|suspen\w*|extend\w*|extension\w*|postpon\w*|delay\w*|terminat\w*|object\w*|pass(?:ed|es)?|fail\w*|ok(?:ay)?|yes|no|na|nil|none|notes?|noted|fine|good|done|lgtm|a|an|the|is|are|was|were|be|been|being|has|have|had|do|does|did|it|its|this|that|these|those|i|we|you|he|she|they|me|us|my|our|by|as|per|of|to|for|in|on|at|and|or|not|so|please|pls|thanks?|thx|sir|madam|dear|hereby|already|all|just|now|reasons?|requests?|requested|see|above|same|case|delegation|trip|step|passports?|deadlines?|applications?|documents?|nothing|unknown|other|others|misc|various|personal|attach\w*|tb[ad]|asdf\w*|qwe\w*)$/u;
 
 /** How much a word of letters not Chinese says: nothing when it is one letter repeated (aa, xxx), some at two letters, a word from three. */
 function letterWordWeight(word: string): number {

@@ -1,7 +1,8 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { FAO_ROLES, type AuthUser, type UserRole } from '../auth/access';
+import { BOARD_ROLES as DOMAIN_BOARD_ROLES } from '@df/domain';
+import type { AuthUser, UserRole } from '../auth/access';
 import { CurrentUser, Roles } from '../auth/decorators';
 import { errorResponses, queryParams, schemaRef } from '../openapi';
 import { DashboardExportService } from './dashboard-export.service';
@@ -10,8 +11,8 @@ import { DashboardExportQuerySchema, DashboardQuerySchema, DashboardSchema } fro
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
-/** Who may read the whole portfolio: FAO management and the FAO's own sections. */
-export const BOARD_ROLES = ['manager', ...FAO_ROLES] as UserRole[];
+/** Who may read the whole portfolio (the domain's BOARD_ROLES, which the web's 看板 reads too). */
+export const BOARD_ROLES = DOMAIN_BOARD_ROLES as UserRole[];
 
 @ApiTags('dashboard')
 @ApiBearerAuth()

@@ -65,6 +65,7 @@ export default function BoardPage() {
   const errText = useErrorText();
   const [unit, setUnit] = useState<string | undefined>();
   const [processKind, setProcessKind] = useState<string | undefined>();
+  const viewerRole = currentSession()?.user.role as Role | undefined;
   const [period, setPeriod] = useState<Period>('departure');
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
@@ -119,7 +120,10 @@ export default function BoardPage() {
           style={{ width: 220 }}
           value={processKind}
           onChange={setProcessKind}
-          options={(state.data?.cat.processes ?? []).map((p) => ({ value: p.process, label: pick(p.processLabel) }))}
+          // The processes the viewer's role reads (the APEC desk: its cards and whitelist; another is 403 at the API).
+          options={(state.data?.cat.processes ?? [])
+            .filter((p) => !viewerRole || mayReadProcess(viewerRole, p.process))
+            .map((p) => ({ value: p.process, label: pick(p.processLabel) }))}
           data-testid="process-filter"
         />
         <Segmented<Period>
@@ -253,8 +257,7 @@ export default function BoardPage() {
             const o = board.analytics.outcomes;
             // A trip's own figures (departed, the 22 days, the trip reports' outcomes) where trips are counted: not under an
             // APEC process's filter, nor for a viewer who reads no trip (trial 73: the APEC filter showed 已出发团组 0).
-            const role = currentSession()?.user.role as Role | undefined;
-            const trips = processKind ? processKind === 'delegation' : !role || mayReadProcess(role, 'delegation');
+            const trips = processKind ? processKind === 'delegation' : !viewerRole || mayReadProcess(viewerRole, 'delegation');
             return (
               <Space orientation="vertical" size="large" style={{ width: '100%' }}>
                 <Row gutter={16}>
