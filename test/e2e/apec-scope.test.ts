@@ -96,6 +96,10 @@ describe('APEC roles read their processes only (new-user trial)', () => {
 
   it('a board of APEC processes counts their phases only: no 护照办理 nor 回国后事项 (trials 71, 72, PROCESS_PHASES)', async () => {
     const phases = async (path: string, token: string) => Object.keys((await get(path, token).expect(200)).body.byPhase);
+    // The catalog names each process's own phases only (trial 75: a whitelist filing read 签证办理 on the desk's board).
+    const catalog = (await get('/api/catalog', users.tokens['apec-desk']).expect(200)).body;
+    expect(Object.keys(catalog.phasesByProcess['apec-whitelist'])).toEqual(['prepare', 'review', 'closed']);
+    expect(Object.keys(catalog.phasesByProcess.delegation)).toHaveLength(7);
     const desk = users.tokens['apec-desk'];
     expect(await phases('/api/dashboard?process=apec-card', desk)).toEqual(['prepare', 'review', 'visa', 'depart', 'closed']);
     expect(await phases('/api/dashboard?process=apec-whitelist', desk)).toEqual(['prepare', 'review', 'closed']);

@@ -266,7 +266,8 @@ export function label(map: Record<string, Bilingual> | undefined, key: string, p
 
 /** A case's phase as its process says it (the catalog's phasesByProcess: a card application's 企业申请, not 出访准备). */
 export function phaseText(cat: Catalog, phase: string, process: string | undefined, pick: (b: Bilingual) => string): string {
-  return label((process && cat.phasesByProcess?.[process]) || cat.phases, phase, pick);
+  const own = process ? cat.phasesByProcess?.[process] : undefined;
+  return label(own?.[phase] ? own : cat.phases, phase, pick);
 }
 
 /** A country by its name in the user's language, the code beside (`美国 (US)`), from the catalog's table. */

@@ -3,6 +3,7 @@ import ExcelJS from 'exceljs';
 import {
   phaseLabelOf,
   PROCESS_LABELS,
+  PROCESS_PHASES,
   PROCESSES,
   shanghaiDate,
   toIso,
@@ -59,8 +60,10 @@ export const beijingTime = (atMs: number): string =>
  * A phase as the export's by-phase sheet names it, in both languages: in the words of each process counted, joined
  * (`签证办理 / 经济体预审 Visa / Pre-clearance by the economies`), a trip's when none is.
  */
-function phaseWords(phase: CasePhase, processes: readonly string[]): string {
-  const labels = (processes.length > 0 ? processes : ['delegation']).map((pr) => phaseLabelOf(phase, pr));
+function phaseWords(phase: CasePhase, processes: readonly ProcessKind[]): string {
+  // Only the processes whose cases can be in the phase (a whitelist filing has no 签证办理: trial 75).
+  const having = processes.filter((pr) => PROCESS_PHASES[pr].includes(phase));
+  const labels = (having.length > 0 ? having : ['delegation']).map((pr) => phaseLabelOf(phase, pr));
   const join = (lang: 'zh' | 'en') => [...new Set(labels.map((l) => l[lang]))].join(' / ');
   return bi({ zh: join('zh'), en: join('en') }, phase);
 }

@@ -36,6 +36,20 @@ describe("the export's by-phase sheet (byPhaseSheet)", () => {
     expect(sheet.rows[3]).toEqual(['签证办理 / 经济体预审 Visa / Pre-clearance by the economies', 2, 1, 1]);
     expect(sheet.rows.at(-1)).toEqual(['已结案 Closed', 4, 4, 0]);
   });
+  it("names a phase only in the words of the processes that have it (trial 75: a whitelist filing's 签证办理)", () => {
+    const apec = {
+      byPhase: { prepare: 2, review: 0, visa: 1, depart: 0, closed: 0 },
+      byProcessPhase: { 'apec-card': { prepare: 1, visa: 1 }, 'apec-whitelist': { prepare: 1 } },
+    };
+    const rows = byPhaseSheet(apec, undefined).rows;
+    expect(rows.map((r) => r[0])).toEqual([
+      '企业申请 / 企业申报 Enterprise application / Enterprise filing',
+      '外办审核 FAO review',
+      '经济体预审 Pre-clearance by the economies',
+      '制卡与交付 Card issue and handover',
+      '已结案 Closed',
+    ]);
+  });
   it('keeps one count column under a process filter', () => {
     const sheet = byPhaseSheet({ byPhase: { prepare: 1, closed: 0 }, byProcessPhase: { 'apec-card': { prepare: 1 } } }, 'apec-card');
     expect(sheet.header).toEqual(['阶段 Phase', '案件数 Cases']);

@@ -18,6 +18,8 @@ import {
   PERSON_STATUS_LABELS,
   PHASE_LABELS,
   PROCESS_PHASE_LABELS,
+  PROCESS_PHASES,
+  PROCESSES,
   phaseLabelOf,
   PROCESS_LABELS,
   processOf,
@@ -210,8 +212,11 @@ export class InboxService {
       })),
       roles: ROLE_LABELS,
       phases: PHASE_LABELS,
-      // A phase as each process's cases read it (a card application's 企业申请, not 出访准备: trial 65).
-      phasesByProcess: PROCESS_PHASE_LABELS,
+      // A phase as each process's cases read it (a card application's 企业申请, not 出访准备: trial 65), only the phases its
+      // cases can be in (PROCESS_PHASES; trial 75: a whitelist filing named 签证办理 on the desk's board).
+      phasesByProcess: Object.fromEntries(
+        PROCESSES.map((pr) => [pr, Object.fromEntries(PROCESS_PHASES[pr].map((ph) => [ph, PROCESS_PHASE_LABELS[pr][ph]]))]),
+      ),
       purposes: PURPOSE_LABELS,
       ranks: RANK_LABELS,
       // The one home of each label, for clients that name a code (the codes stay in the data).

@@ -1007,9 +1007,10 @@ export const CatalogSchema = z
     ),
     roles: z.record(z.string(), label),
     phases: z.record(z.string(), label),
-    phasesByProcess: z
-      .record(z.string(), z.record(z.string(), label))
-      .meta({ description: "Each process's phase labels (a card application's prepare reads 企业申请, not a trip's 出访准备)" }),
+    phasesByProcess: z.record(z.string(), z.record(z.string(), label)).meta({
+      description:
+        "Each process's phase labels, only the phases its cases can be in (a card application's prepare reads 企业申请, not a trip's 出访准备; it has no passport phase)",
+    }),
     purposes: z.record(z.string(), label),
     ranks: z.record(z.string(), label),
     caseStatuses: z.record(z.string(), label),

@@ -175,9 +175,10 @@ export default function BoardPage() {
             // The processes counted: each its own bar segment, each phase named in every one's words (trial 70: a card
             // application's 经济体预审 counted under 签证办理 alone).
             // In the catalog's order, so a process keeps its colour from one load to the next (trial 71: they swapped).
-            const counted = processKind
-              ? [processKind]
-              : cat.processes.map((x) => x.process).filter((pr) => board.byProcessPhase?.[pr] !== undefined);
+            // With no case counted yet, the processes the viewer reads (trial 75: the desk's empty board read a trip's phases).
+            const readable = cat.processes.map((x) => x.process).filter((pr) => !viewerRole || mayReadProcess(viewerRole, pr));
+            const withCases = readable.filter((pr) => board.byProcessPhase?.[pr] !== undefined);
+            const counted = processKind ? [processKind] : withCases.length > 0 ? withCases : readable;
             const processName = (pr: string) => {
               const name = cat.processes.find((x) => x.process === pr)?.processLabel;
               return name ? pick(name) : pr;
@@ -189,11 +190,13 @@ export default function BoardPage() {
               grid: { left: 40, right: 10, top: counted.length > 1 ? 30 : 10, bottom: 40 },
               xAxis: {
                 type: 'category',
-                data: phases.map((p) =>
-                  counted.length === 0
+                // Each phase in the words of the counted processes that have it (a whitelist filing has no 签证办理: trial 75).
+                data: phases.map((p) => {
+                  const having = counted.filter((pr) => cat.phasesByProcess?.[pr]?.[p]);
+                  return having.length === 0
                     ? phaseText(cat, p, undefined, pick)
-                    : [...new Set(counted.map((pr) => phaseText(cat, p, pr, pick)))].join(' / '),
-                ),
+                    : [...new Set(having.map((pr) => phaseText(cat, p, pr, pick)))].join(' / ');
+                }),
                 axisLabel: { interval: 0, rotate: 20 },
               },
               yAxis: { type: 'value', minInterval: 1 },
