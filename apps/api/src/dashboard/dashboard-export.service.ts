@@ -17,7 +17,7 @@ import { toCsv, type CsvCell } from '../common/csv';
 import { maskForViewer, type Viewer } from '../common/masking';
 import { assertKnownUnit, storedUnitCode } from '../common/unit-filter';
 import { parseOrThrow } from '../common/validation';
-import { boardFilterFor, DashboardService } from './dashboard.service';
+import { boardFilterFor, countedProcesses, DashboardService } from './dashboard.service';
 import { DashboardExportQuerySchema, type DashboardFilter } from './schemas';
 
 /** Open cases one export lists at most (the board's own lists stop at 500). */
@@ -207,8 +207,8 @@ export class DashboardExportService {
 
 /** Whether the board's filter (and the viewer's processes, `processes`) counts the delegation chain's trips. */
 export function countsTrips(filter: Pick<DashboardFilter, 'process' | 'processes'>): boolean {
-  if (filter.process) return filter.process === 'delegation';
-  return !filter.processes || filter.processes.includes('delegation');
+  const counted = countedProcesses(filter);
+  return !counted || counted.includes('delegation');
 }
 
 /** The trip-only sheets: the days from submission to departure, and the trip reports' outcomes. */

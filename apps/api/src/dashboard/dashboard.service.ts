@@ -11,6 +11,7 @@ import {
   shanghaiDate,
   type Label,
   type ProcessDefinition,
+  type ProcessKind,
   type Role,
 } from '@df/domain';
 import {
@@ -41,6 +42,14 @@ export function boardFilterFor<F extends DashboardFilter>(
   if (refusal) throw refusal;
   const processes = readableProcesses(viewer);
   return processes ? { ...filter, processes } : filter;
+}
+
+/**
+ * The processes a board filter counts: the one chosen, else the viewer's (boardFilterFor's `processes`); undefined for
+ * every process. What the by-phase counts list (PROCESS_PHASES) and whether a trip's own figures apply read it.
+ */
+export function countedProcesses(filter: Pick<DashboardFilter, 'process' | 'processes'>): readonly ProcessKind[] | undefined {
+  return filter.process ? [filter.process] : filter.processes;
 }
 
 /**
@@ -220,7 +229,7 @@ export class DashboardService implements OnApplicationBootstrap, OnApplicationSh
   async counts(filter: DashboardFilter) {
     const rows = await this.repo.counts(filter);
     // The phases of the processes counted (a card application has no 护照办理; trials 71, 72), every one for all.
-    const counted = filter.process ? [filter.process] : filter.processes;
+    const counted = countedProcesses(filter);
     const phases = counted ? PHASES.filter((p) => counted.some((pr) => PROCESS_PHASES[pr].includes(p))) : PHASES;
     const byPhase: Record<string, number> = Object.fromEntries(phases.map((p) => [p, 0]));
     const byStatus: Record<string, number> = Object.fromEntries(CASE_STATUSES.map((s) => [s, 0]));

@@ -353,18 +353,18 @@ export default function BoardPage() {
                 {trips ? (
                   <Card title={t('outcomes')} size="small" data-testid="trip-outcomes">
                     <Row gutter={16}>
-                      <Col span={6}>
-                        <Statistic title={t('reportsFiled')} value={o.reportsFiled} />
-                      </Col>
-                      <Col span={6}>
-                        <Statistic title={t('investment')} value={o.investmentSignedYuan} />
-                      </Col>
-                      <Col span={6}>
-                        <Statistic title={t('trade')} value={o.tradeSignedYuan} />
-                      </Col>
-                      <Col span={6}>
-                        <Statistic title={t('events')} value={o.promotionEvents} />
-                      </Col>
+                      {(
+                        [
+                          ['reportsFiled', o.reportsFiled],
+                          ['investment', o.investmentSignedYuan],
+                          ['trade', o.tradeSignedYuan],
+                          ['events', o.promotionEvents],
+                        ] as const
+                      ).map(([title, value]) => (
+                        <Col span={6} key={title}>
+                          <Statistic title={t(title)} value={value} />
+                        </Col>
+                      ))}
                     </Row>
                   </Card>
                 ) : null}
