@@ -170,6 +170,18 @@ export function progressView(core: CaseCore, now: number, workingDaySeconds?: nu
   // What an approval declaring requiresPlanReason must state while the trip is outside the annual plan (the refusal's text).
   const planOutcome = core.annualPlanOutcome();
   const planReason = planReasonProblem(planOutcome, 'approve', undefined)?.message;
+  // A done approval declaring requiresPlanReason while the trip is outside the plan: approved before a re-check put
+  // it there with no reason stated (said, not undone), or with the reason it stated, for whoever decides next (trial
+  // 67: B06 and B07 did not see it).
+  const approvedOutsidePlan = (
+    meta: StepMeta,
+    state: StepState,
+    status: StepStatus,
+  ): Pick<StepProgress, 'planReasonMissing' | 'planReasonStated'> => {
+    if (!meta.behaviour.requiresPlanReason || status !== 'done' || state.decision !== 'approve') return {};
+    if (planReasonProblem(planOutcome, 'approve', state.comment)) return { planReasonMissing: PLAN_REASON_MISSING };
+    return planReason && typeof state.comment === 'string' ? { planReasonStated: state.comment } : {};
+  };
   const describe = (meta: StepMeta, state: StepState, status: StepStatus): StepProgress => {
     const ps = planned.get(meta.key);
     return {
@@ -225,22 +237,7 @@ export function progressView(core: CaseCore, now: number, workingDaySeconds?: nu
       ...(planReason && meta.behaviour.requiresPlanReason && status !== 'done' && status !== 'skipped' && status !== 'withdrawn'
         ? { planReason }
         : {}),
-      // Approved before a re-check put the trip outside the plan, with no reason stated: said, not undone.
-      ...(meta.behaviour.requiresPlanReason &&
-      status === 'done' &&
-      state.decision === 'approve' &&
-      planReasonProblem(planOutcome, 'approve', state.comment)
-        ? { planReasonMissing: PLAN_REASON_MISSING }
-        : {}),
-      // …or with the reason it stated, for whoever decides next (trial 67: B06 and B07 did not see it).
-      ...(planReason &&
-      meta.behaviour.requiresPlanReason &&
-      status === 'done' &&
-      state.decision === 'approve' &&
-      typeof state.comment === 'string' &&
-      !planReasonProblem(planOutcome, 'approve', state.comment)
-        ? { planReasonStated: state.comment }
-        : {}),
+      ...approvedOutsidePlan(meta, state, status),
     };
   };
   for (const [key, state] of core.states) {
