@@ -117,6 +117,17 @@ describe('APEC roles read their processes only (new-user trial)', () => {
     for (const names of [await sheets('', desk), await sheets('&process=apec-card', users.tokens.manager)])
       expect(names.filter((n) => tripSheets.includes(n))).toEqual([]);
     expect((await sheets('&process=delegation', users.tokens.manager)).filter((n) => tripSheets.includes(n))).toEqual(tripSheets);
+    // The board's answer alike: no trip figures (null), not zeros that read as trips counted and none departed.
+    const tripFigures = async (path: string, token: string) => {
+      const { departures, outcomes } = (await get(path, token).expect(200)).body.analytics;
+      return { departures: departures === null ? null : 'figures', outcomes: outcomes === null ? null : 'figures' };
+    };
+    expect(await tripFigures('/api/dashboard', desk)).toEqual({ departures: null, outcomes: null });
+    expect(await tripFigures('/api/dashboard?process=apec-card', users.tokens.manager)).toEqual({ departures: null, outcomes: null });
+    expect(await tripFigures('/api/dashboard?process=delegation', users.tokens.manager)).toEqual({
+      departures: 'figures',
+      outcomes: 'figures',
+    });
     expect(await phases('/api/dashboard?process=delegation', users.tokens.manager)).toEqual([
       'prepare',
       'review',

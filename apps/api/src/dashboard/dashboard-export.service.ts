@@ -17,7 +17,7 @@ import { toCsv, type CsvCell } from '../common/csv';
 import { maskForViewer, type Viewer } from '../common/masking';
 import { assertKnownUnit, storedUnitCode } from '../common/unit-filter';
 import { parseOrThrow } from '../common/validation';
-import { boardFilterFor, countedProcesses, DashboardService } from './dashboard.service';
+import { boardFilterFor, DashboardService } from './dashboard.service';
 import { DashboardExportQuerySchema, type DashboardFilter } from './schemas';
 
 /** Open cases one export lists at most (the board's own lists stop at 500). */
@@ -200,21 +200,16 @@ export class DashboardExportService {
       },
       // A trip's own figures (its departure, the 22 days, the trip report's outcomes) where trips are counted: not under an
       // APEC process's filter, nor for a viewer who reads no trip (trial 73: the APEC filter listed 已出发 and 出访成果).
-      ...(countsTrips(filter) ? tripTables(analytics) : []),
+      ...tripTables(analytics),
     ];
   }
 }
 
-/** Whether the board's filter (and the viewer's processes, `processes`) counts the delegation chain's trips. */
-export function countsTrips(filter: Pick<DashboardFilter, 'process' | 'processes'>): boolean {
-  const counted = countedProcesses(filter);
-  return !counted || counted.includes('delegation');
-}
-
-/** The trip-only sheets: the days from submission to departure, and the trip reports' outcomes. */
+/** The trip-only sheets: the days from submission to departure, and the trip reports' outcomes (none where no trip is counted). */
 function tripTables(analytics: Awaited<ReturnType<DashboardService['analytics']>>): Table[] {
   const d = analytics.departures;
   const o = analytics.outcomes;
+  if (!d || !o) return [];
   return [
     {
       sheet: '报送至出发 Submission-departure',

@@ -1,4 +1,5 @@
-import { beijingTime, byPhaseSheet, countsTrips, exportFileName } from './dashboard-export.service';
+import { beijingTime, byPhaseSheet, exportFileName } from './dashboard-export.service';
+import { countsTrips } from './dashboard.service';
 
 describe("the board export's file name", () => {
   it('is the Asia/Shanghai day: 23:30 UTC on 30 November is already 1 December in Beijing', () => {

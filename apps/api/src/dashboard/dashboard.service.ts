@@ -53,6 +53,16 @@ export function countedProcesses(filter: Pick<DashboardFilter, 'process' | 'proc
 }
 
 /**
+ * Whether the board's filter (and the viewer's processes, `processes`) counts the delegation chain's trips: only then
+ * has it a trip's own figures (departures, the 22 days, the trip reports' outcomes; trial 73: under the APEC filter they
+ * read 0 departed, as if trips were counted and none had left).
+ */
+export function countsTrips(filter: Pick<DashboardFilter, 'process' | 'processes'>): boolean {
+  const counted = countedProcesses(filter);
+  return !counted || counted.includes('delegation');
+}
+
+/**
  * What of a board filter is the viewer's (not a choice on the board): the processes its role reads (boardFilterFor).
  * The lists shown whatever the filters (the units to choose from, the incidents) are still this viewer's: the APEC desk
  * reads neither a delegation case's unit nor its incident (new-user trial: both leaked to its board).
@@ -112,6 +122,7 @@ export { isFiltered };
 export interface DashboardAnalytics {
   computedAt: string;
   maxAgeSeconds: number;
+  /** Null where no trip is counted (countsTrips false: an APEC process's filter, a viewer who reads no trip). */
   departures: {
     departed: number;
     medianDays: number | null;
@@ -119,7 +130,7 @@ export interface DashboardAnalytics {
     within22Days: number;
     shareWithin22Days: number | null;
     distribution: Array<{ fromDays: number; toDays: number | null; count: number }>;
-  };
+  } | null;
   stepTimes: Array<{
     code: string;
     name: Label | null;
@@ -130,7 +141,8 @@ export interface DashboardAnalytics {
     medianWd: number;
     p90Wd: number;
   }>;
-  outcomes: { reportsFiled: number; investmentSignedYuan: number; tradeSignedYuan: number; promotionEvents: number };
+  /** Null where no trip is counted, as `departures`. */
+  outcomes: { reportsFiled: number; investmentSignedYuan: number; tradeSignedYuan: number; promotionEvents: number } | null;
 }
 
 /**
@@ -355,32 +367,35 @@ export class DashboardService implements OnApplicationBootstrap, OnApplicationSh
 
   async computeAnalytics(filter: DashboardFilter = { period: 'departure' }): Promise<DashboardAnalytics> {
     const computedAt = new Date().toISOString();
+    const trips = countsTrips(filter);
     const [departures, days, steps, outcomes, published] = await Promise.all([
-      this.repo.departures(filter, HEADLINE_DAYS),
-      this.repo.departureDays(filter),
+      trips ? this.repo.departures(filter, HEADLINE_DAYS) : null,
+      trips ? this.repo.departureDays(filter) : [],
       this.repo.stepTimes(filter),
-      this.repo.outcomes(filter),
+      trips ? this.repo.outcomes(filter) : null,
       this.registries.processVersions(),
     ]);
     // Published definitions passed the definition validator at publishing (steps with their behaviour).
     const certifying = new Set([...BUILT_IN_CERTIFYING, ...certifyingCodes(published.map((v) => v.definition as ProcessDefinition))]);
-    const d = departures[0]!;
-    const o = outcomes[0]!;
+    const d = departures?.[0];
+    const o = outcomes?.[0];
     return {
       computedAt,
       maxAgeSeconds: this.config.dashboardCacheSeconds,
-      departures: {
-        departed: d.n,
-        medianDays: round(d.median),
-        p90Days: round(d.p90),
-        within22Days: d.within,
-        shareWithin22Days: d.n > 0 ? round(d.within / d.n, 4) : null,
-        distribution: DISTRIBUTION_BANDS.map(([fromDays, toDays]) => ({
-          fromDays,
-          toDays,
-          count: days.filter((r) => r.days >= fromDays && (toDays === null || r.days <= toDays)).reduce((n, r) => n + r.n, 0),
-        })),
-      },
+      departures: d
+        ? {
+            departed: d.n,
+            medianDays: round(d.median),
+            p90Days: round(d.p90),
+            within22Days: d.within,
+            shareWithin22Days: d.n > 0 ? round(d.within / d.n, 4) : null,
+            distribution: DISTRIBUTION_BANDS.map(([fromDays, toDays]) => ({
+              fromDays,
+              toDays,
+              count: days.filter((r) => r.days >= fromDays && (toDays === null || r.days <= toDays)).reduce((n, r) => n + r.n, 0),
+            })),
+          }
+        : null,
       // The chain to departure: the post-trip obligations run on their own deadlines; a certifying step's time is a wait.
       stepTimes: steps
         .filter((s) => s.phase !== 'post-trip' && !certifying.has(s.code))
@@ -394,12 +409,14 @@ export class DashboardService implements OnApplicationBootstrap, OnApplicationSh
           medianWd: round(s.median)!,
           p90Wd: round(s.p90)!,
         })),
-      outcomes: {
-        reportsFiled: o.reports,
-        investmentSignedYuan: Number(o.investment),
-        tradeSignedYuan: Number(o.trade),
-        promotionEvents: Number(o.events),
-      },
+      outcomes: o
+        ? {
+            reportsFiled: o.reports,
+            investmentSignedYuan: Number(o.investment),
+            tradeSignedYuan: Number(o.trade),
+            promotionEvents: Number(o.events),
+          }
+        : null,
     };
   }
 }

@@ -165,29 +165,38 @@ export const DashboardSchema = z
         .number()
         .int()
         .meta({ description: 'They are recomputed in the background once older than this (DASHBOARD_CACHE_SECONDS)' }),
-      departures: z.looseObject({
-        departed: z.number().int(),
-        medianDays: nullableNumber,
-        p90Days: nullableNumber,
-        within22Days: z.number().int(),
-        shareWithin22Days: nullableNumber.meta({
-          description: 'Share (0-1) of departed cases that left within 22 calendar days of submission',
-        }),
-        distribution: z
-          .array(z.looseObject({ fromDays: z.number().int(), toDays: z.number().int().nullable(), count: z.number().int() }))
-          .meta({
-            description: 'Departed cases by calendar days from submission to departure, in bands (toDays inclusive; null: open-ended)',
+      departures: z
+        .looseObject({
+          departed: z.number().int(),
+          medianDays: nullableNumber,
+          p90Days: nullableNumber,
+          within22Days: z.number().int(),
+          shareWithin22Days: nullableNumber.meta({
+            description: 'Share (0-1) of departed cases that left within 22 calendar days of submission',
           }),
-      }),
+          distribution: z
+            .array(z.looseObject({ fromDays: z.number().int(), toDays: z.number().int().nullable(), count: z.number().int() }))
+            .meta({
+              description: 'Departed cases by calendar days from submission to departure, in bands (toDays inclusive; null: open-ended)',
+            }),
+        })
+        .nullable()
+        .meta({
+          description:
+            "A trip's departures; null where no trip is counted (an APEC process's filter, or a viewer whose role reads no delegation case)",
+        }),
       stepTimes: z
         .array(StepTimeSchema)
         .meta({ description: 'Working days per step code (done steps of the 53-step chain), most total days first' }),
-      outcomes: z.looseObject({
-        reportsFiled: z.number().int(),
-        investmentSignedYuan: z.number(),
-        tradeSignedYuan: z.number(),
-        promotionEvents: z.number().int(),
-      }),
+      outcomes: z
+        .looseObject({
+          reportsFiled: z.number().int(),
+          investmentSignedYuan: z.number(),
+          tradeSignedYuan: z.number(),
+          promotionEvents: z.number().int(),
+        })
+        .nullable()
+        .meta({ description: "The trip reports' outcomes (P03); null where no trip is counted, as departures" }),
     }),
   })
   .meta({

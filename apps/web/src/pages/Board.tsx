@@ -46,9 +46,9 @@ interface Dashboard {
       within22Days: number;
       shareWithin22Days: number | null;
       distribution: Array<{ fromDays: number; toDays: number | null; count: number }>;
-    };
+    } | null;
     stepTimes: Array<{ code: string; name: Bilingual | null; count: number; totalWd: number; meanWd: number }>;
-    outcomes: { reportsFiled: number; investmentSignedYuan: number; tradeSignedYuan: number; promotionEvents: number };
+    outcomes: { reportsFiled: number; investmentSignedYuan: number; tradeSignedYuan: number; promotionEvents: number } | null;
   };
 }
 
@@ -169,8 +169,11 @@ export default function BoardPage() {
         <Loaded state={state}>
           {({ board, cat }) => {
             const open = board.inFlight.items;
+            // A trip's own figures (departed, the 22 days, the trip reports' outcomes), null where the API counts no trip:
+            // under an APEC process's filter, or for a viewer who reads no trip (trial 73: the APEC filter showed 已出发团组 0).
             const d = board.analytics.departures;
-            const share = d.shareWithin22Days === null ? null : Math.round(100 * d.shareWithin22Days);
+            const o = board.analytics.outcomes;
+            const share = d?.shareWithin22Days == null ? null : Math.round(100 * d.shareWithin22Days);
             const phases = Object.keys(board.byPhase);
             // The processes counted: each its own bar segment, each phase named in every one's words (trial 70: a card
             // application's 经济体预审 counted under 签证办理 alone).
@@ -210,25 +213,25 @@ export default function BoardPage() {
                     }))
                   : [{ type: 'bar', data: phases.map((p) => board.byPhase[p] ?? 0), itemStyle: { color: '#1677ff' } }],
             };
-            const dist: EChartsOption = {
+            const dist = (departures: NonNullable<typeof d>): EChartsOption => ({
               animation: false,
               tooltip: {},
               grid: { left: 40, right: 10, top: 10, bottom: 30 },
               xAxis: {
                 type: 'category',
-                data: d.distribution.map((b) => (b.toDays === null ? `${b.fromDays}+` : `${b.fromDays}-${b.toDays}`)),
+                data: departures.distribution.map((b) => (b.toDays === null ? `${b.fromDays}+` : `${b.fromDays}-${b.toDays}`)),
               },
               yAxis: { type: 'value', minInterval: 1 },
               series: [
                 {
                   type: 'bar',
-                  data: d.distribution.map((b) => ({
+                  data: departures.distribution.map((b) => ({
                     value: b.count,
                     itemStyle: { color: b.toDays !== null && b.toDays <= HEADLINE_DAYS ? '#52c41a' : '#fa8c16' },
                   })),
                 },
               ],
-            };
+            });
             // Steps with working days to draw, or why none (stepTimesView: no step done, or none took working time).
             const { rows: lost, empty: lostEmpty } = stepTimesView(board.analytics.stepTimes);
             const lostOpt: EChartsOption = {
@@ -257,10 +260,6 @@ export default function BoardPage() {
               xAxis: { type: 'value', minInterval: 1 },
               series: [{ type: 'bar', data: board.overdue.byRole.map((r) => r.count), itemStyle: { color: '#f5222d' } }],
             };
-            const o = board.analytics.outcomes;
-            // A trip's own figures (departed, the 22 days, the trip reports' outcomes) where trips are counted: not under an
-            // APEC process's filter, nor for a viewer who reads no trip (trial 73: the APEC filter showed 已出发团组 0).
-            const trips = processKind ? processKind === 'delegation' : !viewerRole || mayReadProcess(viewerRole, 'delegation');
             return (
               <Space orientation="vertical" size="large" style={{ width: '100%' }}>
                 <Row gutter={16}>
@@ -272,7 +271,7 @@ export default function BoardPage() {
                       data-testid="stat-at-risk"
                     />
                   </Col>
-                  {trips ? (
+                  {d ? (
                     <>
                       <Col span={6}>
                         <Statistic title={t('departed')} value={d.departed} data-testid="stat-departed" />
@@ -324,7 +323,11 @@ export default function BoardPage() {
                   </Col>
                   <Col span={12}>
                     <Card title={t('overdueByRole')} size="small">
-                      <Chart option={overdueOpt} height={260} label={t('overdueByRole')} />
+                      {board.overdue.byRole.some((r) => r.count > 0) ? (
+                        <Chart option={overdueOpt} height={260} label={t('overdueByRole')} />
+                      ) : (
+                        <Empty description={t('overdueNone')} style={{ height: 240, paddingTop: 60 }} data-testid="overdue-empty" />
+                      )}
                     </Card>
                   </Col>
                 </Row>
@@ -342,15 +345,19 @@ export default function BoardPage() {
                       )}
                     </Card>
                   </Col>
-                  {trips ? (
+                  {d ? (
                     <Col span={12}>
                       <Card title={`${t('departures')} · ${t('within22')} ${share === null ? '—' : `${share}%`}`} size="small">
-                        <Chart option={dist} height={320} label={t('departures')} />
+                        {d.distribution.some((b) => b.count > 0) ? (
+                          <Chart option={dist(d)} height={320} label={t('departures')} />
+                        ) : (
+                          <Empty description={t('departuresNone')} style={{ height: 280, paddingTop: 80 }} data-testid="departures-empty" />
+                        )}
                       </Card>
                     </Col>
                   ) : null}
                 </Row>
-                {trips ? (
+                {o ? (
                   <Card title={t('outcomes')} size="small" data-testid="trip-outcomes">
                     <Row gutter={16}>
                       {(
