@@ -264,6 +264,11 @@ describe('my cases, the pre-submit check and the board (issue 15)', () => {
     await expect(page.getByTestId('board-filters').innerText()).resolves.toContain(`看板测试局 (${users.unit})`);
     await expect(page.getByTestId('stat-at-risk').innerText()).resolves.toContain(String(want.atRisk.total));
     await page.locator('tr', { hasText: otherTitle }).waitFor();
+    // A chart with nothing to draw says so, not empty axes: this unit's cases were filed in this test, none departed.
+    expect(want.analytics.departures.distribution.every((b: { count: number }) => b.count === 0)).toBe(true);
+    await page.getByTestId('departures-empty').getByText('暂无已出发团组').waitFor();
+    const overdueNone = want.overdue.byRole.every((r: { count: number }) => r.count === 0);
+    await expect(page.getByTestId('overdue-empty').count()).resolves.toBe(overdueNone ? 1 : 0);
 
     // A departure period that holds none of this unit's cases: the table empties.
     await fillDay(page.getByTestId('period-from'), '2020-01-01');

@@ -16,6 +16,12 @@ export interface Countdown {
   paused: boolean;
 }
 
+/**
+ * Working days as a sentence says them: to a tenth, as the case page's slack shows them (3.333… reads 3.3, 4 reads 4;
+ * trial: the timeline's re-plan rows read 余量 3.333 个工作日).
+ */
+export const workingDaysText = (wd: number): string => String(Math.round(wd * 10) / 10);
+
 /** Whether a case of this status still has time to departure to count (slack, days): only an open one. */
 export const countsDown = (status: string): boolean => status === 'open';
 

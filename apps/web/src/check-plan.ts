@@ -1,4 +1,5 @@
 import type { PlanMatch } from '@df/domain';
+import { workingDaysText } from './case-figures';
 import { OUTSIDE_PLAN_OUTCOMES } from '../../../libs/domain/src/rules';
 
 /**
@@ -46,7 +47,7 @@ export function checkPlanText(
   const key = plan.slackWd < 0 ? 'preCheckForecastLate' : plan.atRisk ? 'preCheckForecastTight' : 'preCheckForecast';
   return t(key)
     .replace('{date}', plan.forecastReadyDate)
-    .replace('{n}', String(Math.abs(Math.round(plan.slackWd * 10) / 10)));
+    .replace('{n}', workingDaysText(Math.abs(plan.slackWd)));
 }
 
 /**

@@ -646,6 +646,9 @@ export const DICT = {
   // the Users page: one's own account
   ownAccount: ['本人账号', 'Your account'],
   ownAccountHint: ['本人账号的授权与停用须由另一名管理员办理', "Another administrator changes your account's grants or disables it"],
+  // the board's charts with nothing to draw (trial: empty axes read as a chart that failed)
+  overdueNone: ['暂无超期步骤', 'No step is overdue'],
+  departuresNone: ['暂无已出发团组', 'No delegation has departed yet'],
   // the board's step durations
   stepTimesNone: ['暂无已办结的步骤', 'No step of the chain is done yet'],
   stepTimesZero: [

@@ -26,6 +26,8 @@ describe('what a case.replanned row says (trial 56: 重新预测 and nothing mor
     expect(replannedSays(payload, t, 'zh')).toBe('预计办结 2027-01-15，余量 4 个工作日');
     expect(replannedSays({ ...payload, cause: 'calendar' }, t, 'zh')).toBe('因节假日安排更新：预计办结 2027-01-15，余量 4 个工作日');
     expect(replannedSays({}, t, 'zh')).toBe('');
+    // To a tenth, as the case page's slack (trial: 余量 3.333 个工作日).
+    expect(replannedSays({ forecastReadyDate: '2027-01-15', slackWd: 10 / 3 }, t, 'zh')).toBe('预计办结 2027-01-15，余量 3.3 个工作日');
   });
 });
 

@@ -1,4 +1,5 @@
 // The case timeline's words for what an event's payload says.
+import { workingDaysText } from './case-figures';
 
 /** Why steps went back (a step.returned event's `by`): the plan changed, an amendment, a return decision of a step, another change. */
 export function returnedBy(
@@ -22,7 +23,7 @@ export function replannedSays(
 ): string {
   const forecast =
     typeof payload.forecastReadyDate === 'string' && typeof payload.slackWd === 'number'
-      ? t('replannedForecast').replace('{date}', payload.forecastReadyDate).replace('{n}', String(payload.slackWd))
+      ? t('replannedForecast').replace('{date}', payload.forecastReadyDate).replace('{n}', workingDaysText(payload.slackWd))
       : '';
   if (payload.cause !== 'calendar') return forecast;
   return lang === 'zh' ? `${t('replannedByCalendar')}：${forecast}` : `${forecast}, ${t('replannedByCalendar')}`;

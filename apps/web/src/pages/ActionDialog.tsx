@@ -519,7 +519,8 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
                 name={['visa', 'validFrom']}
                 rules={[{ required: true, message: t('required') }, visaRule('validFrom')]}
                 field={{ 'aria-label': t('visaValidFrom') }}
-                style={{ maxWidth: 260 }}
+                // A fixed width: an error below one day wraps in it, not widening it and moving the next (trial 75).
+                style={{ width: 260 }}
               />
               <DayItem
                 label={t('visaValidUntil')}
@@ -527,7 +528,7 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
                 dependencies={[['visa', 'validFrom']]}
                 rules={[{ required: true, message: t('required') }, visaRule('validUntil')]}
                 field={{ 'aria-label': t('visaValidUntil') }}
-                style={{ maxWidth: 260 }}
+                style={{ width: 260 }}
               />
               <Form.Item label={t('visaEntries')} name={['visa', 'entries']}>
                 <Select
