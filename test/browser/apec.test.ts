@@ -194,7 +194,13 @@ describe('the APEC pages of the web app (issue 17)', () => {
     expect(await desk.getByTestId('stat-departed').count()).toBe(0);
     await desk.getByRole('combobox', { name: '按业务筛选' }).click();
     await expect(desk.locator('.ant-select-item-option').allInnerTexts()).resolves.toEqual(['APEC商务旅行卡申请', 'APEC卡企业白名单准入']);
-    await desk.keyboard.press('Escape');
+    // The period's day is the processes' own (trial 75: 按出发日期 over card applications): of both, 目标日期 naming each…
+    const periodDay = desk.getByTestId('period-by').locator('.ant-segmented-item').first();
+    await expect(periodDay.innerText()).resolves.toBe('按目标日期');
+    await expect(periodDay.locator('[title]').getAttribute('title')).resolves.toBe('目标日期（需用卡日期、决定期限）');
+    // …of the card applications alone, the day the cards are needed by.
+    await desk.locator('.ant-select-item-option', { hasText: 'APEC商务旅行卡申请' }).click();
+    await expect(periodDay.innerText()).resolves.toBe('按需用卡日期');
 
     // The desk's review (K03) dialog says what it approves: the applicants, the economies and the day the cards are
     // needed (trial 65: the title and the unit alone). The renewal's K01 and K02 done by the clerk first.

@@ -117,6 +117,17 @@ describe('APEC roles read their processes only (new-user trial)', () => {
     for (const names of [await sheets('', desk), await sheets('&process=apec-card', users.tokens.manager)])
       expect(names.filter((n) => tripSheets.includes(n))).toEqual([]);
     expect((await sheets('&process=delegation', users.tokens.manager)).filter((n) => tripSheets.includes(n))).toEqual(tripSheets);
+    // The period's day is the processes' own: a card application's is the day the cards are needed by (trial 75).
+    const periodBy = async (query: string, token: string) => {
+      const res = await get(`/api/dashboard/export?format=xlsx${query}`, token).buffer(true).parse(binaryBody).expect(200);
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.load(res.body as ExcelJS.Buffer);
+      const rows = wb.getWorksheet('筛选 Filter')!.getSheetValues() as unknown[][];
+      return rows.find((r) => Array.isArray(r) && r[1] === '期间依据 Period by')?.[2];
+    };
+    expect(await periodBy('&process=apec-card', desk)).toBe('需用卡日期 Needed by');
+    expect(await periodBy('', desk)).toBe('目标日期（需用卡日期、决定期限） Target day (Needed by, Decision due)');
+    expect(await periodBy('&process=delegation', users.tokens.manager)).toBe('出发日期 Departure');
     // The board's answer alike: no trip figures (null), not zeros that read as trips counted and none departed.
     const tripFigures = async (path: string, token: string) => {
       const { departures, outcomes } = (await get(path, token).expect(200)).body.analytics;

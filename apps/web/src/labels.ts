@@ -273,7 +273,7 @@ export const DICT = {
   // issue 15 web items: board filters and export, pre-submit check, case search
   exportXlsx: ['导出 Excel', 'Export Excel'],
   periodBy: ['统计期间依据', 'Period by'],
-  periodByDeparture: ['按出发日期', 'Departure date'],
+  periodByTargetDay: ['按目标日期', 'Target day'],
   periodBySubmission: ['按报送日期', 'Submission date'],
   periodStart: ['起始日期', 'From'],
   periodEnd: ['截止日期', 'To'],

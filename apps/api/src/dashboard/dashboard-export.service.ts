@@ -6,6 +6,7 @@ import {
   PROCESS_PHASES,
   PROCESSES,
   shanghaiDate,
+  targetDayLabel,
   toIso,
   type CasePhase,
   type Label,
@@ -17,7 +18,7 @@ import { toCsv, type CsvCell } from '../common/csv';
 import { maskForViewer, type Viewer } from '../common/masking';
 import { assertKnownUnit, storedUnitCode } from '../common/unit-filter';
 import { parseOrThrow } from '../common/validation';
-import { boardFilterFor, DashboardService } from './dashboard.service';
+import { boardFilterFor, countedProcesses, DashboardService } from './dashboard.service';
 import { DashboardExportQuerySchema, type DashboardFilter } from './schemas';
 
 /** Open cases one export lists at most (the board's own lists stop at 500). */
@@ -134,6 +135,7 @@ export class DashboardExportService {
     // The unit's registered name beside its code (an enterprise or office reads its name, not `trading`).
     const codes = [...new Set(cases.map((c) => c.unit))];
     const names = new Map((codes.length > 0 ? await this.registries.units(codes) : []).map((u) => [u.code, u]));
+    const inRows = PROCESSES.filter((p) => cases.some((c) => c.process === p));
     return {
       sheet: '在办案件 Cases in flight',
       header: [
@@ -141,7 +143,8 @@ export class DashboardExportService {
         '单位 Unit',
         '单位名称 Unit name',
         '阶段 Phase',
-        '出发日期 Departure',
+        // The day of the processes listed (a trip's departure; a card application's needed-by day), else of those counted.
+        targetDayText(inRows.length > 0 ? inRows : (countedProcesses(filter) ?? PROCESSES)),
         '预计就绪 Forecast ready',
         '余量（工作日）Slack (WD)',
         '有风险 At risk',
@@ -179,7 +182,10 @@ export class DashboardExportService {
         header: ['项目 Item', '值 Value'],
         rows: [
           ['单位 Unit', filter.unit ?? '全部 all'],
-          ['期间依据 Period by', filter.period === 'departure' ? '出发日期 departure date' : '报送日期 submission date'],
+          [
+            '期间依据 Period by',
+            filter.period === 'departure' ? targetDayText(countedProcesses(filter) ?? PROCESSES) : '报送日期 submission date',
+          ],
           ['自 From', filter.from ?? null],
           ['至 To', filter.to ?? null],
           ['生成时间 Generated at', beijingTime(Date.now())],
@@ -203,6 +209,12 @@ export class DashboardExportService {
       ...tripTables(analytics),
     ];
   }
+}
+
+/** The day cases of `processes` are planned back from, both languages: 出发日期 Departure, 需用卡日期 Needed by… */
+function targetDayText(processes: readonly ProcessKind[]): string {
+  const { zh, en } = targetDayLabel(processes);
+  return `${zh} ${en}`;
 }
 
 /** The trip-only sheets: the days from submission to departure, and the trip reports' outcomes (none where no trip is counted). */

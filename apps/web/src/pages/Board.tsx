@@ -6,7 +6,7 @@ import { mayReadProcess } from '../../../../libs/domain/src/access';
 import type { Role } from '../../../../libs/domain/src/roles';
 import { Chart } from '../Chart';
 import { CaseLink, label, Loaded, phaseText, targetDayColumn, useErrorText, useLoad, useUnitNames } from '../common';
-import type { ProcessKind } from '../../../../libs/domain/src/definition/apec-card';
+import { PROCESSES, targetDayLabel, type ProcessKind } from '../../../../libs/domain/src/definition/apec-card';
 import { DayField } from '../DayField';
 import { useT, type Bilingual } from '../i18n';
 import { fieldErrorText } from '../labels';
@@ -67,6 +67,18 @@ export default function BoardPage() {
   const [processKind, setProcessKind] = useState<string | undefined>();
   const viewerRole = currentSession()?.user.role as Role | undefined;
   const [period, setPeriod] = useState<Period>('departure');
+  // The period's day of the processes counted: a card application's is the day its cards are needed by (trial 75: the
+  // desk's board read 按出发日期); of several, 按目标日期 with each one's named on hover.
+  const periodCounted = processKind
+    ? [processKind as ProcessKind]
+    : PROCESSES.filter((pr) => !viewerRole || mayReadProcess(viewerRole, pr));
+  const periodDayLabel = targetDayLabel(periodCounted);
+  const periodDay =
+    periodCounted.length === 1 ? (
+      `${lang === 'zh' ? '按' : ''}${pick(periodDayLabel)}`
+    ) : (
+      <span title={pick(periodDayLabel)}>{t('periodByTargetDay')}</span>
+    );
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
   const [exportError, setExportError] = useState<unknown>(null);
@@ -128,10 +140,11 @@ export default function BoardPage() {
         />
         <Segmented<Period>
           aria-label={t('periodBy')}
+          data-testid="period-by"
           value={period}
           onChange={setPeriod}
           options={[
-            { value: 'departure', label: t('periodByDeparture') },
+            { value: 'departure', label: periodDay },
             { value: 'submission', label: t('periodBySubmission') },
           ]}
         />

@@ -3,6 +3,7 @@ import { plan } from '../planner';
 import { makeMember, makeFacts, makeDestination } from '../fixtures';
 import { entryRoute } from '../facts';
 import {
+  targetDayLabel,
   admissionFailures,
   APEC_CARD_DEFINITION,
   cardApplicationFacts,
@@ -198,5 +199,16 @@ describe('PROCESS_PHASES: the phases a case of each process can be in (trials 71
     expect(PROCESS_PHASES.delegation).toEqual(PHASES);
     for (const def of [APEC_CARD_DEFINITION, APEC_WHITELIST_DEFINITION])
       for (const step of def.steps) expect(PROCESS_PHASES[processOf(def)]).toContain(step.phase);
+  });
+});
+
+describe("the day a board's period reads (targetDayLabel; trial 75: 按出发日期 over card applications)", () => {
+  it("one process's own day; of several, 目标日期 naming each", () => {
+    expect(targetDayLabel(['apec-card'])).toEqual({ zh: '需用卡日期', en: 'Needed by' });
+    expect(targetDayLabel(['delegation'])).toEqual({ zh: '出发日期', en: 'Departure' });
+    expect(targetDayLabel(['apec-card', 'apec-whitelist'])).toEqual({
+      zh: '目标日期（需用卡日期、决定期限）',
+      en: 'Target day (Needed by, Decision due)',
+    });
   });
 });

@@ -33,6 +33,20 @@ export const TARGET_DAY_LABELS: Record<ProcessKind, Label> = {
 };
 
 /**
+ * The day a board's period or an export's column over cases of `processes` reads (their `departureDate`): the one
+ * process's own (TARGET_DAY_LABELS), or for several 目标日期 naming each one's (trial 75: the APEC desk's board and export
+ * read 出发日期 over card applications, whose day is the one the cards are needed by).
+ */
+export function targetDayLabel(processes: readonly ProcessKind[]): Label {
+  const [only] = processes;
+  if (processes.length === 1 && only) return TARGET_DAY_LABELS[only];
+  return {
+    zh: `目标日期（${processes.map((p) => TARGET_DAY_LABELS[p].zh).join('、')}）`,
+    en: `Target day (${processes.map((p) => TARGET_DAY_LABELS[p].en).join(', ')})`,
+  };
+}
+
+/**
  * A phase's label in a case of each process: a card application or a whitelist filing has no trip to prepare, no visa
  * and no departure, so its phases read as what its steps do there (trial 65: a card application read 出访准备 on the
  * board). The phases themselves (the codes, the board's order) are one set for every process.
