@@ -137,5 +137,44 @@ describe("the visa officer records D12's outcome, D13's visa (and D01's route) i
     expect((await collected).postDataJSON()).toMatchObject({ data: { validFrom: stay.arrive, validUntil: '2034-12-31' } });
     await visa.waitFor({ state: 'hidden', timeout: 60_000 });
     await waitForStep(api, users.tokens.organizer, caseId, 'D13:m1:US', ['done']);
-  }, 480_000);
+
+    // The trip shortened by a day: D13 runs again (rerunOnAmend 'dates'), and its dialog says why it is back, the visa
+    // recorded filled in to check (trial 75: it reopened saying nothing).
+    const dayBefore = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+    await request(api.http)
+      .post(`/api/delegations/${caseId}/amend`)
+      .set(bearer(users.tokens.organizer))
+      .send({
+        changes: { returnDate: dayBefore(after.facts.returnDate), destinations: [{ ...stay, leave: dayBefore(stay.leave) }] },
+        comment: '缩短行程一天',
+      })
+      .expect(200);
+    const reopenBy = Date.now() + 120_000;
+    for (;;) {
+      const p = await getProgress(api, users.tokens.organizer, caseId);
+      const d13 = p.steps.find((s) => s.key === 'D13:m1:US')!;
+      if (d13.status === 'awaiting' || d13.status === 'overdue') {
+        expect(d13.rerunBy).toMatchObject({ cause: 'amend', actedBy: users.usernames.organizer });
+        break;
+      }
+      if (Date.now() > reopenBy) throw new Error(`D13:m1:US not open again: ${d13.status}`);
+      const ready = actionable(p).filter((x) => x.key !== 'D13:m1:US');
+      for (const step of ready) expect([step.key, (await actOn(api, users, caseId, step)).status]).toEqual([step.key, 200]);
+      if (ready.length === 0) await new Promise((r) => setTimeout(r, 300));
+    }
+    await openAction(page, 'D13:m1:US');
+    const again = page.getByRole('dialog');
+    await expect(again.getByTestId('rerun-by').innerText()).resolves.toMatch(
+      new RegExp(`出访信息已变更[\\s\\S]*上次办理时填写的内容已带入，请逐项核对 · ${users.usernames.organizer} \\d{4}-\\d{2}-\\d{2}`),
+    );
+    await expect(again.getByLabel('签证有效期起').inputValue()).resolves.toBe(stay.arrive);
+    await expect(again.getByLabel('签证有效期至').inputValue()).resolves.toBe('2034-12-31');
+    const rechecked = page.waitForRequest((r) => r.method() === 'POST' && r.url().endsWith('/steps/D13:m1:US/complete'));
+    await again.getByTestId('confirm').click();
+    expect((await rechecked).postDataJSON()).toMatchObject({ data: { validFrom: stay.arrive, validUntil: '2034-12-31' } });
+    await again.waitFor({ state: 'hidden', timeout: 60_000 });
+    expect(
+      (await waitForStep(api, users.tokens.organizer, caseId, 'D13:m1:US', ['done'])).steps.find((x) => x.key === 'D13:m1:US')!.rerunBy,
+    ).toBeUndefined();
+  }, 600_000);
 });

@@ -3321,7 +3321,12 @@ describe("D13's visa covers the member's stay (2027.12, visa-issued; trial: D12/
     const t3 = simulate(engine, { from: t, until: (p) => p.steps.some((s) => s.key === 'D13:m1:US' && s.status === 'awaiting') });
     const again = engine.progress(t3).steps.find((s) => s.key === 'D13:m1:US')!;
     expect(again.lastData).toEqual({ validFrom: '2026-05-11', validUntil: '2026-05-15', entries: 'single' });
+    // …saying why it is back: the amendment, by whom (trial 75: it reopened saying nothing).
+    expect(again.rerunBy).toEqual({ cause: 'amend', actedBy: actor('organizer').id, at: expect.any(String) });
     expect(rulesOf(() => engine.validate(d13('old-visa', again.lastData), t3))).toEqual(['data.validUntil covers-stay']);
+    engine.apply(d13('new-visa', { validFrom: '2026-05-13', validUntil: '2026-05-17' }), t3);
+    const done = engine.progress(t3).steps.find((s) => s.key === 'D13:m1:US')!;
+    expect([done.status, done.rerunBy]).toEqual(['done', undefined]);
     // A case pinned to 2027.11 completes D13 as it did, with no data.
     const older = newEngine({}, {}, DEFINITION_2027_11);
     const t2 = simulate(older, { until: (p) => p.steps.some((s) => s.key === 'D13:m1:US' && s.status === 'awaiting') });

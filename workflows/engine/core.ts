@@ -114,6 +114,12 @@ export interface StepState {
   returns: number;
   /** The last return that sent this step back (the returning step, its reason, who, when): shown until it is done again. */
   lastReturn?: { by: string; comment?: string; actedBy?: string; at: number };
+  /**
+   * The amendment that ran this done or open step again (its rerunOnAmend and the like; who, when), shown until it is
+   * done again: the person redoing it reads why it is back (trial 75: D13 reopened after a date change said nothing).
+   * State only, never recorded.
+   */
+  rerunBy?: { cause: 'amend'; actedBy?: string; at: number };
 }
 
 export interface Deficiency extends MissingDocument {
@@ -906,6 +912,7 @@ export class CaseCore {
     state.status = 'done';
     state.doneAt = this.now;
     state.lastReturn = undefined;
+    state.rerunBy = undefined;
     state.blockedReason = undefined;
     state.deficiencyBlocked = undefined;
     state.systemRunning = false;

@@ -219,6 +219,9 @@ export function progressView(core: CaseCore, now: number, workingDaySeconds?: nu
             },
           }
         : {}),
+      ...(state.rerunBy && status !== 'done' && status !== 'skipped' && status !== 'withdrawn'
+        ? { rerunBy: { ...state.rerunBy, at: toIso(state.rerunBy.at) } }
+        : {}),
       ...(meta.kind === 'approval' && (status === 'awaiting' || status === 'overdue') && !core.closed
         ? { returnTargets: returnChoices(core, meta.key) }
         : {}),

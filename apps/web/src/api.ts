@@ -319,6 +319,8 @@ export interface StepProgress {
   planReasonStated?: string;
   /** The return that sent the step back, while it is not done again (its reason: the returning decision's comment). */
   returnedBy?: { stepKey: string; comment?: string; actedBy?: string; at: string };
+  /** The amendment that ran the step again, while it is not done again (who amended, when). */
+  rerunBy?: { cause: 'amend'; actedBy?: string; at: string };
   /** A step opened again: its last completion's data, which its dialog fills in to be corrected. */
   lastData?: Record<string, unknown>;
   /** An open approval's return targets, nearest first (what `returnTo` may name). */

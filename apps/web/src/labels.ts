@@ -172,6 +172,8 @@ export const DICT = {
   ],
   returnedBy: ['本步骤被退回修改', 'This step was returned for revision'],
   returnedByDetail: ['退回步骤', 'Returned at'],
+  rerunByAmend: ['出访信息已变更，本步骤须按变更后的信息重新办理', 'The trip was amended: do this step again for the new details'],
+  rerunLastData: ['上次办理时填写的内容已带入，请逐项核对', 'What was entered last time is filled in: check each item'],
   comment: ['意见', 'Comment'],
   reasonRequired: ['不同意或退回修改时须填写理由', 'A reason is required to reject or return'],
   writtenOutcome: ['办理结果', 'Outcome (in writing)'],

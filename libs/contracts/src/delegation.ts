@@ -217,6 +217,12 @@ export interface StepProgress {
    */
   returnedBy?: { stepKey: string; comment?: string; actedBy?: string; at: string };
   /**
+   * The amendment that ran this step again (`cause: 'amend'`: the trip's dates, members, inviter… changed what it
+   * checked), while it is not done again: who amended (the user's id) and when (ISO). The person redoing it reads why it
+   * is back, with `lastData` to check (trial 75: D13 reopened after a date change said nothing).
+   */
+  rerunBy?: { cause: 'amend'; actedBy?: string; at: string };
+  /**
    * An open approval's return targets, nearest first: the done people's steps upstream of it (returnChoices), what a
    * return may name in `returnTo`.
    */
@@ -255,6 +261,7 @@ export function stepOfClosedCase(step: StepProgress): StepProgress {
     planReason: _reason,
     returnTargets: _targets,
     returnedBy: _returned,
+    rerunBy: _rerun,
     lastData: _last,
     ...rest
   } = step;

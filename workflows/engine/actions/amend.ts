@@ -190,7 +190,10 @@ export function applyAmend(core: CaseCore, r: AmendRequest): void {
   }
   if (toReset.length > 0) {
     core.reset(toReset);
-    for (const k of toReset) core.rechecks.add(k);
+    for (const k of toReset) {
+      core.rechecks.add(k);
+      core.states.get(k)!.rerunBy = { cause: 'amend', ...(r.actor?.id ? { actedBy: r.actor.id } : {}), at: core.now };
+    }
     const held = core.holdOpenDependents(toReset);
     core.emit('step.returned', r, { by: 'amend', targets: toReset, keys: [...toReset, ...held] });
   }

@@ -1,6 +1,7 @@
 import { Alert, App, AutoComplete, Button, Descriptions, Form, Input, Modal, Radio, Select, Space, Typography, type FormRule } from 'antd';
 import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { DayItem } from '../DayField';
+import { fmtDateTime } from '../datetime';
 import { api, ApiError, catalog, uploadAttachment, type Catalog, type Progress } from '../api';
 import { AmountItem, CaseLink, countryName, label, reasonRules, requiredTextRules, useErrorText, useUnitNames } from '../common';
 import { processOfVersion } from '../../../../libs/domain/src/definition/apec-whitelist';
@@ -356,7 +357,23 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
           description={[
             `${t('returnedByDetail')} ${returned.stepKey}${returner ? ` ${pick(returner.name)}` : ''}`,
             [returner ? pick(ROLE_NAMES[returner.actorRole]) : '', returned.actedBy ?? ''].filter(Boolean).join(' '),
-            returned.at.slice(0, 10),
+            fmtDateTime(returned.at),
+          ]
+            .filter(Boolean)
+            .join(' · ')}
+        />
+      ) : null}
+      {/* Back because the trip was amended (trial 75: D13 reopened after a date change, its old visa filled in, said nothing). */}
+      {here?.rerunBy ? (
+        <Alert
+          type="info"
+          showIcon
+          data-testid="rerun-by"
+          style={{ marginBottom: 12 }}
+          title={t('rerunByAmend')}
+          description={[
+            here.lastData ? t('rerunLastData') : '',
+            [here.rerunBy.actedBy ?? '', fmtDateTime(here.rerunBy.at)].filter(Boolean).join(' '),
           ]
             .filter(Boolean)
             .join(' · ')}
