@@ -39,7 +39,7 @@ describe('attachments on the case page', () => {
     // The step's line says the letter is there without a reload (trial 65: （缺） one upload behind the list).
     const needs = card.getByTestId('needs-A03:US');
     await needs.locator('.ant-tag', { hasText: '邀请函 ✓' }).waitFor({ timeout: 5_000 });
-    await expect(needs.locator('.ant-tag', { hasText: '邀请函译文' }).innerText()).resolves.toBe('邀请函译文 （缺）');
+    await expect(needs.locator('.ant-tag', { hasText: '邀请函译文' }).innerText()).resolves.toBe('邀请函译文（缺）');
     const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
     expect(download.suggestedFilename()).toBe('邀请函.pdf');
     expect(Buffer.compare(readFileSync((await download.path())!), letter)).toBe(0);

@@ -87,7 +87,12 @@ export function AttachmentsCard({
               {s.key} {t('attachmentsNeeded')}:{' '}
               {(s.requiresAttachments ?? []).map((k) => (
                 <Tag key={k} color={(s.missingAttachments ?? []).includes(k) ? TAG.red : TAG.green}>
-                  {kindLabel(lang, k)} {(s.missingAttachments ?? []).includes(k) ? `（${t('attachmentMissing')}）` : '✓'}
+                  {/* Each language's own brackets: 邀请函译文（缺）, Translation (missing) (trial: （missing） in English). */}
+                  {(s.missingAttachments ?? []).includes(k)
+                    ? lang === 'zh'
+                      ? `${kindLabel(lang, k)}（${t('attachmentMissing')}）`
+                      : `${kindLabel(lang, k)} (${t('attachmentMissing')})`
+                    : `${kindLabel(lang, k)} ✓`}
                 </Tag>
               ))}
             </Typography.Text>
