@@ -198,6 +198,12 @@ const CERTIFIED_STEP_PLAN_PATCH = 'certified-step-plan';
  */
 const PLAN_THROUGH_RECHECKS_PATCH = 'plan-through-rechecks';
 /**
+ * Cases started with this patch are late and at risk once a step certifying a day is still not done after it
+ * (EngineDeps.certifiedLateRisk: E07 past the departure day; trial 76: a trip whose dates had passed without E07 read
+ * 正常, with 29.7 working days of slack). Older histories recorded their case.replanned events with the old plan and keep it.
+ */
+const CERTIFIED_LATE_RISK_PATCH = 'certified-late-risk';
+/**
  * Cases started with this patch refuse completing a step without the attachment kinds it declares
  * (requiresAttachments, issue 15 item 3). The attach/detach Updates are new messages: histories without them
  * replay unchanged; the patch keeps a replayed completion of an older case from being refused.
@@ -376,6 +382,7 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
     certifiedStepDue: patched(CERTIFIED_STEP_DUE_PATCH),
     certifiedStepPlan: patched(CERTIFIED_STEP_PLAN_PATCH),
     planThroughRechecks: patched(PLAN_THROUGH_RECHECKS_PATCH),
+    certifiedLateRisk: patched(CERTIFIED_LATE_RISK_PATCH),
   });
   // Updates buffered with the start are dispatched by setHandler: the case must be started by then.
   const startedFirst = patched(START_BEFORE_HANDLERS_PATCH);

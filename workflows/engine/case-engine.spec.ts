@@ -3071,6 +3071,30 @@ describe('CaseEngine', () => {
       expect(old[2]!.plan.slackWd).toBe(0); // none left on the (non-working) departure day
     });
 
+    it('flags the case at risk once the departure day has ended with E07 not done, and records it (trial 76: 正常 with the dates gone)', () => {
+      const facts = { departureDate: DEP, returnDate: RET, destinations: [{ ...makeFacts().destinations[0]!, arrive: DEP, leave: RET }] };
+      const afterDay = (deps: Partial<EngineDeps> = {}) => {
+        const engine = newEngine(facts, deps);
+        simulate(engine, { until: (p) => p.steps.some((s) => s.key === 'E07' && s.status === 'awaiting') });
+        engine.replan(at(DEP, '12:00'));
+        engine.takeEvents();
+        // Tuesday 10:00 after the Sunday departure: Monday's working day and an hour since the day's end.
+        const now = at('2026-06-30', '10:00');
+        const plan = engine.replan(now);
+        const replanned = engine.takeEvents().find((e) => e.type === 'case.replanned')?.payload as
+          | { atRisk: boolean; slackWd: number }
+          | undefined;
+        return { plan, replanned, progress: engine.progress(now) };
+      };
+      const late = afterDay();
+      expect([late.plan.atRisk, late.plan.slackWd]).toEqual([true, -1.125]);
+      expect(late.replanned).toMatchObject({ atRisk: true, slackWd: -1.125 });
+      expect(late.progress.plan).toMatchObject({ atRisk: true, slackWd: -1.125 });
+      // Histories recorded before the rule (certified-late-risk) keep it on track, as they ran.
+      const old = afterDay({ certifiedLateRisk: false });
+      expect([old.plan.atRisk, old.replanned]).toEqual([false, undefined]);
+    });
+
     it('refuses the return registration before the return date, with returnedOn in the future or before the departure', () => {
       const engine = lateTrip();
       const ready = simulate(engine, { until: (p) => p.steps.some((s) => s.key === 'E07' && s.status === 'awaiting') });

@@ -354,6 +354,13 @@ export interface EngineDeps {
    */
   certifiedStepPlan?: boolean;
   /**
+   * With certifiedStepPlan: a step certifying a day still not done after that day (E07 past the departure day) makes
+   * the case late and at risk (PlanInput.certifiedLate; trial 76: a trip whose dates had passed without E07 read 正常);
+   * default on. Off only for histories recorded before the rule (patched('certified-late-risk')), so they replay as they
+   * ran (their case.replanned events were recorded with the old plan).
+   */
+  certifiedLateRisk?: boolean;
+  /**
    * The planner passes a re-check's finish on through the done steps resting on it (PlanInput.throughRechecks): after
    * an amendment the forecast and the critical path count the budget's, countersign's and sign-offs' days again before
    * the FAO's review; default on. Off only for histories recorded before the rule (patched('plan-through-rechecks')),

@@ -65,7 +65,9 @@ export function currentPlan(core: CaseCore, now: number): Plan {
     calendar: core.calendar,
     atRiskThresholdWd: core.input.settings?.atRiskThresholdWd ?? DEFAULT_AT_RISK_THRESHOLD_WD,
     caseStartedAt: core.input.submittedAt,
-    ...(core.deps.certifiedStepPlan !== false ? { certifiedDays: certifiedDays(core.definition, core.facts) } : {}),
+    ...(core.deps.certifiedStepPlan !== false
+      ? { certifiedDays: certifiedDays(core.definition, core.facts), certifiedLate: core.deps.certifiedLateRisk !== false }
+      : {}),
     throughRechecks: core.deps.planThroughRechecks !== false,
   });
 }

@@ -340,6 +340,27 @@ describe('plan: steps certifying a day (certifiedDays, patch certified-step-plan
     }
   });
 
+  it('E07 still not done once the departure day has ended: late by the working time since, at risk (certifiedLate; trial 76)', () => {
+    const late = (now: string, states = preparedStates()) =>
+      plan({ instances, states, now, departureDate: facts.departureDate, certifiedDays: days, certifiedLate: true });
+    // Up to and on the departure day: as without the rule.
+    for (const now of LAST_DAYS) expect([now, late(now).atRisk, late(now).slackWd]).toEqual([now, false, 9]);
+    // Tue 08:00, the day after: late, no working time since the day's end yet.
+    expect([late('2026-04-14T08:00:00+08:00').atRisk, late('2026-04-14T08:00:00+08:00').slackWd]).toEqual([true, 0]);
+    // Tue 10:00: an hour of working time late; a week on, five working days.
+    expect([late('2026-04-14T10:00:00+08:00').atRisk, late('2026-04-14T10:00:00+08:00').slackWd]).toEqual([true, -0.125]);
+    expect(late('2026-04-21T09:00:00+08:00').slackWd).toBe(-5);
+    // The forecast stays the day the case was ready; E07 done (the departure recorded late), nothing is late.
+    expect(late('2026-04-14T10:00:00+08:00').forecastReadyDate).toBe('2026-03-27');
+    const recorded = { ...preparedStates(), E07: { status: 'done' as const, startedAt: PREPARED_AT, doneAt: '2026-04-14T10:00:00+08:00' } };
+    expect(late('2026-04-14T11:00:00+08:00', recorded).atRisk).toBe(false);
+    // Histories recorded before the rule (no certifiedLate): a prepared case stays on track.
+    expect([
+      planAt('2026-04-21T09:00:00+08:00', preparedStates()).atRisk,
+      planAt('2026-04-21T09:00:00+08:00', preparedStates()).slackWd,
+    ]).toEqual([false, 9]);
+  });
+
   it('a case prepared just before the deadline is not at risk either (slack under the threshold, nothing left to do)', () => {
     const p = planAt('2026-04-10T16:00:00+08:00', preparedStates('2026-04-10T15:00:00+08:00'));
     expect(p.slackWd).toBe(0.25);

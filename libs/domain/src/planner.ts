@@ -28,6 +28,14 @@ export interface PlanInput {
    */
   certifiedDays?: Readonly<Record<string, string>>;
   /**
+   * With certifiedDays: a step certifying a day still not done once that day has ended (E07: the delegation did not
+   * leave on its departure day, or did not say so) makes the case late by the working days since the day's end, and at
+   * risk, prepared or not (trial 76: a trip whose departure and return dates had passed without E07 read 29.7 working
+   * days of slack, 正常, and the board counted no case at risk). Absent or false: such a step counts for nothing once
+   * the preparation is done (histories recorded before the `certified-late-risk` patch).
+   */
+  certifiedLate?: boolean;
+  /**
    * A step done (or skipped) that rests, through any chain, on a step not done again yet (a re-check after an
    * amendment: the budget and sign-offs of 2027.8 upstream of the done submission B01/B02) passes that step's finish on:
    * what comes after it is planned to start once the upstream is done again, as the engine opens it
@@ -396,7 +404,16 @@ export function plan(input: PlanInput): Plan {
   }
 
   const forecastMs = tl.fromWd(F, 'end');
-  const slack = D - F;
+  // A certified day ended with its step not done (certifiedLate): late by the working time since, at least not early.
+  let certifiedLateWd: number | undefined;
+  if (certified && input.certifiedLate)
+    for (let i = 0; i < n; i++) {
+      const day = certified[instances[i]!.code];
+      if (day === undefined || status[i] === 'done' || status[i] === 'skipped') continue;
+      if (nowMs < parseInstant(addDays(day, 1))) continue;
+      certifiedLateWd = Math.max(certifiedLateWd ?? 0, N - due[i]!);
+    }
+  const slack = certifiedLateWd === undefined ? D - F : Math.min(D - F, 0 - certifiedLateWd); // 0 - 0 is +0: on time to the instant reads 0
   const warnings: string[] = [];
   const forecastDate = shanghaiDate(forecastMs);
   // Every year the plan spans, from now to the later of departure and forecast ready.
@@ -421,7 +438,7 @@ export function plan(input: PlanInput): Plan {
     forecastReadyAt: toIso(forecastMs),
     forecastReadyDate: forecastDate,
     slackWd: round(slack),
-    atRisk: slack < threshold - EPS && (!certified || remaining),
+    atRisk: certifiedLateWd !== undefined || (slack < threshold - EPS && (!certified || remaining)),
     atRiskThresholdWd: threshold,
     totalWd: round(F - origin),
     remainingWd: round(certified && !remaining ? Math.max(F - N, 0) : F - N),
