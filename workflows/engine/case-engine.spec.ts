@@ -3082,8 +3082,7 @@ describe('CaseEngine', () => {
         const now = at('2026-06-30', '10:00');
         const plan = engine.replan(now);
         const replanned = engine.takeEvents().find((e) => e.type === 'case.replanned')?.payload as
-          | { atRisk: boolean; slackWd: number }
-          | undefined;
+          { atRisk: boolean; slackWd: number } | undefined;
         return { plan, replanned, progress: engine.progress(now) };
       };
       const late = afterDay();
