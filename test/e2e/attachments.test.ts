@@ -544,6 +544,15 @@ describe('attachments (issue 15 item 3): upload, limits, required documents, dow
       expect(res.body.errors).toEqual([expect.objectContaining({ field: 'file', rule })]);
       expect(res.body.errors[0].message.zh).toContain('“邀请函（达拉斯）.pdf”');
     }
+    // Trial 76: nor as another step's document (one PDF was two countries' invitation letters and the itinerary).
+    const itinerary = await upload(
+      users.tokens.organizer,
+      caseId,
+      { kind: 'itinerary', stepKey: 'A05' },
+      { name: '日程.pdf', type: 'application/pdf', body: dallas },
+    ).expect(422);
+    expect(itinerary.body.errors).toEqual([expect.objectContaining({ field: 'file', rule: 'one-content' })]);
+    expect(itinerary.body.errors[0].message.zh).toMatch(/^此文件已作为步骤 A03:US 的邀请函上传：“邀请函（达拉斯）\.pdf”/);
   });
   describe('a case just submitted, its row not projected yet (F8): answered as the case detail answers it, never 404', () => {
     const submit = async () => {

@@ -98,8 +98,18 @@ describe('required attachments (behaviour.requiresAttachments)', () => {
       expect.objectContaining({ field: 'attachment.file', rule: 'duplicate-file' }),
     ]);
     validateAttach(meta({ kind: 'other', sha256: letter.sha256 }));
-    // For another step, the same bytes are that step's own copy.
-    validateAttach(meta({ stepKey: 'A05', kind: 'invitation-letter', sha256: letter.sha256 }));
+    // Nor is one document another step's, or the whole case's (trial 76: one PDF was France's invitation letter,
+    // Germany's and the itinerary): refused at the file, naming where it is; an `other` copy is taken.
+    const elsewhere = (over: Partial<AttachmentMetadata>) =>
+      refusal(() => validateAttach(meta({ sha256: letter.sha256, ...over }))).errors?.map((e) => `${e.field} ${e.rule}`);
+    expect(elsewhere({ stepKey: 'A05', kind: 'itinerary' })).toEqual(['attachment.file one-content']);
+    expect(elsewhere({ stepKey: 'A05', kind: 'invitation-letter' })).toEqual(['attachment.file duplicate-file']);
+    expect(elsewhere({ stepKey: null, kind: 'invitation-letter' })).toEqual(['attachment.file duplicate-file']);
+    expect(refusal(() => validateAttach(meta({ stepKey: 'A05', kind: 'itinerary', sha256: letter.sha256 }))).errors?.[0]?.message).toEqual({
+      zh: `此文件已作为步骤 A03:US 的邀请函上传：“letter.pdf”（${letter.id}），一份文件只作一份材料，不能再作步骤 A05 的日程安排`,
+      en: `is on the case already as step A03:US's invitation letter “letter.pdf” (${letter.id}): one file is one document, not also step A05's itinerary`,
+    });
+    validateAttach(meta({ stepKey: 'A05', kind: 'other', sha256: letter.sha256 }));
     // Recorded before the rule, an upload is applied as it was.
     attach(engine, asTranslation);
     expect(missing()).toEqual(['invitation-translation']);

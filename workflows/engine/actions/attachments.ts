@@ -150,13 +150,27 @@ function refuseKindOfOtherProcess(core: CaseCore, kind: AttachmentKind): void {
  * not count (trial 53: the letter's bytes uploaded again as its translation were 201 and A03 still missed the
  * translation; the same file 59 times, 59 × 201): the same kind is rule `duplicate-file`, another kind both required
  * by a step the file would serve rule `one-content` (missingAttachmentKinds' `distinct`), 422 at the file, naming the
- * file on the case. Another kind no step asks for both of (an `other` copy) is taken. The Update validator's only.
+ * file on the case. Another kind no step asks for both of (an `other` copy) is taken. Nor is one document another
+ * target's (trial 76: one PDF was France's invitation letter, Germany's and the itinerary): bytes a live file of another
+ * step or of the whole case holds are refused as a document of its kind (`duplicate-file`) or of another
+ * (`one-content`), but for `other` copies. The Update validator's only.
  */
 function refuseSameContent(core: CaseCore, a: AttachmentMetadata): void {
   for (const held of core.attachments.values()) {
-    if (held.sha256 !== a.sha256 || held.stepKey !== a.stepKey) continue;
+    if (held.sha256 !== a.sha256) continue;
     const name = `“${held.fileName}”（${held.id}）`;
     const heldKind = ATTACHMENT_KIND_LABELS[held.kind];
+    if (held.stepKey !== a.stepKey) {
+      if (held.kind === 'other' || a.kind === 'other') continue;
+      const where = held.stepKey ? { zh: `步骤 ${held.stepKey} 的`, en: `step ${held.stepKey}'s ` } : { zh: '全案的', en: "the case's " };
+      const kind = ATTACHMENT_KIND_LABELS[a.kind];
+      refuseField(
+        'attachment.file',
+        held.kind === a.kind ? 'duplicate-file' : 'one-content',
+        `此文件已作为${where.zh}${heldKind.zh}上传：${name}，一份文件只作一份材料，不能再作${a.stepKey ? `步骤 ${a.stepKey} 的` : '全案的'}${kind.zh}`,
+        `is on the case already as ${where.en}${heldKind.en.toLowerCase()} “${held.fileName}” (${held.id}): one file is one document, not also ${a.stepKey ? `step ${a.stepKey}'s` : "the case's"} ${kind.en.toLowerCase()}`,
+      );
+    }
     if (held.kind === a.kind)
       refuseField(
         'attachment.file',
