@@ -3,6 +3,7 @@ import type { Page } from 'playwright-core';
 import { actionable, actOn, getProgress, roleFor, waitForStep } from '../support/api-flow';
 import { bearer, canonicalSubmission, uniquePassportNumber, uniqueSuffix } from '../support/api-harness';
 import { fillDay, startStack, type Stack } from './support';
+import { passportNeededUntil } from '@df/domain';
 
 /**
  * D12, the visa outcome (签证结果), from the visa officer's dialog. Second fresh trial (high): a D12 completed with no
@@ -58,6 +59,7 @@ describe("the visa officer records D12's outcome, D13's visa (and D01's route) i
     };
     // Every step before D12 approved or completed by its role over the API, D01 of the head through the dialog.
     let routed = false;
+    let checked = false;
     const deadline = Date.now() + 300_000;
     for (;;) {
       const p = await getProgress(api, users.tokens.organizer, caseId);
@@ -80,12 +82,27 @@ describe("the visa officer records D12's outcome, D13's visa (and D01's route) i
         await dialog.waitFor({ state: 'hidden', timeout: 60_000 });
         continue;
       }
-      const ready = actionable(p).filter((s) => s.key !== 'D12:US' && s.key !== 'D01:m1:US');
+      const c01 = actionable(p).find((s) => s.key === 'C01:m2');
+      if (c01 && !checked) {
+        // C01 in the passport officer's dialog: the passport it checks, with its expiry against the trip's return and
+        // its custody (trial 76: C01 was confirmed blind).
+        checked = true;
+        const page = await stack.pageAs(roleFor(c01));
+        await openAction(page, 'C01:m2');
+        const dialog = page.getByRole('dialog');
+        await expect(dialog.getByTestId('dialog-passport').innerText()).resolves.toBe(
+          `护照：${second.passport.number}，有效期至 2031-06-30，外办保管 · 有效期满足回国后6个月（须至 ${passportNeededUntil(p.facts.returnDate)}）`,
+        );
+        await dialog.getByTestId('confirm').click();
+        await dialog.waitFor({ state: 'hidden', timeout: 60_000 });
+        continue;
+      }
+      const ready = actionable(p).filter((s) => s.key !== 'D12:US' && s.key !== 'D01:m1:US' && (checked || s.key !== 'C01:m2'));
       for (const step of ready) expect([step.key, (await actOn(api, users, caseId, step)).status]).toEqual([step.key, 200]);
       if (ready.length === 0) await new Promise((r) => setTimeout(r, 300));
     }
 
-    expect(routed).toBe(true);
+    expect([routed, checked]).toEqual([true, true]);
     const page = await stack.pageAs('visa-officer');
     const posts: string[] = [];
     page.on('request', (r) => {

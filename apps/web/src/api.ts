@@ -243,6 +243,8 @@ export interface InboxItem {
   kind: string;
   actorRole: string;
   memberId: string | null;
+  /** A member's step: whose (the member's name). */
+  memberName: string | null;
   country: string | null;
   status: string;
   startedAt: string | null;
@@ -358,6 +360,8 @@ export interface Progress {
       personId?: string;
       position?: string;
       rank: string;
+      /** The passport on file (the number masked for a viewer who may not read it); null: none. */
+      passport?: { inCustody: boolean; number?: string; expiresOn?: string } | null;
       /** The member's APEC business travel card (its economies: where it serves in lieu of a visa). */
       apecCard?: { economies?: string[] } | null;
     }>;

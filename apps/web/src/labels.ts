@@ -112,6 +112,16 @@ export const DICT = {
   remove: ['删除', 'Remove'],
   memberId: ['成员编号', 'Member id'],
   stepForMember: ['办理对象（团组成员）', 'For the member'],
+  // A member's passport step: the passport on file, which the officer checks (trial 76: C01 was confirmed blind)
+  passportOnFile: ['护照：{number}，有效期至 {expiresOn}，{custody}', 'Passport: {number}, valid until {expiresOn}, {custody}'],
+  passportHeld: ['外办保管', 'in FAO custody'],
+  passportNotHeld: ['未交外办保管', 'not in FAO custody'],
+  passportLastsTrip: ['有效期满足回国后6个月（须至 {until}）', 'valid 6 months past the return (to {until})'],
+  passportTooShort: [
+    '有效期不足回国后6个月（须至 {until}），须换发新护照',
+    'expires before 6 months past the return ({until}): a new passport is needed',
+  ],
+  passportNone: ['无护照记录，须办理新护照', 'No passport on file: a new one is needed'],
   stepForApplicant: ['办理对象（申请人）', 'For the applicant'],
   name: ['姓名', 'Name'],
   position: ['职务', 'Position'],

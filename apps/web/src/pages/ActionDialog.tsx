@@ -20,7 +20,7 @@ import {
   visaStayProblems,
   WRITTEN_OUTCOME_MAX,
 } from '../../../../libs/domain/src/definition/step-data';
-import { isPassportNumber } from '../../../../libs/domain/src/facts';
+import { isPassportNumber, passportLastsTrip, passportNeededUntil } from '../../../../libs/domain/src/facts';
 import { dialogFieldOf, valuesOfData } from '../dialog-fields';
 import { ROLE_NAMES, useT, type LabelKey } from '../i18n';
 import { whitelistFiguresOf, WhitelistFiguresFields, WHITELIST_LABELS } from './ApecWhitelistFigures';
@@ -386,6 +386,10 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
             ? `${t(forApplicant ? 'stepForApplicant' : 'stepForMember')}：${member.name}（${member.id}）`
             : `${t(forApplicant ? 'stepForApplicant' : 'stepForMember')}: ${member.name} (${member.id})`}
         </Typography.Paragraph>
+      ) : null}
+      {/* A passport step shows the passport on file it is about (trial 76: C01 核查护照 was confirmed blind). */}
+      {member && here?.phase === 'passport' && progress ? (
+        <PassportOnFile passport={member.passport ?? null} returnDate={progress.facts.returnDate} />
       ) : null}
       {/* No decision chosen for the approver (forty-third trial: 同意 came selected, one click approved unread). */}
       <Form
@@ -829,4 +833,38 @@ function budgetText(budget: Record<string, unknown>, lang: 'zh' | 'en'): string 
     .map(([item, what]) => `${what[lang]} ${yuan(budget[item] as number, lang)}`);
   const total = yuan(budgetTotalYuan(budget), lang);
   return lang === 'zh' ? `合计 ${total}（${items.join('、')}）` : `Total ${total} (${items.join(', ')})`;
+}
+
+/**
+ * The member's passport on file as a passport step's dialog shows it: number, expiry and custody, and whether it lasts 6
+ * months past the return (passportLastsTrip, C01's rule), or that none is on file (trial 76: C01 was confirmed blind).
+ */
+function PassportOnFile({
+  passport,
+  returnDate,
+}: {
+  passport: { inCustody: boolean; number?: string; expiresOn?: string } | null;
+  returnDate: string;
+}) {
+  const { t } = useT();
+  if (!passport?.number || !passport.expiresOn)
+    return (
+      <Typography.Paragraph type="warning" data-testid="dialog-passport">
+        {t('passportNone')}
+      </Typography.Paragraph>
+    );
+  const until = passportNeededUntil(returnDate);
+  const lasts = passportLastsTrip(passport.expiresOn, returnDate);
+  return (
+    <Typography.Paragraph data-testid="dialog-passport">
+      {t('passportOnFile')
+        .replace('{number}', passport.number)
+        .replace('{expiresOn}', passport.expiresOn)
+        .replace('{custody}', t(passport.inCustody ? 'passportHeld' : 'passportNotHeld'))}
+      {' · '}
+      <Typography.Text type={lasts ? 'success' : 'danger'}>
+        {t(lasts ? 'passportLastsTrip' : 'passportTooShort').replace('{until}', until)}
+      </Typography.Text>
+    </Typography.Paragraph>
+  );
 }
