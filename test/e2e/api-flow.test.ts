@@ -93,11 +93,13 @@ describe('the canonical US trip, submission to departure, entirely through the H
             request(api.http)
               .get('/api/inbox')
               .set(bearer(users.tokens[role]))
-              .then((r) => r.body.items as Array<{ caseId: string; stepKey: string }>),
+              .then((r) => r.body.items as Array<{ caseId: string; stepKey: string; memberName: string | null }>),
           (items) => items.some((i) => i.caseId === caseId && i.stepKey === step.key),
           5_000,
         );
-        expect(inbox.some((i) => i.caseId === caseId && i.stepKey === step.key)).toBe(true);
+        const item = inbox.find((i) => i.caseId === caseId && i.stepKey === step.key)!;
+        // A member's step names its member (trial 76: A11:m1 by the member's id alone).
+        expect(item.memberName).toBe(step.memberId ? (p.facts.members.find((m) => m.id === step.memberId)?.name ?? null) : null);
         if (step.actorRole === 'external') {
           // External outcomes go to the officer of their phase only.
           const otherOfficer = role === 'visa-officer' ? 'passport-officer' : 'visa-officer';

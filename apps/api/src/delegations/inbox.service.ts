@@ -39,7 +39,7 @@ import {
 import { caseClockNow, DECISION_KIND_LABELS, DECISION_KINDS, STEP_STATUS_LABELS } from '@df/contracts';
 import type { ServiceConfig } from '@df/runtime';
 import { API_CONFIG } from '../api.options';
-import { InboxRepository, returnKey, type InboxRow } from '@df/persistence';
+import { InboxRepository, returnKey, type InboxRow, type PublishedMember } from '@df/persistence';
 import { dutiesRefusalFor, inboxSelectors, readableProcesses, type AuthUser, type UserRole } from '../auth/access';
 import { parseOrThrow } from '../common/validation';
 import { INCIDENT_NOTICE } from '../common/incident-notice';
@@ -92,7 +92,11 @@ export class InboxService {
       const refusal = standing && step && cardStepStandingRefusal(step, true, standing.ownership, standing.state);
       return refusal ? { code: 'ENTERPRISE_STANDING', message: refusal } : null;
     };
-    const custody = await this.custodyRefusals(rows, definitions);
+    // The members of the page's cases with a member's step, read once: the row names its member (trial 76: A11:m1 said
+    // whose it was by id alone) and the custody checks read their passports.
+    const members = await this.repo.publishedMembers([...new Set(rows.filter((r) => r.member_id !== null).map((r) => r.case_id))]);
+    const memberOf = (r: InboxRow) => (r.member_id === null ? undefined : members.get(r.case_id)?.find((m) => m.id === r.member_id));
+    const custody = await this.custodyRefusals(rows, definitions, memberOf);
     // The page's organizer steps a return sent back (退回修改, with its reason, for the notices: trial 65). Only theirs:
     // a unit's cases, so the published progress read stays a unit's, never the office's whole portfolio.
     const returned = await this.repo.returnedSteps([...new Set(rows.filter((r) => r.actor_role === 'organizer').map((r) => r.case_id))]);
@@ -137,6 +141,7 @@ export class InboxService {
         kind: r.kind,
         actorRole: r.actor_role,
         memberId: r.member_id,
+        memberName: memberOf(r)?.name ?? null,
         country: r.country,
         status: r.status,
         startedAt: iso(r.started_at),
@@ -172,18 +177,21 @@ export class InboxService {
    * (custodyMoveProblem on the member as the case's published facts hold them, the facts that precheck reads) until it
    * can, so the item says why with the refusal's words (forty-first trial: C07 offered, then refused
    * passport-checked-out). C05's registration is not here: its refusal depends on the number the officer records.
-   * Every such row of the page read at once (the members, then the ledger in two queries).
+   * Every such row of the page read at once (the members as the page read them, then the ledger in two queries).
    */
-  private async custodyRefusals(rows: readonly InboxRow[], definitions: ReadonlyMap<string, ProcessDefinition | undefined>) {
+  private async custodyRefusals(
+    rows: readonly InboxRow[],
+    definitions: ReadonlyMap<string, ProcessDefinition | undefined>,
+    memberOf: (r: InboxRow) => PublishedMember | undefined,
+  ) {
     const asked = rows.flatMap((r) => {
       const move = definitions.get(r.definition_version)?.steps.find((s) => s.code === r.code)?.behaviour?.custody;
       return (move === 'check-out' || move === 'cancel') && r.member_id !== null ? [{ r, move }] : [];
     });
     const out = new Map<InboxRow, { code: 'PASSPORT_CUSTODY'; message: ReturnType<typeof custodyMoveLabel> }>();
     if (asked.length === 0) return out;
-    const members = await this.repo.publishedMembers([...new Set(asked.map((a) => a.r.case_id))]);
     const found = asked.flatMap(({ r, move }) => {
-      const member = members.get(r.case_id)?.find((m) => m.id === r.member_id);
+      const member = memberOf(r);
       return member ? [{ r, move, member }] : [];
     });
     const problems = await this.registries.custodyMoveProblems(

@@ -885,6 +885,10 @@ export const InboxSchema = z
         kind: z.string(),
         actorRole: z.string(),
         memberId: z.string().nullable(),
+        memberName: z
+          .string()
+          .nullable()
+          .meta({ description: "A member's step: the member's name as the case's published facts hold it (null otherwise)" }),
         country: z.string().nullable(),
         status: z.string(),
         startedAt: z.string().nullable(),
@@ -960,6 +964,7 @@ export const InboxSchema = z
           kind: 'approval',
           actorRole: 'fao-clerk',
           memberId: null,
+          memberName: null,
           country: null,
           status: 'awaiting',
           startedAt: '2027-02-10T01:00:00.000Z',

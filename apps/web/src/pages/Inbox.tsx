@@ -69,7 +69,10 @@ export function InboxPage() {
                           render: (k: string, i) => (
                             <Space orientation="vertical" size={0}>
                               <span>
-                                {k} {pick(i.name)} {i.onBehalf ? <Tag color={TAG.purple}>{t('onBehalf')}</Tag> : null}
+                                {k} {pick(i.name)}
+                                {/* Whose step (trial 76: A11:m1 by its member's id alone). */}
+                                {i.memberName ? <Typography.Text type="secondary"> · {i.memberName}</Typography.Text> : null}{' '}
+                                {i.onBehalf ? <Tag color={TAG.purple}>{t('onBehalf')}</Tag> : null}
                               </span>
                               {/* Who sent it back and why, before the dialog is opened (trial 71: the row said nothing). */}
                               {i.returnedBy ? <ReturnedLine by={i.returnedBy} testId={`returned-${i.stepKey}`} /> : null}

@@ -85,6 +85,7 @@ export interface InboxRow {
 /** A member of a case's published facts, as much as the custody ledger's checks read (Member, libs/domain). */
 export interface PublishedMember {
   id: string;
+  name?: string;
   personId?: string;
   passport?: { number?: string } | null;
 }
@@ -134,8 +135,8 @@ export class InboxRepository {
 
   /**
    * The members of these cases as their workflows last published them (case_progress's answer: the facts the custody
-   * precheck of a step's action reads), by case id; a case with no published answer is absent. For the inbox's
-   * passport steps (custodyMoveProblems), a page's cases at once.
+   * precheck of a step's action reads), by case id; a case with no published answer is absent. For the inbox's member
+   * steps (the member's name on the row; the passport steps' custodyMoveProblems), a page's cases at once.
    */
   async publishedMembers(caseIds: readonly string[]): Promise<Map<string, PublishedMember[]>> {
     if (caseIds.length === 0) return new Map();
