@@ -89,6 +89,13 @@ describe("the visa officer records D12's outcome, D13's visa (and D01's route) i
         checked = true;
         const page = await stack.pageAs(roleFor(c01));
         await openAction(page, 'C01:m2');
+        // The inbox row named whose step it is (trial 76: A11:m1 by the member's id alone).
+        await expect(
+          page
+            .locator('tr', { hasText: title })
+            .filter({ has: page.getByTestId('act-C01:m2') })
+            .innerText(),
+        ).resolves.toContain(`C01:m2 核查护照（保管、有效期满6个月） · ${second.name}`);
         const dialog = page.getByRole('dialog');
         await expect(dialog.getByTestId('dialog-passport').innerText()).resolves.toBe(
           `护照：${second.passport.number}，有效期至 2031-06-30，外办保管 · 有效期满足回国后6个月（须至 ${passportNeededUntil(p.facts.returnDate)}）`,

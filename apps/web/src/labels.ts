@@ -79,7 +79,8 @@ export const DICT = {
   open: ['打开', 'Open'],
   // case status groups
   groupAll: ['全部', 'All'],
-  groupInProgress: ['办理中', 'In progress'],
+  // Being prepared or approved (not 办理中, the status every open case's tag reads: trial 76, 办理中 (0) beside a 办理中 case)
+  groupInProgress: ['审批中', 'Under approval'],
   groupReturned: ['退回修改', 'Returned for revision'],
   groupApproved: ['已批准', 'Approved'],
   groupDeparted: ['已出发', 'Departed'],
