@@ -59,14 +59,15 @@ describe("field paths in words: an alert never shows the API's path", () => {
   });
 
   it.each([
-    ['members[1].passport.number', '成员 第 2 项 · 护照号码', 'Members #2 · Passport number'],
-    ['destinations[0].inviter.organization', '目的地 第 1 项 · 邀请单位', 'Destinations #1 · Inviting organization'],
-    ['missingDocuments[2].neededBy', '缺少的材料 第 3 项 · 最迟补齐于步骤', 'Missing documents #3 · Needed by step'],
+    // Trial 76: 成员 第 1 项 read as a form's item, not a member.
+    ['members[1].passport.number', '第 2 名成员 · 护照号码', 'Members #2 · Passport number'],
+    ['destinations[0].inviter.organization', '第 1 个目的地 · 邀请单位', 'Destinations #1 · Inviting organization'],
+    ['missingDocuments[2].neededBy', '第 3 项缺少的材料 · 最迟补齐于步骤', 'Missing documents #3 · Needed by step'],
     ['neededBy', '需用卡日期', 'Needed by'],
     ['query.from', '起始日期', 'From'],
     ['registeredCapitalWan.small', '注册资本（万元） · 小型', 'Registered capital (10 000 yuan) · Small'],
-    ['economies[2]', '预审经济体 第 3 项', 'Economies to pre-clear #3'],
-    ['grants[0].unit', '角色授权 第 1 项 · 单位', 'Role grants #1 · Unit'],
+    ['economies[2]', '第 3 个预审经济体', 'Economies to pre-clear #3'],
+    ['grants[0].unit', '第 1 项角色授权 · 单位', 'Role grants #1 · Unit'],
   ])('%s reads %s / %s', (field, zh, en) => {
     expect(fieldLabel('zh', field)).toBe(zh);
     expect(fieldLabel('en', field)).toBe(en);

@@ -484,7 +484,7 @@ export const DICT = {
   // Fields a refusal may name that no form item above labels.
   effectiveFrom: ['生效日期', 'Effective from'],
   taxCreditGrades: ['接受的纳税信用等级', 'Tax credit grades accepted'],
-  itemNo: ['第 {n} 项', '#{n}'],
+  itemNo: ['第 {n} {measure}{word}', '{word} #{n}'],
   applicants: ['申请人', 'Applicants'],
   // registries (登记簿)
   navRegistries: ['登记簿', 'Registries'],
@@ -806,10 +806,14 @@ export const FIELD_LABELS: Record<string, LabelKey> = {
 };
 
 /**
- * A field path of the API in the user's words (`members[1].passport.number` → 成员 第 2 项 · 护照号码), never the path:
+ * A field path of the API in the user's words (`members[1].passport.number` → 第 2 名成员 · 护照号码), never the path:
  * each labelled segment (FIELD_LABELS; an enterprise size by its label, as the criteria's `registeredCapitalWan.small`),
- * an index as the item's number. null when no segment has a label: the message is then shown alone.
+ * an index as the item's number, in Chinese with the item's measure word (ITEM_MEASURES; trial 76: 成员 第 1 项). null
+ * when no segment has a label: the message is then shown alone.
  */
+/** The measure word a numbered item of a labelled list takes in Chinese (第 2 名成员, 第 1 个目的地); 项 otherwise. */
+const ITEM_MEASURES: Partial<Record<string, string>> = { members: '名', destinations: '个', apecEconomies: '个' };
+
 export function fieldLabel(lang: 'zh' | 'en', field: string): string | null {
   const i = lang === 'zh' ? 0 : 1;
   const parts: string[] = [];
@@ -823,7 +827,17 @@ export function fieldLabel(lang: 'zh' | 'en', field: string): string | null {
     const sized = enumLabel('apecSize_', name);
     const word = key ? DICT[key][i] : sized ? (lang === 'zh' ? sized.zh : sized.en) : null;
     if (word === null) continue;
-    parts.push([word, ...indices.map((n) => DICT.itemNo[i].replace('{n}', String(n)))].join(' '));
+    // Nested indices count from the outermost: 第 1 名成员 then its 第 2 项.
+    parts.push(
+      indices.reduce(
+        (said, n, k) =>
+          DICT.itemNo[i]
+            .replace('{n}', String(n))
+            .replace('{measure}', k === 0 ? (ITEM_MEASURES[key ?? ''] ?? '项') : '项')
+            .replace('{word}', said),
+        word,
+      ),
+    );
   }
   return parts.length > 0 ? parts.join(' · ') : null;
 }
