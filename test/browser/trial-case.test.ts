@@ -82,6 +82,25 @@ describe('trial: objections, the amendment of stops, the Users page', () => {
     for (let i = 0; i < 10 && (await timeline.locator('tr', { hasText: objection }).count()) === 0; i++)
       await timeline.locator('.ant-pagination-next').click();
     expect(await timeline.locator('tr', { hasText: objection }).count()).toBe(1);
+    // The forecast's re-plans only when asked for (trial 76: 37 pages, mostly 重新预测): none listed, then every one.
+    const replans = timeline.getByTestId('timeline-replans');
+    const count = Number(/（(\d+)条）/.exec(await replans.innerText())?.[1]);
+    expect(count).toBeGreaterThan(0);
+    await timeline.locator('.ant-pagination-item-1').click();
+    const rowsOf = async () => {
+      const texts: string[] = [];
+      for (;;) {
+        texts.push(...(await timeline.locator('tbody tr').allInnerTexts()));
+        const next = timeline.locator('.ant-pagination-next');
+        if ((await next.getAttribute('aria-disabled')) === 'true') return texts;
+        await next.click();
+      }
+    };
+    expect((await rowsOf()).filter((r) => r.includes('重新预测'))).toEqual([]);
+    await replans.click();
+    await timeline.locator('.ant-pagination-item-1').click();
+    // (A live refresh may add one meanwhile.)
+    expect((await rowsOf()).filter((r) => r.includes('重新预测')).length).toBeGreaterThanOrEqual(count);
     await expectAccessible(clerk, '[data-testid="objections"]');
 
     // The manager reads every case and records nothing: no 登记异议.

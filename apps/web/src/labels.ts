@@ -659,6 +659,8 @@ export const DICT = {
   // the Users page: one's own account
   ownAccount: ['本人账号', 'Your account'],
   ownAccountHint: ['本人账号的授权与停用须由另一名管理员办理', "Another administrator changes your account's grants or disables it"],
+  // the case timeline's re-plans, shown on request
+  timelineReplans: ['显示重新预测记录（{n}条）', 'Show forecast updates ({n})'],
   // the board's charts with nothing to draw (trial: empty axes read as a chart that failed)
   overdueNone: ['暂无超期步骤', 'No step is overdue'],
   departuresNone: ['暂无已出发团组', 'No delegation has departed yet'],

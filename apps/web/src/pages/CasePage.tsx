@@ -268,6 +268,9 @@ function PausedTag() {
   );
 }
 
+/** A re-plan of the forecast (case.replanned): on the timeline only when asked for. */
+const isReplan = (e: TimelineEvent): boolean => e.type === 'case.replanned';
+
 export default function CasePage({ caseId, session }: { caseId: string; session: Session }) {
   const { t, pick, code, lang } = useT();
   const { unitName } = useUnitNames();
@@ -276,6 +279,7 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
   const [target, setTarget] = useState<ActionTarget | null>(null);
   const [modal, setModal] = useState<null | 'withdraw' | 'amend' | 'cancel' | { extend: string }>(null);
   const [error, setError] = useState<unknown>(null);
+  const [showReplans, setShowReplans] = useState(false);
   // The events read so far, for this case: each refresh asks for those after them.
   const read = useRef<{ caseId: string; events: TimelineEvent[] }>({ caseId, events: [] });
   const state = useLoad(
@@ -699,11 +703,23 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
             <Card title={t('gantt')} size="small">
               {gantt ? <Chart option={gantt} height={Math.max(300, p.steps.length * 12)} label={t('gantt')} /> : null}
             </Card>
-            <Card title={t('timeline')} size="small">
+            <Card
+              title={t('timeline')}
+              size="small"
+              // The forecast's re-plans on request: a case's record is otherwise mostly them (trial 76: 37 pages, mostly
+              // 重新预测 rows, the decisions between them).
+              extra={
+                <span data-testid="timeline-replans">
+                  <Checkbox checked={showReplans} onChange={(e) => setShowReplans(e.target.checked)}>
+                    {t('timelineReplans').replace('{n}', String(timeline.events.filter(isReplan).length))}
+                  </Checkbox>
+                </span>
+              }
+            >
               <Table<TimelineEvent>
                 size="small"
                 rowKey="seq"
-                dataSource={timeline.events}
+                dataSource={showReplans ? timeline.events : timeline.events.filter((e) => !isReplan(e))}
                 pagination={{ pageSize: 15 }}
                 columns={[
                   { title: '#', dataIndex: 'seq', width: 50 },
