@@ -13,6 +13,7 @@ import type { InstanceStates } from './instances';
 import { buildInstances } from './instances';
 import type { PlanInput } from './planner';
 import { certifiedDays, plan, waitingStepOf } from './planner';
+import { addDays } from './dates';
 
 // Monday 2026-03-02, 09:00 Shanghai; no holiday until Qingming (2026-04-04).
 const MONDAY = '2026-03-02T09:00:00+08:00';
@@ -354,6 +355,10 @@ describe('plan: steps certifying a day (certifiedDays, patch certified-step-plan
     expect(late('2026-04-14T10:00:00+08:00').forecastReadyDate).toBe('2026-03-27');
     const recorded = { ...preparedStates(), E07: { status: 'done' as const, startedAt: PREPARED_AT, doneAt: '2026-04-14T10:00:00+08:00' } };
     expect(late('2026-04-14T11:00:00+08:00', recorded).atRisk).toBe(false);
+    // P01, certifying the return after E07, waits on a departed case: not late on its account, its day long gone.
+    const returnPending = { ...recorded, P01: { status: 'awaiting' as const, startedAt: '2026-04-14T10:00:00+08:00' } };
+    const monthAfter = addDays(facts.returnDate, 30);
+    expect(late(`${monthAfter}T10:00:00+08:00`, returnPending).atRisk).toBe(false);
     // Histories recorded before the rule (no certifiedLate): a prepared case stays on track.
     expect([
       planAt('2026-04-21T09:00:00+08:00', preparedStates()).atRisk,

@@ -28,8 +28,8 @@ export interface PlanInput {
    */
   certifiedDays?: Readonly<Record<string, string>>;
   /**
-   * With certifiedDays: a step certifying a day still not done once that day has ended (E07: the delegation did not
-   * leave on its departure day, or did not say so) makes the case late by the working days since the day's end, and at
+   * With certifiedDays: a step certifying a day, the first of its chain, still not done once that day has ended (E07:
+   * the delegation did not leave on its departure day, or did not say so) makes the case late by the working days since the day's end, and at
    * risk, prepared or not (trial 76: a trip whose departure and return dates had passed without E07 read 29.7 working
    * days of slack, 正常, and the board counted no case at risk). Absent or false: such a step counts for nothing once
    * the preparation is done (histories recorded before the `certified-late-risk` patch).
@@ -405,11 +405,14 @@ export function plan(input: PlanInput): Plan {
 
   const forecastMs = tl.fromWd(F, 'end');
   // A certified day ended with its step not done (certifiedLate): late by the working time since, at least not early.
+  // The first such step of its chain only (E07, the departure): one after it (P01, the return) waits on a departed case,
+  // which is never at risk.
   let certifiedLateWd: number | undefined;
   if (certified && input.certifiedLate)
     for (let i = 0; i < n; i++) {
       const day = certified[instances[i]!.code];
       if (day === undefined || status[i] === 'done' || status[i] === 'skipped') continue;
+      if (preds[i]!.some((p) => dueDay[p] !== undefined)) continue;
       if (nowMs < parseInstant(addDays(day, 1))) continue;
       certifiedLateWd = Math.max(certifiedLateWd ?? 0, N - due[i]!);
     }
