@@ -807,15 +807,15 @@ export const FIELD_LABELS: Record<string, LabelKey> = {
   'query.to': 'periodEnd',
 };
 
+/** The measure word a numbered item of a labelled list takes in Chinese (第 2 名成员, 第 1 个目的地); 项 otherwise. */
+const ITEM_MEASURES: Partial<Record<string, string>> = { members: '名', destinations: '个', apecEconomies: '个' };
+
 /**
  * A field path of the API in the user's words (`members[1].passport.number` → 第 2 名成员 · 护照号码), never the path:
  * each labelled segment (FIELD_LABELS; an enterprise size by its label, as the criteria's `registeredCapitalWan.small`),
  * an index as the item's number, in Chinese with the item's measure word (ITEM_MEASURES; trial 76: 成员 第 1 项). null
  * when no segment has a label: the message is then shown alone.
  */
-/** The measure word a numbered item of a labelled list takes in Chinese (第 2 名成员, 第 1 个目的地); 项 otherwise. */
-const ITEM_MEASURES: Partial<Record<string, string>> = { members: '名', destinations: '个', apecEconomies: '个' };
-
 export function fieldLabel(lang: 'zh' | 'en', field: string): string | null {
   const i = lang === 'zh' ? 0 : 1;
   const parts: string[] = [];
