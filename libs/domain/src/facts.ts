@@ -203,6 +203,14 @@ const PASSPORT_SPACES = /[ \t\u00A0\u3000]+/g;
  */
 export const normalPassportNumber = (s: string): string => s.replace(PASSPORT_SPACES, '').replace(/[a-z]+/g, (l) => l.toUpperCase());
 
+/**
+ * A passport number as a person types it in the app or sends it to the API: full-width letters and digits (a Chinese
+ * input method's, ＳＥ１２３４５６７) folded to ASCII (NFKC) first, then normalPassportNumber (trial 76: the budget took
+ * ３６０００, a passport number ＳＥ１２３４５６７ was refused as not letters or digits). The engine keeps
+ * normalPassportNumber: the numbers it has recorded were ASCII already, and so replay as they ran.
+ */
+export const foldedPassportNumber = (s: string): string => normalPassportNumber(s.normalize('NFKC'));
+
 /** The passport ledger's number format, after normalPassportNumber: 5-20 letters or digits. */
 export const PASSPORT_NUMBER_FORMAT = /^[A-Z0-9]{5,20}$/;
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DomainError } from './errors';
 import { datesInOrder, parseOrThrow } from './validation';
-import { intQuery, isoDate, text, wholeNumber } from './zod-text';
+import { intQuery, isoDate, passportNumber, text, wholeNumber } from './zod-text';
 
 const refusal = (schema: z.ZodType, value: unknown) => {
   try {
@@ -70,5 +70,14 @@ describe('required text: empty is min, only spaces or invisible characters blank
       ]);
     expect(parseOrThrow(schema, { comment: ' 不同意 ' })).toEqual({ comment: '不同意' });
     expect(refusal(schema, { comment: 'x'.repeat(21) })).toEqual([['comment', 'max', 'At most 20 character(s)']]);
+  });
+});
+
+describe('passport numbers as typed (passportNumber): full-width forms folded (trial 76: ＳＥ１２３４５６７ refused)', () => {
+  it("takes an input method's full-width letters, digits and spaces as the ASCII number, and refuses what is no number", () => {
+    const schema = passportNumber();
+    expect(schema.parse('ＳＥ１２３４５６７')).toBe('SE1234567');
+    expect(schema.parse('ｓｅ\u3000１２３４５６７')).toBe('SE1234567');
+    expect(schema.safeParse('护照１２３４５').success).toBe(false);
   });
 });

@@ -11,7 +11,7 @@ import {
   isDateInBounds,
   isIsoDate,
   NOT_A_DATE_WORDS,
-  normalPassportNumber,
+  foldedPassportNumber,
   PASSPORT_NUMBER_FORMAT,
   PASSPORT_NUMBER_FORMAT_MESSAGE,
   personNameProblem,
@@ -228,13 +228,13 @@ export const PASSPORT_INPUT_PATTERN = `^${PASSPORT_SPACES}*(?:[A-Za-z0-9]${PASSP
 
 /**
  * Passport numbers wherever the API takes one (a registration's `number`, the `:number` of a path, a member's
- * `passport.number`): normalised first (normalPassportNumber, libs/domain facts.ts: the one home the engine's C05 check
- * shares), then checked (PASSPORT_NUMBER_FORMAT), and stored so; the document states the
+ * `passport.number`): normalised first (foldedPassportNumber, libs/domain facts.ts: full-width forms folded, then
+ * normalPassportNumber, the one home the engine's C05 check shares), then checked (PASSPORT_NUMBER_FORMAT), and stored so; the document states the
  * input form (PASSPORT_INPUT_PATTERN) with the API's words for a refusal.
  */
 export const passportNumber = () =>
   z
     .string()
-    .overwrite(normalPassportNumber)
+    .overwrite(foldedPassportNumber)
     .regex(PASSPORT_NUMBER_FORMAT, formatMessage(PASSPORT_NUMBER_FORMAT_MESSAGE.zh, PASSPORT_NUMBER_FORMAT_MESSAGE.en))
     .meta({ pattern: PASSPORT_INPUT_PATTERN, example: 'SE1234567' });

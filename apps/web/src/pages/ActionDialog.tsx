@@ -3,7 +3,7 @@ import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { DayItem } from '../DayField';
 import { fmtDateTime } from '../datetime';
 import { api, ApiError, catalog, uploadAttachment, type Catalog, type Progress } from '../api';
-import { AmountItem, CaseLink, countryName, label, reasonRules, requiredTextRules, useErrorText, useUnitNames } from '../common';
+import { AmountItem, CaseLink, countryName, foldWidth, label, reasonRules, requiredTextRules, useErrorText, useUnitNames } from '../common';
 import { processOfVersion } from '../../../../libs/domain/src/definition/apec-whitelist';
 import { TARGET_DAY_LABELS } from '../../../../libs/domain/src/definition/apec-card';
 import { planCheckItems } from './PlanCheckItems';
@@ -475,6 +475,7 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
               <Form.Item
                 label={t('apecNumber')}
                 name={['card', 'cardNumber']}
+                normalize={foldWidth}
                 rules={[
                   { required: true, message: t('required') },
                   {
@@ -499,6 +500,7 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
               <Form.Item
                 label={t('passportNumber')}
                 name={['newPassport', 'number']}
+                normalize={foldWidth}
                 rules={[
                   { required: true, message: t('required') },
                   // The ledger's own format (isPassportNumber): spaces ignored, lower case read as capitals.

@@ -2,7 +2,7 @@ import { COUNTRY_SEARCH } from '../country-search';
 import { Alert, App, Button, Card, Checkbox, Descriptions, Form, Input, Select, Space, Steps, Typography, type FormInstance } from 'antd';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { api, ApiError, catalog, type Catalog, type FieldError, type RosterPerson, type Session } from '../api';
-import { countryName, fmtDateTime, useErrorText, useLoad, useUnitNames } from '../common';
+import { countryName, fmtDateTime, foldWidth, useErrorText, useLoad, useUnitNames } from '../common';
 import { discardDraft, readDraft, saveDraft } from '../drafts';
 import { DayItem } from '../DayField';
 import { useT, type Bilingual } from '../i18n';
@@ -547,6 +547,7 @@ export function NewTripPage({ session }: { session: Session }) {
                         <Form.Item
                           label={t('passportNumber')}
                           name={[f.name, 'passportNumber']}
+                          normalize={foldWidth}
                           {...help(['members', f.name, 'passportNumber'])}
                         >
                           <Input />

@@ -6,7 +6,7 @@ const PublishVersion = lazy(() => import('./PublishVersion'));
 // The annual plans tab, loaded when opened (the budget: docs/web.md).
 const PlansTab = lazy(() => import('./PlansTab'));
 import { api, type Session } from '../api';
-import { CaseLink, fmtDateTime, Loaded, rememberUnits, TAG, textLimit, useErrorText, useLoad, useUnitNames } from '../common';
+import { CaseLink, fmtDateTime, foldWidth, Loaded, rememberUnits, TAG, textLimit, useErrorText, useLoad, useUnitNames } from '../common';
 import { useT, type LabelKey } from '../i18n';
 import { ChangesTable, type VersionChange } from './VersionChanges';
 import { useSchemaForm } from '../schema-form';
@@ -834,7 +834,7 @@ function PassportDialog({ people, onClose, onSaved }: { people: PersonRow[]; onC
     >
       <Form form={f.form} layout="vertical" onValuesChange={f.onValuesChange} initialValues={{ type: 'official' }}>
         <Space wrap>
-          <Form.Item label={t('passportNumber')} name="number" {...f.help('number')}>
+          <Form.Item label={t('passportNumber')} name="number" normalize={foldWidth} {...f.help('number')}>
             <Input autoComplete="off" style={{ width: 200 }} />
           </Form.Item>
           <Form.Item label={t('passportType')} name="type" {...f.help('type')}>
