@@ -9,6 +9,7 @@ import {
   DEFINITION_2027_7,
   DEFINITION_2027_10,
   DEFINITION_2027_11,
+  DEFINITION_2027_12,
   DEFINITION_2027_8,
   DEFINITION_2027_1,
   addDays,
@@ -3354,5 +3355,50 @@ describe("D13's visa covers the member's stay (2027.12, visa-issued; trial: D12/
     const older = newEngine({}, {}, DEFINITION_2027_11);
     const t2 = simulate(older, { until: (p) => p.steps.some((s) => s.key === 'D13:m1:US' && s.status === 'awaiting') });
     expect(rulesOf(() => older.validate(d13('old'), t2))).toEqual([]);
+  });
+
+  it('2027.13: new dates the recorded visa does not cover run the visa application again, from the forms to the embassy (trial 76)', () => {
+    /** D13 done with a visa valid 2026-05-01..05-20 (the fixture's stay: 05-11 to 05-15), then the trip moved to `arrive`..`leave`. */
+    const movedTo = (arrive: string, leave: string, definition = DEFAULT_DEFINITION) => {
+      const engine = newEngine({}, {}, definition);
+      const t = simulate(engine, { until: (p) => p.steps.some((x) => x.key === 'D13:m1:US' && x.status === 'awaiting') });
+      engine.apply(d13(`visa-${arrive}`, { validFrom: '2026-05-01', validUntil: '2026-05-20', entries: 'single' }), t);
+      const changes = { departureDate: arrive, returnDate: leave, destinations: [makeDestination({ arrive, leave })] };
+      engine.apply({ type: 'amend', request: { requestId: `am-${arrive}`, actor: actor('organizer'), changes } } as never, t);
+      const status = (key: string) => engine.progress(t).steps.find((x) => x.key === key)!.status;
+      return { engine, t, statuses: ['D03:m1:US', 'D04:m1:US', 'D06:US', 'D09:US', 'D12:US', 'D13:m1:US'].map((k) => `${k} ${status(k)}`) };
+    };
+    // Two days later, inside the visa: only D13 is checked again; the application stands.
+    expect(movedTo('2026-05-13', '2026-05-17').statuses).toEqual([
+      'D03:m1:US done',
+      'D04:m1:US done',
+      'D06:US done',
+      'D09:US done',
+      'D12:US done',
+      'D13:m1:US returned',
+    ]);
+    // A month later, past it: the application runs again, and D13 waits for the embassy's new outcome.
+    const june = movedTo('2026-06-08', '2026-06-12');
+    expect(june.statuses).toEqual([
+      'D03:m1:US returned',
+      'D04:m1:US returned',
+      'D06:US returned',
+      'D09:US returned',
+      'D12:US returned',
+      'D13:m1:US returned',
+    ]);
+    june.engine.takeEvents();
+    simulate(june.engine, { from: june.t, until: (p) => p.steps.some((x) => x.key === 'D13:m1:US' && x.status === 'awaiting') });
+    const done = june.engine
+      .takeEvents()
+      .filter((e) => e.type === 'step.completed')
+      .map((e) => (e.payload as { key: string }).key);
+    expect(done).toEqual(expect.arrayContaining(['D03:m1:US', 'D09:US', 'D12:US']));
+    // Cases pinned to 2027.12 run D13 alone again, as they did.
+    expect(
+      movedTo('2026-06-08', '2026-06-12', DEFINITION_2027_12)
+        .statuses.slice(0, 5)
+        .every((x) => x.endsWith(' done')),
+    ).toBe(true);
   });
 });

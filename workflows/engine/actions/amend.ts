@@ -8,7 +8,9 @@ import {
   sameMemberPerson,
   sameValue,
   shanghaiDate,
+  stayIn,
   tripCountries,
+  visaStayProblems,
   type CaseFacts,
   type RuleViolation,
 } from '@df/domain';
@@ -16,6 +18,35 @@ import type { AmendRequest } from '@df/contracts';
 import type { CaseCore } from '../core';
 import type { StepMeta } from '../step-meta';
 import { refuseField, reject } from '../rejection';
+
+/**
+ * The members, by country, whose visa recorded at a visa-issued step (D13: `validFrom`, `validUntil`; done, or its last
+ * data while it runs again) does not cover their stay in the country on the amended facts `next` (visaStayProblems).
+ */
+function lapsedVisas(core: CaseCore, next: CaseFacts): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  for (const m of core.metas.values()) {
+    if (m.behaviour.data !== 'visa-issued' || m.memberId === undefined || m.country === undefined) continue;
+    const state = core.states.get(m.key);
+    const visa = state?.status === 'done' ? state.data : state?.lastData;
+    if (!visa || visaStayProblems(visa, stayIn(next.destinations, m.country)).length === 0) continue;
+    out.set(m.country, (out.get(m.country) ?? new Set()).add(m.memberId));
+  }
+  return out;
+}
+
+/**
+ * Whether a step declaring rerunOnAmend 'visa-lapsed' runs again: a country's step where a member's visa lapsed there, a
+ * member's step of a country for that member, a member's step of no country (E06 hands over the new visa) for a member
+ * with any visa lapsed.
+ */
+function visaLapsedFor(lapsed: ReadonlyMap<string, ReadonlySet<string>>, m: StepMeta): boolean {
+  if (m.country !== undefined) {
+    const members = lapsed.get(m.country);
+    return members !== undefined && (m.memberId === undefined || members.has(m.memberId));
+  }
+  return m.memberId !== undefined && [...lapsed.values()].some((members) => members.has(m.memberId!));
+}
 
 /** amend: dates, destinations, members; the steps that declare rerunOnAmend run again. */
 
@@ -140,9 +171,12 @@ export function applyAmend(core: CaseCore, r: AmendRequest): void {
   const tripChanged = datesChanged || countriesChanged || added.length > 0 || removed.length > 0;
   const purposeChanged = before.purpose !== next.purpose;
   const invited = invitersChanged(before, next);
+  // The members, by country, whose visa recorded at a visa-issued step (D13) no longer covers their new stay there.
+  const lapsed = datesChanged ? lapsedVisas(core, next) : new Map<string, Set<string>>();
   const declared = (m: StepMeta) => {
     const when = m.behaviour.rerunOnAmend;
     if (when === 'member') return memberReruns && (m.memberId === undefined ? changed.size > 0 : changed.has(m.memberId));
+    if (when === 'visa-lapsed') return visaLapsedFor(lapsed, m);
     return (
       when === 'always' ||
       (when === 'dates' && datesChanged) ||

@@ -737,7 +737,7 @@ export const ReadModelProgressSchema = z
       source: 'read-model',
       caseId: '5f0c6a8e-2b7d-4c1e-9a57-3c4d2e1f0a9b',
       workflowId: 'delegation-5f0c6a8e-2b7d-4c1e-9a57-3c4d2e1f0a9b',
-      definitionVersion: '2027.12',
+      definitionVersion: '2027.13',
       title: '滨州市经贸代表团访美',
       unit: 'commerce',
       purpose: 'business',

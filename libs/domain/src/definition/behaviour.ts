@@ -84,7 +84,7 @@ export const OVERDUE_ESCALATIONS = ['step-overdue', 'passport-overdue', 'report-
 export type OverdueEscalation = (typeof OVERDUE_ESCALATIONS)[number];
 
 /** When a step runs again after an amendment (StepBehaviour.rerunOnAmend). */
-export const RERUN_ON_AMEND = ['always', 'dates', 'trip', 'itinerary', 'additions', 'member'] as const;
+export const RERUN_ON_AMEND = ['always', 'dates', 'trip', 'itinerary', 'additions', 'member', 'visa-lapsed'] as const;
 
 /** What an external outcome may refuse (StepBehaviour.outcome.mayFail). */
 export const OUTCOME_FAILURES = ['member', 'member-everywhere'] as const;
@@ -117,7 +117,10 @@ export interface StepBehaviour {
    * members), when the itinerary changes ('itinerary': the trip's, or a stop's city: what tickets and insurance
    * cover), when a member or a country is added ('additions': someone or somewhere the step has not covered, as the
    * pre-trip public notice from 2027.7), or when its member's facts change ('member': a member-scoped check such as the
-   * passport's validity; on a delegation-scoped step, any member's).
+   * passport's validity; on a delegation-scoped step, any member's), or when the dates change so that a member's visa
+   * recorded at a 'visa-issued' step (D13) no longer covers the member's stay in its country ('visa-lapsed': the visa
+   * application of that country runs again, a country's step for it, a member's for that member, a member's step of no
+   * country for a member with any such visa: E06 hands over the new one; trial 76).
    */
   rerunOnAmend?: (typeof RERUN_ON_AMEND)[number];
   /**

@@ -176,7 +176,7 @@ const requires =
   (...kinds: AttachmentKind[]) =>
   (s: StepDefinition): StepDefinition => ({ ...s, behaviour: { ...s.behaviour, requiresAttachments: kinds } });
 
-export const DEFAULT_DEFINITION_VERSION = '2027.12';
+export const DEFAULT_DEFINITION_VERSION = '2027.13';
 
 /**
  * What 2027.2 changes (issue 11 items 2-3, issue 14 item 3): no approval document (B08) while a document
@@ -363,8 +363,23 @@ const CHANGES_2027_12: Record<string, (s: StepDefinition) => StepDefinition> = {
   D13: (s) => rerunOn('dates')({ ...s, behaviour: { ...s.behaviour, data: 'visa-issued' } }),
 };
 
+/** 2027.12 (above). Running cases pinned to it keep it. */
+export const DEFINITION_2027_12: ProcessDefinition = nextVersion('2027.12', DEFINITION_2027_11, CHANGES_2027_12);
+
+/**
+ * What 2027.13 changes: a change of dates that leaves a member's visa (recorded at D13) short of the member's new stay in
+ * its country runs that country's visa application again (rerunOnAmend 'visa-lapsed'): the forms and their review (D03,
+ * D04), the fee (D06), the interview's booking, the interview and its report (D08, D10, D11), the submission to the
+ * embassy (D09) and its processing (D12), for the members whose visa lapsed; D13 then records the new visa, and E06 hands
+ * it over. The visa note (D07) runs again on any change of the trip, as before. Until 2027.12 only D13 ran again, and the
+ * visa officer could only type a validity no embassy had issued (trial 76: a trip moved from December to May).
+ */
+const CHANGES_2027_13: Record<string, (s: StepDefinition) => StepDefinition> = Object.fromEntries(
+  ['D03', 'D04', 'D06', 'D08', 'D09', 'D10', 'D11', 'D12', 'E06'].map((code) => [code, rerunOn('visa-lapsed')]),
+);
+
 /** The brief's 53 steps to departure and the post-trip obligations, each with its declared behaviour. Treat as immutable: overrides produce a new definition. */
-export const DEFAULT_DEFINITION: ProcessDefinition = nextVersion(DEFAULT_DEFINITION_VERSION, DEFINITION_2027_11, CHANGES_2027_12);
+export const DEFAULT_DEFINITION: ProcessDefinition = nextVersion(DEFAULT_DEFINITION_VERSION, DEFINITION_2027_12, CHANGES_2027_13);
 
 /**
  * A pinned definition as the engine reads it: one that declares no behaviour (version 2026.1) gets the
@@ -393,6 +408,7 @@ export const BUILT_IN_DEFINITIONS: readonly ProcessDefinition[] = [
   DEFINITION_2027_9,
   DEFINITION_2027_10,
   DEFINITION_2027_11,
+  DEFINITION_2027_12,
   DEFAULT_DEFINITION,
   APEC_CARD_DEFINITION,
   APEC_WHITELIST_DEFINITION,

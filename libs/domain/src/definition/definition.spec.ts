@@ -92,7 +92,26 @@ describe('DEFAULT_DEFINITION', () => {
       ['P04', 'post-trip', 'organizer'],
       ['P05', 'post-trip', 'finance'],
     ]);
-    expect(DEFAULT_DEFINITION.version).toBe('2027.12');
+    expect(DEFAULT_DEFINITION.version).toBe('2027.13');
+    // 2027.13: a visa the new dates outrun is applied for again (trial 76: only D13 ran again); 2027.12 reran none of it.
+    const lapsing = (version: string) =>
+      ['D03', 'D04', 'D06', 'D07', 'D08', 'D09', 'D10', 'D11', 'D12', 'D13', 'E06'].map(
+        (code) => `${code} ${publishedStep(code, version)?.behaviour?.rerunOnAmend ?? '-'}`,
+      );
+    expect(lapsing(DEFAULT_DEFINITION.version)).toEqual([
+      'D03 visa-lapsed',
+      'D04 visa-lapsed',
+      'D06 visa-lapsed',
+      'D07 trip',
+      'D08 visa-lapsed',
+      'D09 visa-lapsed',
+      'D10 visa-lapsed',
+      'D11 visa-lapsed',
+      'D12 visa-lapsed',
+      'D13 dates',
+      'E06 visa-lapsed',
+    ]);
+    expect(lapsing('2027.12').filter((s) => s.endsWith('visa-lapsed'))).toEqual([]);
     // 2027.12: the visa collected is done with its validity (trial: D13 recorded none); 2027.11 took none.
     expect([publishedStep('D13', DEFAULT_DEFINITION.version)?.behaviour?.data, publishedStep('D13', '2027.11')?.behaviour?.data]).toEqual([
       'visa-issued',
