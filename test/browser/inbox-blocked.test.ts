@@ -127,5 +127,26 @@ describe('the inbox says which steps its user may not decide', () => {
     await organizer.goto(`/cases/${caseId}`);
     await organizer.getByTestId('case-departure-passed').waitFor();
     expect(await organizer.getByTestId('case-departure-passed').innerText()).toContain('出发日期已过，尚未出发');
+
+    // Prepared but for E07, the departure three days ago and the return ahead: the departure may still be confirmed, and
+    // the page says so first (trial 77: it said only 改期 or 撤回 while E07 was offered and went through).
+    const confirmId = randomUUID();
+    const returnDate = new Date(Date.now() + 8 * 3600_000 + 5 * DAY).toISOString().slice(0, 10);
+    const confirmable = caseStream({
+      caseId: confirmId,
+      unit: users.unit,
+      title: `待确认出发团组 ${confirmId.slice(0, 13)}`,
+      submittedAt: Date.now() - 40 * DAY,
+      departureDate,
+      returnDate,
+      done: [],
+      open: [{ key: 'E07', code: 'E07', phase: 'depart', actorRole: 'organizer', kind: 'task' }],
+    });
+    for (let i = 0; i < confirmable.length; i += 4) await store.append(confirmable.slice(i, i + 4));
+    await organizer.goto(`/cases/${confirmId}`);
+    await organizer.getByTestId('case-departure-passed').waitFor();
+    await expect(organizer.getByTestId('case-departure-passed').innerText()).resolves.toContain(
+      `出发日期（${departureDate}）已过：团组如已按期出发，请办理 E07 确认出发（回国日期 ${returnDate} 前均可）；如未出发`,
+    );
   });
 });

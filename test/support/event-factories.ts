@@ -51,6 +51,8 @@ export interface CaseSpec {
   /** Epoch ms of the submission. */
   submittedAt: number;
   departureDate: string;
+  /** The return date (default: the departure date), the stop's leaving day with it. */
+  returnDate?: string;
   /** Steps done in order, each opened when the previous one finished. */
   done: DoneStepSpec[];
   /** Steps open at the end (in flight, or post-trip obligations). */
@@ -72,10 +74,10 @@ export function caseStream(spec: CaseSpec): CaseEventRecord[] {
     title: spec.title ?? `经贸交流 ${caseId.slice(0, 8)}`,
     unit: spec.unit,
     departureDate: spec.departureDate,
-    returnDate: spec.departureDate,
+    returnDate: spec.returnDate ?? spec.departureDate,
     supervisingDepartment: spec.supervisingDepartment ?? null,
   });
-  facts.destinations = [{ ...facts.destinations[0]!, arrive: spec.departureDate, leave: spec.departureDate }];
+  facts.destinations = [{ ...facts.destinations[0]!, arrive: spec.departureDate, leave: spec.returnDate ?? spec.departureDate }];
   facts.members = ownPassports(facts.members);
   const events: CaseEventRecord[] = [];
   const emit = (

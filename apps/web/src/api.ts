@@ -420,6 +420,8 @@ export interface CatalogStep {
   decisions: string[];
   /** The schema of the completion's data (null: none): 'written-outcome' asks for the outcome in writing. */
   data?: string | null;
+  /** The passport custody ledger's move the step makes (C07 check-out, P02 check-in, C06 cancel, C05 register). */
+  custody?: string | null;
 }
 
 export interface Catalog {

@@ -1,6 +1,16 @@
 import { describe, expect, it } from '@jest/globals';
 import { CASE_STATUSES } from '../../../libs/domain/src/access';
-import { countdown, countsDown, forecastFigure, graphLayout, GRAPH_GRID, provisionalForecast, stepsByKey } from './case-figures';
+import {
+  countdown,
+  countsDown,
+  forecastFigure,
+  graphLayout,
+  GRAPH_GRID,
+  provisionalForecast,
+  stepsByKey,
+  tenths,
+  workingDaysText,
+} from './case-figures';
 
 const late = { daysToDeparture: -12, plan: { slackWd: -9.5 } };
 
@@ -159,5 +169,13 @@ describe('the forecast ready date on a case page', () => {
     );
     expect(forecastFigure({ status: 'withdrawn', plan })).toBe('—');
     expect(forecastFigure({ status: 'open', plan })).toBe('2027-01-08');
+  });
+});
+
+describe('working days to a tenth (tenths, workingDaysText; trial 77: a slack of -0.04 read -0.0)', () => {
+  it('rounds to a tenth and never says -0', () => {
+    expect([tenths(-0.04), tenths(3.333), tenths(-1.25)].map((x) => x.toFixed(1))).toEqual(['0.0', '3.3', '-1.2']);
+    expect(Object.is(tenths(-0.04), -0)).toBe(false);
+    expect(workingDaysText(-0.01)).toBe('0');
   });
 });

@@ -20,7 +20,10 @@ export interface Countdown {
  * Working days as a sentence says them: to a tenth, as the case page's slack shows them (3.333… reads 3.3, 4 reads 4;
  * trial: the timeline's re-plan rows read 余量 3.333 个工作日).
  */
-export const workingDaysText = (wd: number): string => String(Math.round(wd * 10) / 10);
+export const workingDaysText = (wd: number): string => String(tenths(wd));
+
+/** Working days to a tenth, never -0 (trial 77: a slack of -0.04 read -0.0). */
+export const tenths = (wd: number): number => Math.round(wd * 10) / 10 || 0;
 
 /** Whether a case of this status still has time to departure to count (slack, days): only an open one. */
 export const countsDown = (status: string): boolean => status === 'open';
@@ -38,7 +41,12 @@ export function countdown(
 ): Countdown {
   if (!countsDown(c.status)) return { counting: false, slack: '—', daysToDeparture: codeLabel(lang, 'st_', c.status), paused: false };
   if (c.incident) return { counting: false, slack: '—', daysToDeparture: c.daysToDeparture, paused: true };
-  return { counting: true, slack: c.plan.slackWd ?? '—', daysToDeparture: c.daysToDeparture, paused: false };
+  return {
+    counting: true,
+    slack: c.plan.slackWd === null ? '—' : tenths(c.plan.slackWd),
+    daysToDeparture: c.daysToDeparture,
+    paused: false,
+  };
 }
 
 /**

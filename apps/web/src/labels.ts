@@ -617,6 +617,11 @@ export const DICT = {
   changeCount: ['变更项', 'Changes'],
   // steps held by a rule or a missing document (step.blocked): what holds each
   blockedTitle: ['以下步骤受阻，案件暂不能继续推进', 'These steps are held: the case does not move on until they are cleared'],
+  // a trip whose departure date passed, up to its return date: the departure may still be confirmed (E07)
+  departurePassedConfirm: [
+    '出发日期（{departure}）已过：团组如已按期出发，请办理 {step}（回国日期 {return} 前均可）；如未出发，请修改出访日期（改期）或撤回申请',
+    'The departure date ({departure}) has passed: if the delegation left, confirm the departure at {step} (possible up to the return date, {return}); if it did not, amend the trip dates or withdraw the application',
+  ],
   // a trip whose departure date passed without a departure
   departurePassed: [
     '出发日期已过，尚未出发：请修改出访日期（改期）或撤回申请；在此之前各步骤不能办结或审批通过',

@@ -328,5 +328,7 @@ function catalogSteps(def: ProcessDefinition) {
     decisions: s.kind === 'approval' ? (s.behaviour?.intake?.acceptWithDeficiencies ? [...DECISION_KINDS] : [...DECISIONS]) : [],
     // The schema of the completion's data (the web's dialog asks for its fields: 'written-outcome' the outcome text).
     data: s.behaviour?.data ?? null,
+    // The custody ledger's move the step makes (the web's dialog shows the member's passport on file for it).
+    custody: s.behaviour?.custody ?? null,
   }));
 }

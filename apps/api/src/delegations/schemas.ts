@@ -1008,6 +1008,10 @@ export const CatalogSchema = z
           .meta({
             description: `The schema of a completion's \`data\` (null: none), one of ${STEP_DATA_SCHEMAS.join(', ')}: e.g. 'written-outcome' requires data.outcome, non-blank text (A04, A14, D11), 'trip-report' data.summary (P03), 'new-passport' data.number, data.issuedOn and data.expiresOn (C05: the passport issued, taken into the custody ledger)`,
           }),
+        custody: z.string().nullable().meta({
+          description:
+            "The passport custody ledger's move the step makes (null: none): 'check-out' (C07), 'check-in' (P02), 'cancel' (C06), 'register' (C05)",
+        }),
       }),
     ),
     roles: z.record(z.string(), label),

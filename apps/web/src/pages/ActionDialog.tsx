@@ -387,9 +387,10 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
             : `${t(forApplicant ? 'stepForApplicant' : 'stepForMember')}: ${member.name} (${member.id})`}
         </Typography.Paragraph>
       ) : null}
-      {/* A passport step shows the passport on file it is about (trial 76: C01 核查护照 was confirmed blind). */}
-      {member && here?.phase === 'passport' && progress ? (
-        <PassportOnFile passport={member.passport ?? null} returnDate={progress.facts.returnDate} />
+      {/* A passport step, or one moving the passport in custody, shows the passport on file it is about (trial 76: C01
+          核查护照 was confirmed blind; trial 77: P02's return to custody too). */}
+      {member && (here?.phase === 'passport' || step?.custody) && progress && cat ? (
+        <PassportOnFile passport={passportMoved(progress, cat, member, step?.custody ?? null)} returnDate={progress.facts.returnDate} />
       ) : null}
       {/* No decision chosen for the approver (forty-third trial: 同意 came selected, one click approved unread). */}
       <Form
@@ -835,6 +836,27 @@ function budgetText(budget: Record<string, unknown>, lang: 'zh' | 'en'): string 
     .map(([item, what]) => `${what[lang]} ${yuan(budget[item] as number, lang)}`);
   const total = yuan(budgetTotalYuan(budget), lang);
   return lang === 'zh' ? `合计 ${total}（${items.join('、')}）` : `Total ${total} (${items.join(', ')})`;
+}
+
+/**
+ * The passport a member's passport step is about: the new one a done new-passport step (C05) recorded, taken into
+ * custody, for the steps moving the passport the trip uses (C07 out, P02 back); else the one on the member's facts (C01
+ * checks it, C06 cancels it).
+ */
+function passportMoved(
+  progress: Progress,
+  cat: Catalog,
+  member: Progress['facts']['members'][number],
+  custody: string | null,
+): { inCustody: boolean; number?: string; expiresOn?: string } | null {
+  if (custody === 'check-out' || custody === 'check-in') {
+    const issued = progress.steps.find(
+      (s) => s.memberId === member.id && s.status === 'done' && catalogStep(cat, s.code)?.data === 'new-passport' && s.data,
+    )?.data;
+    if (issued && typeof issued.number === 'string' && typeof issued.expiresOn === 'string')
+      return { inCustody: true, number: issued.number, expiresOn: issued.expiresOn };
+  }
+  return member.passport ?? null;
 }
 
 /**

@@ -61,6 +61,8 @@ import { codeLabel } from '../labels';
 import { supplyKindOf } from '../attachment-kinds';
 import { processOfVersion } from '../../../../libs/domain/src/definition/apec-whitelist';
 import { TARGET_DAY_LABELS } from '../../../../libs/domain/src/definition/apec-card';
+import { CERTIFYING_STEPS } from '../../../../libs/domain/src/definition/behaviour';
+import { shanghaiDay } from '../datetime';
 import { planCheckItems } from './PlanCheckItems';
 import { ActionDialog, type ActionTarget } from './ActionDialog';
 import { ObjectionsCard } from './ObjectionsCard';
@@ -382,13 +384,30 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
         // (forty-third trial: only the graph marked it).
         const stepOf = new Map(p.steps.map((s) => [s.key, s]));
         const critical = p.plan.criticalStep;
+        // The step confirming the departure (E07), when it is open: the departure may be recorded up to the return date.
+        const confirming = p.steps.find(
+          (s) => s.code === CERTIFYING_STEPS.departure && (s.status === 'awaiting' || s.status === 'overdue'),
+        );
         return (
           <Space orientation="vertical" size="large" style={{ width: '100%' }}>
             <Typography.Title level={2}>{p.title}</Typography.Title>
             {trip && p.status === 'open' && p.daysToDeparture < 0 ? (
               // The trip's dates passed without a departure: its steps are refused (409 DEPARTURE_PASSED) until the
-              // dates are amended or the case withdrawn (docs/domain.md).
-              <Alert type="warning" showIcon data-testid="case-departure-passed" title={t('departurePassed')} />
+              // dates are amended or the case withdrawn (docs/domain.md); up to the return date the departure itself may
+              // still be confirmed (trial 77: the banner said only 改期 or 撤回 while E07 was offered and went through).
+              <Alert
+                type="warning"
+                showIcon
+                data-testid="case-departure-passed"
+                title={
+                  confirming && shanghaiDay(p.now) <= p.facts.returnDate
+                    ? t('departurePassedConfirm')
+                        .replace('{departure}', p.departureDate)
+                        .replace('{step}', `${confirming.code} ${pick(confirming.name)}`)
+                        .replace('{return}', p.facts.returnDate)
+                    : t('departurePassed')
+                }
+              />
             ) : null}
             {p.incident ? (
               // Stopped by an incident: the API's notice (what happened, what to do) in the user's language, when and

@@ -12,6 +12,7 @@ import { navigate } from '../router';
 import { shanghaiToday } from '../date-rules';
 import { validate } from '../validation';
 import { newId } from '../ids';
+import { foldedPassportNumber } from '../../../../libs/domain/src/facts';
 
 interface MemberValues {
   id: string;
@@ -623,7 +624,7 @@ export function NewTripPage({ session }: { session: Session }) {
                                 m.name ?? '',
                                 m.position ?? '',
                                 m.rank ? pick(cat?.ranks[m.rank]) : '',
-                                m.passportNumber ? `${t('passportNumber')} ${m.passportNumber}` : '',
+                                m.passportNumber ? `${t('passportNumber')} ${foldedPassportNumber(m.passportNumber)}` : '',
                               ]
                                 .filter((x) => x)
                                 .join(' · ')}

@@ -1,5 +1,6 @@
 import { Tag } from 'antd';
 import { TAG } from '../common';
+import { tenths } from '../case-figures';
 import { useT } from '../i18n';
 
 /**
@@ -23,7 +24,7 @@ export function SlackCell({
   return (
     <>
       <Tag color={atRisk ? TAG.red : TAG.green} data-testid={atRisk ? 'at-risk' : undefined}>
-        {slackWd.toFixed(1)} {atRisk ? t('atRisk') : t('onTrack')}
+        {tenths(slackWd).toFixed(1)} {atRisk ? t('atRisk') : t('onTrack')}
       </Tag>
       {provisionalCalendar ? <Tag title={t('provisionalHint')}>{t('provisional')}</Tag> : null}
     </>
