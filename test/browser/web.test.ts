@@ -294,6 +294,10 @@ describe('the web app in Chromium, on the whole stack', () => {
         await screenshot(page, 'decision-dialog');
       } else if (step.code === 'B04' && !returned) {
         returned = true;
+        // What it verifies: the country's inviter and A04's note on the inviting party (trial 77: the budget alone).
+        await expect(dialog.getByTestId('dialog-country-records').innerText()).resolves.toMatch(
+          /Greater Houston Partnership（Jane Roe）[\s\S]*A04 已处理/,
+        );
         await dialog.getByText('退回修改').click();
         await dialog.getByRole('combobox', { name: '退回至步骤' }).click();
         // The steps B04 rests on, nearest first (forty-third trial: every done step of the case, A02 first, some not

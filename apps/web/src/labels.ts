@@ -107,6 +107,8 @@ export const DICT = {
   arrive: ['抵达', 'Arrive'],
   leave: ['离开', 'Leave'],
   inviterName: ['邀请人', 'Inviter'],
+  // A country's approval (B04 核实邀请函): what the country's steps recorded, which it decides on (trial 77)
+  countryRecords: ['本国（地区）已办事项', "This country's records"],
   inviterOrg: ['邀请单位', 'Inviting organization'],
   addDestination: ['添加目的地', 'Add destination'],
   addMember: ['添加成员', 'Add member'],
@@ -148,6 +150,11 @@ export const DICT = {
   ],
   rosterPerson: ['花名册人员', 'Roster person'],
   rosterPersonPlaceholder: ['从本单位名册选择（名册外人员留空并录入）', "From the unit's roster (empty: type someone else)"],
+  // The amendment adds from the roster only (trial 77: the new trip's hint promised a box to type in that it has not)
+  amendRosterPlaceholder: [
+    '从本单位花名册选择（名册外人员请先在登记簿的花名册中登记）',
+    "From the unit's roster (someone not on it: add them to the roster under Registries first)",
+  ],
   rosterPersonSupplied: [
     '该成员的职务、职级、护照等信息由人员名册和护照保管记录提供，报送时以登记为准。',
     "This member's post, rank, passport and other details come from the roster and the passport custody records.",

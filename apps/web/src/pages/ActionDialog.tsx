@@ -379,6 +379,11 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
             .join(' · ')}
         />
       ) : null}
+      {/* A country's approval reads what that country's steps recorded: the inviter, A04's note on the inviting party
+          (trial 77: B04 核实邀请函 showed the budget, not the invitation it verifies). */}
+      {target.kind === 'approval' && here?.country && progress ? (
+        <CountryRecords progress={progress} stepKey={here.key} country={here.country} />
+      ) : null}
       {member ? (
         <Typography.Paragraph data-testid="dialog-member">
           {/* A card application's members are its applicants (trial 65: K06 read 团组成员). */}
@@ -890,5 +895,36 @@ function PassportOnFile({
         {t(lasts ? 'passportLastsTrip' : 'passportTooShort').replace('{until}', until)}
       </Typography.Text>
     </Typography.Paragraph>
+  );
+}
+
+/**
+ * What a country's approval decides on: the country's inviter (the trip's facts) and the written outcomes its other
+ * steps recorded (A04's note on the inviting party for B04 核实邀请函; trial 77: the dialog showed neither).
+ */
+function CountryRecords({ progress, stepKey, country }: { progress: Progress; stepKey: string; country: string }) {
+  const { t, pick, lang } = useT();
+  const inviters = progress.facts.destinations.filter((d) => d.country === country && d.inviter).map((d) => d.inviter!);
+  const notes = progress.steps.filter(
+    (s) => s.country === country && s.key !== stepKey && s.status === 'done' && typeof s.data?.outcome === 'string',
+  );
+  if (inviters.length === 0 && notes.length === 0) return null;
+  return (
+    <Descriptions size="small" column={1} title={t('countryRecords')} data-testid="dialog-country-records" style={{ marginBottom: 12 }}>
+      {inviters.length > 0 ? (
+        <Descriptions.Item label={t('inviterOrg')}>
+          {joinNames(
+            inviters.map((i) => (lang === 'zh' ? `${i.organization}（${i.name}）` : `${i.organization} (${i.name})`)),
+            lang,
+          )}
+        </Descriptions.Item>
+      ) : null}
+      {notes.map((s) => (
+        <Descriptions.Item key={s.key} label={`${s.code} ${pick(s.name)}`}>
+          {String(s.data!.outcome)}
+          {s.actedBy ? <Typography.Text type="secondary">{` · ${s.actedBy}`}</Typography.Text> : null}
+        </Descriptions.Item>
+      ))}
+    </Descriptions>
   );
 }

@@ -1062,7 +1062,7 @@ function AmendMembersFields({ unit, members }: { unit: string; members: Progress
           showSearch
           optionFilterProp="label"
           aria-label={t('membersAdded')}
-          placeholder={t('rosterPersonPlaceholder')}
+          placeholder={t('amendRosterPlaceholder')}
           loading={roster.loading}
           options={(roster.data ?? []).map((x) => {
             const label = x.position ? `${x.name}（${x.position}）` : x.name;
