@@ -69,9 +69,10 @@ describe('the amendment dialog changes the members', () => {
     // Trial: the picker offered 李四 again, already on the case, and the API refused the amendment. Shown, not offered.
     const picker = again.getByTestId('amend-members').getByRole('combobox', { name: '从本单位花名册添加' });
     // It takes roster people only, and says where someone else is added (trial 77: it promised a box to type in).
-    await expect(again.getByTestId('amend-members').locator('.ant-select-selection-placeholder').innerText()).resolves.toBe(
-      '从本单位花名册选择（名册外人员请先在登记簿的花名册中登记）',
-    );
+    await again
+      .getByTestId('amend-members')
+      .getByText('从本单位花名册选择（名册外人员请先在登记簿的花名册中登记）', { exact: true })
+      .waitFor();
     await picker.click();
     const offered = page.locator('.ant-select-dropdown:visible .ant-select-item-option[title="李四（副局长） · 已在本团组"]');
     await offered.waitFor();
