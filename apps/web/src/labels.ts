@@ -116,7 +116,7 @@ export const DICT = {
   memberId: ['成员编号', 'Member id'],
   stepForMember: ['办理对象（团组成员）', 'For the member'],
   // A member's passport step: the passport on file, which the officer checks (trial 76: C01 was confirmed blind)
-  passportOnFile: ['护照：{number}，有效期至 {expiresOn}，{custody}', 'Passport: {number}, valid until {expiresOn}, {custody}'],
+  passportOnFile: ['护照：{number}，有效期至 {expiresOn}', 'Passport: {number}, valid until {expiresOn}'],
   passportHeld: ['外办保管', 'in FAO custody'],
   passportNotHeld: ['未交外办保管', 'not in FAO custody'],
   passportLastsTrip: ['有效期满足回国后6个月（须至 {until}）', 'valid 6 months past the return (to {until})'],

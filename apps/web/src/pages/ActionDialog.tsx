@@ -395,7 +395,14 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
       {/* A passport step, or one moving the passport in custody, shows the passport on file it is about (trial 76: C01
           核查护照 was confirmed blind; trial 77: P02's return to custody too). */}
       {member && (here?.phase === 'passport' || step?.custody) && progress && cat ? (
-        <PassportOnFile passport={passportMoved(progress, cat, member, step?.custody ?? null)} returnDate={progress.facts.returnDate} />
+        <PassportOnFile
+          passport={passportMoved(progress, cat, member, step?.custody ?? null)}
+          returnDate={progress.facts.returnDate}
+          // A step moving the passport in custody (C07 out, P02 back) is itself its custody's change: the facts' state at
+          // submission would read wrong (trial 78: P02 said 外办保管 of a passport handed over at E06), and after the
+          // trip the 6 months past the return are moot.
+          checks={!step?.custody}
+        />
       ) : null}
       {/* No decision chosen for the approver (forty-third trial: 同意 came selected, one click approved unread). */}
       <Form
@@ -871,11 +878,14 @@ function passportMoved(
 function PassportOnFile({
   passport,
   returnDate,
+  checks,
 }: {
   passport: { inCustody: boolean; number?: string; expiresOn?: string } | null;
   returnDate: string;
+  /** Whether to say the custody state and the 6 months past the return (C01's checks): not for a custody move. */
+  checks: boolean;
 }) {
-  const { t } = useT();
+  const { t, lang } = useT();
   if (!passport?.number || !passport.expiresOn)
     return (
       <Typography.Paragraph type="warning" data-testid="dialog-passport">
@@ -884,12 +894,11 @@ function PassportOnFile({
     );
   const until = passportNeededUntil(returnDate);
   const lasts = passportLastsTrip(passport.expiresOn, returnDate);
+  const said = t('passportOnFile').replace('{number}', passport.number).replace('{expiresOn}', passport.expiresOn);
+  if (!checks) return <Typography.Paragraph data-testid="dialog-passport">{said}</Typography.Paragraph>;
   return (
     <Typography.Paragraph data-testid="dialog-passport">
-      {t('passportOnFile')
-        .replace('{number}', passport.number)
-        .replace('{expiresOn}', passport.expiresOn)
-        .replace('{custody}', t(passport.inCustody ? 'passportHeld' : 'passportNotHeld'))}
+      {`${said}${lang === 'zh' ? '，' : ', '}${t(passport.inCustody ? 'passportHeld' : 'passportNotHeld')}`}
       {' · '}
       <Typography.Text type={lasts ? 'success' : 'danger'}>
         {t(lasts ? 'passportLastsTrip' : 'passportTooShort').replace('{until}', until)}
