@@ -153,8 +153,9 @@ describe('APEC card numbers held across cases from K06 (apec_card_number_claims)
       (s) => s?.status === 'done',
     );
     // The loser is not wedged: its K06 awaits a correct number, and its K07 registers that card.
+    // Typed with an input method's full-width forms by an API client: the card's number (folded before the checks).
     const other = cardNumber('B');
-    await issue(loser.caseId, other).expect(200);
+    await issue(loser.caseId, [...other].map((c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0)).join('')).expect(200);
     expect(await registered(other)).toMatchObject({ holder: loser.personId, caseId: loser.caseId });
     await eventually(
       () => k07(loser.caseId),

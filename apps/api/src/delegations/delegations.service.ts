@@ -66,6 +66,8 @@ import {
   outcomeRequiredProblems,
   systemWorkReading,
   stepDataProblems,
+  foldedStepData,
+  isRecord,
   tripReportSummaryProblems,
   versionFilter,
   shanghaiDate,
@@ -1019,6 +1021,11 @@ export class DelegationsService {
     const sent: ReturnType<DelegationsService['parseAction']> =
       kind === 'decide' ? parseOrThrow(DecisionContractSchema, body) : this.parseAction(kind, body);
     const scope = await this.lookupCase(user, caseId, httpRequest); // the scope guard's read of the case row
+    // The document numbers a completion names, folded before any check reads them and as the workflow records them.
+    if (kind === 'complete' && stepKey !== undefined && isRecord(sent.data)) {
+      const definition = await this.registries.processDefinition(scope.definitionVersion);
+      if (definition) sent.data = foldedStepData(definition, stepKey.split(':')[0]!, sent.data);
+    }
     const print = fingerprint(user, `${kind}:${caseId}:${stepKey ?? ''}`, body);
     const key = clientKey ? scopedKey(user, clientKey) : undefined;
     // A case whose status refuses the action for good (statusRefusesForGood: closed, or departed for what only an open

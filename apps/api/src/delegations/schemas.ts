@@ -244,6 +244,7 @@ export const CompleteStepSchema = z
           "Task output, e.g. { route: 'visa' } at D01, { outcome: 'refused', members: ['m2'] } at D12, { returnedOn: 'YYYY-MM-DD' } at P01, " +
           '{ summary, outcomes: { investmentSignedYuan, tradeSignedYuan, promotionEvents }, reportRef } at P03 (summary: the report in writing, required, at most 5000 characters; reportRef: the id of a live attachment of this case holding the report, else 422 rule known-attachment, uploaded after P03 opened, else 422 rule new-file; amounts in yuan ≥ 0 with at most 2 decimals and at most 10^12, events a whole number at most 10,000 (422 rule `max`); other outcome fields refused), ' +
           "{ outcome } where the step declares written-outcome (A04, A14, D11), { budget } where budget-estimate (A09 from 2027.11), { validFrom, validUntil, entries? } where visa-issued (D13 from 2027.12: the visa covers the member's stay in its country, else 422 rule covers-stay), the figures at W01. " +
+          "C05's `number` and K06's `cardNumber` typed with full-width forms (ＳＥ１２３４５６７) are folded to ASCII before any check and recorded so. " +
           "No additional properties: only the fields the step's data schema reads (the catalog's steps[].data; a step that declares none takes no data, `{}` or none); another field is 422 rule `unknown-field` at data.<name>",
       }),
     ...actionBase,

@@ -7,6 +7,7 @@ import {
   budgetTotalYuan,
   CARD_NUMBER_RULES,
   CARD_TERM_RULES,
+  foldedStepData,
   newPassportProblems,
   newPassportTripProblems,
   stayIn,
@@ -169,6 +170,20 @@ describe("'new-passport': C05 is completed with the passport issued, which the c
     // A day that is none is stepDataDateProblems' alone (rule date): no after-issue on the other end.
     expect(found({ ...ok, issuedOn: '2026-02-30' })).toEqual([]);
     expect(stepDataFieldProblems(DEFAULT_DEFINITION, 'C05', { ...ok, issuedOn: '2026-02-30' }).map((p) => p.rule)).toEqual(['date']);
+  });
+});
+
+describe('the document numbers a completion names are folded from full-width forms (trial 76)', () => {
+  it("folds C05's new passport number and K06's card number, nothing else, no other step's", () => {
+    const data = { number: 'ｓｅ １２３４５６７', issuedOn: '２０２６-１１-０２', expiresOn: '2036-11-01' };
+    expect(foldedStepData(DEFAULT_DEFINITION, 'C05', data)).toEqual({ ...data, number: 'SE1234567' });
+    expect(newPassportProblems(foldedStepData(DEFAULT_DEFINITION, 'C05', data))).toEqual([]);
+    expect(foldedStepData(APEC_CARD_DEFINITION, 'K06', { cardNumber: 'ＣＮ１２３４５６' })).toEqual({ cardNumber: 'CN123456' });
+    // Its case is the format's to refuse (a lower-case x was another card than X).
+    expect(foldedStepData(APEC_CARD_DEFINITION, 'K06', { cardNumber: 'ｃｎ１２３４５６' })).toEqual({ cardNumber: 'cn123456' });
+    // Not a number a step names: as sent; a number that is no string: as sent, for the schema to name.
+    expect(foldedStepData(DEFAULT_DEFINITION, 'A04', { number: 'ＳＥ１' })).toEqual({ number: 'ＳＥ１' });
+    expect(foldedStepData(DEFAULT_DEFINITION, 'C05', { number: 1234567 })).toEqual({ number: 1234567 });
   });
 });
 

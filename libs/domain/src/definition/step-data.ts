@@ -1,5 +1,5 @@
 import { addMonths, dateRuleBroken, isIsoDate } from '../dates';
-import { isPassportNumber, PASSPORT_NUMBER_FORMAT_MESSAGE, passportLastsTrip, passportNeededUntil } from '../facts';
+import { foldedPassportNumber, isPassportNumber, PASSPORT_NUMBER_FORMAT_MESSAGE, passportLastsTrip, passportNeededUntil } from '../facts';
 import { passportDateProblems } from '../registries';
 import { isBlank, textRuleBroken, textError } from '../text-rule';
 import { APEC_CARD_VALIDITY_YEARS, cardValidUntil } from './apec-card';
@@ -595,6 +595,27 @@ export function stepDataDateProblems(data: Record<string, unknown>): FieldProble
 /** The system work that reads the data of step `code` (SYSTEM_WORK_READS): each system step needing it first. */
 export function systemWorkReading(def: Pick<ProcessDefinition, 'steps'>, code: string): SystemWork[] {
   return def.steps.flatMap((s) => (s.behaviour?.system && s.needs[0] === code ? [s.behaviour.system] : []));
+}
+
+/**
+ * A completion's `data` with the document numbers it names folded as an input method types them: C05's new passport
+ * (`number`, schema 'new-passport': foldedPassportNumber, as every passport number the API takes) and the card office's
+ * card number (`cardNumber`, read by 'apec-card-register': full-width forms to ASCII, NFKC; its case is the format's to
+ * refuse). Other fields, and a value that is no string, as sent (the schema's checks name them). Applied by the API
+ * before its checks and before the update is sent, so the workflow records the folded number and replays as it ran
+ * (trial 76: ＳＥ１２３４５６７ from an API client was refused at C05 as "not letters or digits", while the web folded it).
+ */
+export function foldedStepData(
+  def: Pick<ProcessDefinition, 'steps'>,
+  code: string,
+  data: Record<string, unknown>,
+): Record<string, unknown> {
+  const step = def.steps.find((s) => s.code === code);
+  const folded = { ...data };
+  if (step?.behaviour?.data === 'new-passport' && typeof data.number === 'string') folded.number = foldedPassportNumber(data.number);
+  if (systemWorkReading(def, code).includes('apec-card-register') && typeof data.cardNumber === 'string')
+    folded.cardNumber = data.cardNumber.normalize('NFKC');
+  return folded;
 }
 
 /**
