@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { EventStore } from '@df/persistence';
+import { shanghaiDate } from '@df/domain';
 import { actionable, actOn, getProgress, waitForStep } from '../support/api-flow';
 import { bearer, canonicalSubmission } from '../support/api-harness';
 import { caseStream } from '../support/event-factories';
@@ -141,6 +142,7 @@ describe('the inbox says which steps its user may not decide', () => {
       returnDate,
       done: [],
       open: [{ key: 'E07', code: 'E07', phase: 'depart', actorRole: 'organizer', kind: 'task' }],
+      plan: { phase: 'depart', slackWd: -2, atRisk: true, forecastReadyAt: Date.now() - 10 * DAY, criticalStep: 'E07' },
     });
     for (let i = 0; i < confirmable.length; i += 4) await store.append(confirmable.slice(i, i + 4));
     await organizer.goto(`/cases/${confirmId}`);
@@ -148,5 +150,12 @@ describe('the inbox says which steps its user may not decide', () => {
     await expect(organizer.getByTestId('case-departure-passed').innerText()).resolves.toContain(
       `出发日期（${departureDate}）已过：团组如已按期出发，请办理 E07 确认出发（回国日期 ${returnDate} 前均可）；如未出发`,
     );
+    // The preparation's end is behind: the day it was prepared, not a forecast (trials 77, 78: 预计办结 a past day).
+    const prepared = organizer.getByTestId('case-forecast');
+    await expect(prepared.innerText()).resolves.toContain('准备就绪日期');
+    await expect(prepared.innerText()).resolves.toContain(shanghaiDate(Date.now() - 10 * DAY));
+    // The days since the departure in words (trial 77: 距出发 -1 between the dates).
+    const days = organizer.getByTestId('case-days-to-departure').locator('.ant-statistic-content-value');
+    await expect(days.innerText()).resolves.toBe('已过 3 天');
   });
 });

@@ -4,6 +4,7 @@ import {
   countdown,
   countsDown,
   forecastFigure,
+  forecastTitle,
   graphLayout,
   GRAPH_GRID,
   provisionalForecast,
@@ -15,14 +16,22 @@ import {
 const late = { daysToDeparture: -12, plan: { slackWd: -9.5 } };
 
 describe("the case page's countdown: only an open case has time to departure left", () => {
-  it('an open case shows its slack and days, negative too (late, at risk)', () => {
+  it('an open case shows its slack, negative too (late, at risk), and its days, past the departure in words', () => {
     expect(countdown({ status: 'open', daysToDeparture: 30, plan: { slackWd: 4.5 } }, 'zh')).toEqual({
       counting: true,
       slack: 4.5,
       daysToDeparture: 30,
       paused: false,
     });
-    expect(countdown({ status: 'open', ...late }, 'zh')).toEqual({ counting: true, slack: -9.5, daysToDeparture: -12, paused: false });
+    expect(countdown({ status: 'open', ...late }, 'zh')).toEqual({
+      counting: true,
+      slack: -9.5,
+      daysToDeparture: '已过 12 天',
+      paused: false,
+    });
+    // Trial 77: 距出发 -1 between the dates.
+    expect(countdown({ status: 'open', ...late, daysToDeparture: -1 }, 'en').daysToDeparture).toBe('1 day past');
+    expect(countdown({ status: 'open', ...late, daysToDeparture: 0 }, 'zh').daysToDeparture).toBe(0);
   });
 
   it('the trial: a departed case shows no negative figure but a dash and 已出发 / Departed', () => {
@@ -169,6 +178,15 @@ describe('the forecast ready date on a case page', () => {
     );
     expect(forecastFigure({ status: 'withdrawn', plan })).toBe('—');
     expect(forecastFigure({ status: 'open', plan })).toBe('2027-01-08');
+  });
+});
+
+describe("the ready date's title (trials 77, 78: 预计办结 a past day beside a negative slack, only E07 waiting)", () => {
+  it('is a forecast while the preparation ends ahead, the day it was prepared once behind', () => {
+    const now = '2027-01-12T02:00:00.000Z';
+    expect(forecastTitle({ now, plan: { forecastReadyAt: '2027-01-14T09:00:00.000Z' } })).toBe('forecastReady');
+    expect(forecastTitle({ now, plan: { forecastReadyAt: now } })).toBe('forecastReady');
+    expect(forecastTitle({ now, plan: { forecastReadyAt: '2027-01-08T09:00:00.000Z' } })).toBe('preparedOn');
   });
 });
 

@@ -29,6 +29,13 @@ export const tenths = (wd: number): number => Math.round(wd * 10) / 10 || 0;
 export const countsDown = (status: string): boolean => status === 'open';
 
 /**
+ * The days to departure an open case shows: the count, and past the departure the days since in words (trial 77: an
+ * open case between its dates read 距出发 -1).
+ */
+const daysToDepartureText = (days: number, lang: 'zh' | 'en'): number | string =>
+  days >= 0 ? days : lang === 'zh' ? `已过 ${-days} 天` : `${-days} day${days === -1 ? '' : 's'} past`;
+
+/**
  * Only an open case has time to departure left: a departed case is past it and a closed one (completed, withdrawn,
  * rejected…) will not depart any more, so their figures would read as a negative slack and negative days, or count
  * down to a trip that is off. Those cases show a dash for the slack and their status instead of the days.
@@ -40,11 +47,11 @@ export function countdown(
   lang: 'zh' | 'en',
 ): Countdown {
   if (!countsDown(c.status)) return { counting: false, slack: '—', daysToDeparture: codeLabel(lang, 'st_', c.status), paused: false };
-  if (c.incident) return { counting: false, slack: '—', daysToDeparture: c.daysToDeparture, paused: true };
+  if (c.incident) return { counting: false, slack: '—', daysToDeparture: daysToDepartureText(c.daysToDeparture, lang), paused: true };
   return {
     counting: true,
     slack: c.plan.slackWd === null ? '—' : tenths(c.plan.slackWd),
-    daysToDeparture: c.daysToDeparture,
+    daysToDeparture: daysToDepartureText(c.daysToDeparture, lang),
     paused: false,
   };
 }
@@ -55,6 +62,14 @@ export function countdown(
  */
 export const forecastFigure = (c: { status: string; plan: { forecastReadyDate: string } }): string =>
   countsDown(c.status) ? c.plan.forecastReadyDate : '—';
+
+/**
+ * What the ready date's figure is called: 预计办结日期 while the preparation's end is ahead, 准备就绪日期 / Prepared on once
+ * it is behind (the plan's forecast is the preparation's: done, it is the day the last step of it was; trials 77 and
+ * 78: with only E07 waiting past the departure, 预计办结 read a past day beside a negative slack).
+ */
+export const forecastTitle = (c: { now: string; plan: { forecastReadyAt: string } }): 'forecastReady' | 'preparedOn' =>
+  Date.parse(c.plan.forecastReadyAt) < Date.parse(c.now) ? 'preparedOn' : 'forecastReady';
 
 /**
  * Whether the forecast carries the 暂排 / Provisional mark (its plan counts on a year's holidays not yet published):

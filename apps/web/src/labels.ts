@@ -225,6 +225,7 @@ export const DICT = {
   // case page
   caseOverview: ['案件概况', 'Overview'],
   forecastReady: ['预计办结日期', 'Forecast ready date'],
+  preparedOn: ['准备就绪日期', 'Prepared on'],
   daysToDeparture: ['距出发（天）', 'Days to departure'],
   graph: ['流程图（关键路径加粗）', 'Dependency graph (critical path in bold)'],
   gantt: ['计划甘特图', 'Plan (Gantt)'],

@@ -56,7 +56,7 @@ import {
 } from '../common';
 import { useT, type Bilingual, type Lang, type LabelKey } from '../i18n';
 import { shanghaiToday } from '../date-rules';
-import { countdown, forecastFigure, graphLayout, provisionalForecast, stepsByKey } from '../case-figures';
+import { countdown, forecastFigure, forecastTitle, graphLayout, provisionalForecast, stepsByKey } from '../case-figures';
 import { codeLabel } from '../labels';
 import { supplyKindOf } from '../attachment-kinds';
 import { processOfVersion } from '../../../../libs/domain/src/definition/apec-whitelist';
@@ -470,8 +470,9 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
               </Col>
               <Col span={6}>
                 <Statistic
-                  title={t('forecastReady')}
+                  title={t(forecastTitle(p))}
                   value={forecastFigure(p)}
+                  data-testid="case-forecast"
                   suffix={provisionalForecast(p) ? <Tag title={t('provisionalHint')}>{t('provisional')}</Tag> : undefined}
                 />
               </Col>
