@@ -66,12 +66,13 @@ export default function BoardPage() {
   const [unit, setUnit] = useState<string | undefined>();
   const [processKind, setProcessKind] = useState<string | undefined>();
   const viewerRole = currentSession()?.user.role as Role | undefined;
+  // The processes the viewer's role reads (the APEC desk: its cards and whitelist; another is 403 at the API): the one
+  // list the period's day, the process filter and the chart's processes are taken from.
+  const readableProcesses: readonly string[] = PROCESSES.filter((pr) => !viewerRole || mayReadProcess(viewerRole, pr));
   const [period, setPeriod] = useState<Period>('departure');
   // The period's day of the processes counted: a card application's is the day its cards are needed by (trial 75: the
   // desk's board read 按出发日期); of several, 按目标日期 with each one's named on hover.
-  const periodCounted = processKind
-    ? [processKind as ProcessKind]
-    : PROCESSES.filter((pr) => !viewerRole || mayReadProcess(viewerRole, pr));
+  const periodCounted = (processKind ? [processKind] : readableProcesses) as ProcessKind[];
   const periodDayLabel = targetDayLabel(periodCounted);
   const periodDay =
     periodCounted.length === 1 ? (
@@ -132,9 +133,8 @@ export default function BoardPage() {
           style={{ width: 220 }}
           value={processKind}
           onChange={setProcessKind}
-          // The processes the viewer's role reads (the APEC desk: its cards and whitelist; another is 403 at the API).
           options={(state.data?.cat.processes ?? [])
-            .filter((p) => !viewerRole || mayReadProcess(viewerRole, p.process))
+            .filter((p) => readableProcesses.includes(p.process))
             .map((p) => ({ value: p.process, label: pick(p.processLabel) }))}
           data-testid="process-filter"
         />
@@ -192,7 +192,7 @@ export default function BoardPage() {
             // application's 经济体预审 counted under 签证办理 alone).
             // In the catalog's order, so a process keeps its colour from one load to the next (trial 71: they swapped).
             // With no case counted yet, the processes the viewer reads (trial 75: the desk's empty board read a trip's phases).
-            const readable = cat.processes.map((x) => x.process).filter((pr) => !viewerRole || mayReadProcess(viewerRole, pr));
+            const readable = cat.processes.map((x) => x.process).filter((pr) => readableProcesses.includes(pr));
             const withCases = readable.filter((pr) => board.byProcessPhase?.[pr] !== undefined);
             const counted = processKind ? [processKind] : withCases.length > 0 ? withCases : readable;
             const processName = (pr: string) => {
