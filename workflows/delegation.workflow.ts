@@ -284,6 +284,8 @@ const PLAN_REASON_NO_PLAN_PATCH = 'plan-reason-no-plan';
 const REASON_WORDS_PATCH = 'reason-words';
 /** …and has grounds besides a stance or the action inflected (已撤回, withdrew) and letters that say nothing (aa, 11): reasonRuleBroken's `reason-substance`; asked only when that alone refuses. */
 const REASON_SUBSTANCE_PATCH = 'reason-substance';
+/** …and more than formulas (材料齐全，符合规定, 待定, pending: trial 78): reasonRuleBroken's `reason-boilerplate`; asked only when that alone refuses. */
+const REASON_BOILERPLATE_PATCH = 'reason-boilerplate';
 /**
  * With this patch a start input the engine cannot run (startInputProblems) fails the workflow at once with
  * INVALID_INPUT; before it, such an input (from a client other than the API) failed every workflow task or
@@ -520,6 +522,7 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
           noPlanReason: () => patched(PLAN_REASON_NO_PLAN_PATCH),
           reasonWords: () => patched(REASON_WORDS_PATCH),
           reasonSubstance: () => patched(REASON_SUBSTANCE_PATCH),
+          reasonBoilerplate: () => patched(REASON_BOILERPLATE_PATCH),
         });
       }
       engine.apply({ type, request } as EngineAction, now());

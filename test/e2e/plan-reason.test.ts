@@ -56,7 +56,15 @@ describe("a trip outside the annual plan is approved at B05 only with the unit's
         .set(bearer(users.tokens[roleFor(b05)]))
         .send({ decision: 'approve', ...body });
     // A stance is not the reason (trials 66, 67: a bare 同意 passed as the unit's written reason).
-    for (const body of [{}, { comment: '  ' }, { comment: '同意' }, { comment: '同意。' }, { comment: 'Approved!' }]) {
+    // Nor a formula (trial 78: 同意：材料齐全，符合规定 passed).
+    for (const body of [
+      {},
+      { comment: '  ' },
+      { comment: '同意' },
+      { comment: '同意。' },
+      { comment: 'Approved!' },
+      { comment: '同意：材料齐全，符合规定' },
+    ]) {
       const refused = await decide(body);
       expect([refused.status, refused.body.errors?.map((e: { field: string; rule: string }) => [e.field, e.rule])]).toEqual([
         422,

@@ -1167,6 +1167,15 @@ describe('CaseEngine', () => {
     expect(() => engine.validate({ type: 'decide', request: inflected }, t, { ...substance, reasonSubstance: () => true })).toThrow(
       Rejection,
     );
+    // …and one whose reason only the formulas' rule refuses (待定), before patched('reason-boilerplate') (trial 78).
+    const formula = { ...stance, requestId: 'why-4', comment: '待定' };
+    asks.length = 0;
+    const boilerplate = { ...substance, reasonBoilerplate: () => (asks.push('reason-boilerplate'), false) };
+    expect(() => engine.validate({ type: 'decide', request: formula }, t, boilerplate)).not.toThrow();
+    expect(asks).toEqual(['reason-boilerplate']);
+    expect(() => engine.validate({ type: 'decide', request: formula }, t, { ...boilerplate, reasonBoilerplate: () => true })).toThrow(
+      Rejection,
+    );
     expect(engine.apply({ type: 'decide', request: bare }, t).accepted).toBe(true);
   });
 
@@ -2185,6 +2194,13 @@ describe('CaseEngine', () => {
     // …and one approving with a stance inflected (已同意), before patched('reason-substance').
     expect(refusedFor(atB05('unplanned').approve('已同意', { reasonSubstance: () => false }))).toBe('accepted');
     expect(refusedFor(atB05('unplanned').approve('已同意', { reasonWords: () => false }))).not.toBe('accepted');
+    // Trial 78: formulas for the unit's reason, refused; before patched('reason-boilerplate') it replays as it ran.
+    expect(refusedFor(atB05('unplanned').approve('同意：材料齐全，符合规定'))).toEqual([
+      'INVALID_REQUEST',
+      [['comment', 'plan-reason']],
+      expect.stringContaining('年度出访计划'),
+    ]);
+    expect(refusedFor(atB05('unplanned').approve('同意：材料齐全，符合规定', { reasonBoilerplate: () => false }))).toBe('accepted');
     expect(refusedFor(noPlan.approve())).toEqual([
       'INVALID_REQUEST',
       [['comment', 'plan-reason']],

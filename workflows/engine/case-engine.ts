@@ -24,6 +24,7 @@ import {
   isBlank,
   isStatedReason,
   REASON_WORDS_MESSAGE,
+  type ReasonRule,
   textRuleErrors,
   tripCountries,
   UPDATE_ACCESS_ACTIONS,
@@ -150,6 +151,8 @@ export interface ValidationRules {
   reasonWords?: () => boolean;
   /** …and more than a stance or the action inflected (已撤回, withdrew) or letters that say nothing (aa, 11): `reason-substance` (patched('reason-substance')). */
   reasonSubstance?: () => boolean;
+  /** …and more than formulas (材料齐全，符合规定, 待定, pending): `reason-boilerplate` (patched('reason-boilerplate')). */
+  reasonBoilerplate?: () => boolean;
   /**
    * The Update validators' order (never replayed): what does not exist first, then role, then separation of duties,
    * then `beforeState` (the open incident), then the step's and the case's state.
@@ -230,7 +233,20 @@ export class CaseEngine {
     const { outcomeMembers: outcomeMembersRule = on, cardTerm: cardTermRule = on } = rules;
     const { freshFile: freshFileRule = on, routeTable: routeTableRule = on, outcomeRequired: outcomeRequiredRule = on } = rules;
     const { cardNumber: cardNumberRule = on, departurePassed: departurePassedRule = on, noPlanReason: noPlanReasonRule = on } = rules;
-    const { reasonWords: reasonWordsRule = on, reasonSubstance: reasonSubstanceRule = on } = rules;
+    const {
+      reasonWords: reasonWordsRule = on,
+      reasonSubstance: reasonSubstanceRule = on,
+      reasonBoilerplate: reasonBoilerplateRule = on,
+    } = rules;
+    // The patch of the reason rule that alone refuses a comment (a decide signal recorded before it replays as it ran).
+    const reasonRuleAsked = (since: ReasonRule | undefined) =>
+      since === 'reason-boilerplate'
+        ? reasonBoilerplateRule
+        : since === 'reason-substance'
+          ? reasonSubstanceRule
+          : since
+            ? reasonWordsRule
+            : on;
     if (this.core.results.has(action.request.requestId)) return;
     // The text rule as signal validation was recorded with, and the rules added since (text-bidi; principals longer
     // than the read models hold). `newerRules` is asked only when only those find something, so a signal handler can
@@ -309,15 +325,14 @@ export class CaseEngine {
       // decision recorded without one replays as it ran; a signal asks `reasonRule` (patched('decision-reason')).
       if (action.type === 'decide') {
         const problem = decisionReasonProblem(action.request.decision, action.request.comment);
-        const asked =
-          problem?.rule !== 'reason-words' ? reasonRule : problem.since === 'reason-substance' ? reasonSubstanceRule : reasonWordsRule;
+        const asked = problem?.rule !== 'reason-words' ? reasonRule : reasonRuleAsked(problem.since ?? 'reason-words');
         if (problem && asked()) refuseField(problem.field, problem.rule, problem.message.zh, problem.message.en, action.request.stepKey);
         // A trip outside the annual plan is approved with the unit's written reason (requiresPlanReason: 2027.6 on,
         // so no history recorded before declares it).
         if (this.core.metas.get(action.request.stepKey)?.behaviour.requiresPlanReason) {
           const outcome = this.core.annualPlanOutcome();
           const outside = planReasonProblem(outcome, action.request.decision, action.request.comment);
-          const since = outside?.since === 'reason-substance' ? reasonSubstanceRule : outside?.since ? reasonWordsRule : on;
+          const since = reasonRuleAsked(outside?.since);
           if (outside && (outcome !== 'no-plan' || noPlanReasonRule()) && since())
             refuseField(outside.field, outside.rule, outside.message.zh, outside.message.en, action.request.stepKey);
         }

@@ -723,6 +723,18 @@ describe('isStatedReason: a required reason says something', () => {
       '不办了',
       '停办',
       '作罢',
+      // Trial 78: formulas (patched('reason-boilerplate')).
+      '同意：材料齐全，符合规定',
+      '材料齐全',
+      '手续完备，符合要求',
+      '情况属实',
+      '待定',
+      '暂不出访',
+      '同意上报',
+      '请领导批示',
+      'pending',
+      'documents complete',
+      'complies with requirements',
     ])
       expect([text, isStatedReason(text)]).toEqual([text, false]);
     for (const text of [
@@ -755,6 +767,14 @@ describe('isStatedReason: a required reason says something', () => {
       '缺邀请函',
       '日程有变，会期推迟',
       '有关部门要求暂缓',
+      // Trial 78: a formula beside grounds leaves the grounds.
+      '材料齐全，邀请方为友好城市，计划编制时尚未收到邀请',
+      // A test case's withdrawal says why: it was a test.
+      '测试',
+      '测试数据，误报',
+      '暂不出访：邀请方推迟会议',
+      'pending the ministry reply',
+      'budget cut',
     ])
       expect([text, isStatedReason(text)]).toEqual([text, true]);
   });

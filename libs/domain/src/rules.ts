@@ -5,7 +5,7 @@ import { addMonths, dayNumber, daysInclusive, fromDayNumber, isIsoDate } from '.
 import type { CaseFacts, Member, Purpose, Rank } from './facts';
 import { openCaseKeys, passportNumberKey, personNameKey, RANK_LABELS, tripCountries } from './facts';
 import type { Label } from './roles';
-import { isBlank, reasonRuleBroken, REASON_WORDS_MESSAGE } from './text-rule';
+import { isBlank, reasonRuleBroken, REASON_WORDS_MESSAGE, type ReasonRule } from './text-rule';
 
 export const RULE_CODES = [
   'NO_MEMBERS',
@@ -823,21 +823,21 @@ export const OUTSIDE_PLAN_OUTCOMES: readonly string[] = ['unplanned', 'over-plan
  * alone: a bare 同意 is the approval, not its reason). Answers the problem (field `comment`, rule `plan-reason`), or
  * undefined: a decision other than approve, a trip in the plan (or the check not done), a reason stated. `since`: the
  * rule that alone refuses it, added after the plan reason itself: `reason-words` when the comment has a letter or
- * digit (all the rule asked before patched('reason-words')), `reason-substance` when only reasonRuleBroken's later rule
- * does. Checked by the workflow's Update validator (a decide signal asks patched('plan-reason-no-plan') before `no-plan`
+ * digit (all the rule asked before patched('reason-words')), `reason-substance` or `reason-boilerplate` when only
+ * reasonRuleBroken's later rule of that name does. Checked by the workflow's Update validator (a decide signal asks patched('plan-reason-no-plan') before `no-plan`
  * is held to it, and the patch of `since` when given).
  */
 export function planReasonProblem(
   planOutcome: unknown,
   decision: unknown,
   comment: unknown,
-): { field: 'comment'; rule: 'plan-reason'; message: Label; since?: 'reason-words' | 'reason-substance' } | undefined {
+): { field: 'comment'; rule: 'plan-reason'; message: Label; since?: ReasonRule } | undefined {
   if (decision !== 'approve' || typeof planOutcome !== 'string' || !OUTSIDE_PLAN_OUTCOMES.includes(planOutcome)) return undefined;
   const broken = typeof comment === 'string' ? reasonRuleBroken(comment) : 'reason-words';
   if (broken === undefined) return undefined;
   // Before patched('reason-words') some letter or digit was a reason (fourteenth trial: a lone "。" passed).
   const since =
-    broken === 'reason-substance'
+    broken !== 'reason-words'
       ? broken
       : typeof comment === 'string' && !isBlank(comment) && /[\p{L}\p{N}]/u.test(comment)
         ? broken
@@ -875,14 +875,16 @@ export const PLAN_REASON_MISSING: Label = {
  * the organizer what to fix, a rejection's is the office's answer): `reject` and `return` need a comment that is not
  * blank (isBlank) and states a reason (reasonRuleBroken: rule `reason-words`; a return's 。 or 退回 tells the organizer
  * nothing). Answers the problem (field `comment`, rule `required`, `blank` or `reason-words`, with `since`
- * `reason-substance` when only that later rule refuses it), or undefined. Checked by the API before sending and by the
+ * `reason-substance` or `reason-boilerplate` when only that later rule refuses it), or undefined. Checked by the API before sending and by the
  * workflow's Update validator (a decide signal asks patched('decision-reason'), and patched('reason-words') or
  * patched('reason-substance') for `reason-words`).
  */
 export function decisionReasonProblem(
   decision: unknown,
   comment: unknown,
-): { field: 'comment'; rule: 'required' | 'blank' | 'reason-words'; message: Label; since?: 'reason-substance' } | undefined {
+):
+  | { field: 'comment'; rule: 'required' | 'blank' | 'reason-words'; message: Label; since?: Exclude<ReasonRule, 'reason-words'> }
+  | undefined {
   if (decision !== 'reject' && decision !== 'return') return undefined;
   if (typeof comment !== 'string')
     return {

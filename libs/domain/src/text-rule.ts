@@ -279,6 +279,55 @@ const HAN_STANCES = [
 const HAN_STANCE = new RegExp(HAN_STANCES.join('|'), 'gu');
 
 /**
+ * Formulas that give no grounds either, taken out too under the rule of patched('reason-boilerplate') (trial 78:
+ * 同意：材料齐全，符合规定 passed as B05's written reason for a trip outside the annual plan; 待定, 暂不出访 and pending
+ * passed): a file's completeness or conformity asserted (材料齐全, 手续完备, 符合要求, 情况属实), a placeholder (待定, 暂定),
+ * the action deferred (暂不, 暂缓办理) and a matter passed up (上报, 报批, 请领导批示, 妥否). What is left of a reason with
+ * grounds still counts: 材料齐全，邀请方为友好城市 keeps 邀请方为友好城市. 测试 is not one: a test case's withdrawal says why.
+ */
+const HAN_FORMULAS = [
+  '材料齐全',
+  '资料齐全',
+  '手续齐全',
+  '手续完备',
+  '齐全',
+  '齐备',
+  '完整',
+  '完备',
+  '材料',
+  '资料',
+  '手续',
+  '符合',
+  '合规',
+  '规范',
+  '要求',
+  '情况属实',
+  '属实',
+  '无异常',
+  '正常',
+  '待定',
+  '暂定',
+  '待议',
+  '再议',
+  '暂不',
+  '暂缓办理',
+  '同意上报',
+  '上报',
+  '报批',
+  '呈报',
+  '领导',
+  '批示',
+  '阅示',
+  '妥否',
+  '请示',
+  '审定',
+  '酌定',
+  '酌情',
+  '考虑',
+];
+const HAN_FORMULA = new RegExp([...HAN_STANCES, ...HAN_FORMULAS].sort((a, b) => b.length - a.length).join('|'), 'gu');
+
+/**
  * Characters that, left alone once HAN_STANCES are out, say nothing: a stance of one character (可, 否, 无, 好, 行) and the
  * particles that inflect one (已, 了, 的, 被, 予, 未, 不, 均, 经, 请, 拟, 此, 该, 本, 我, 现, 特, 是). Among other characters they
  * count (无票, 本团取消 say something). 丢, 撤 and 停 too: the action in one character (护照丢了, 撤了).
@@ -293,6 +342,10 @@ const HAN_PARTICLES = new Set('可否无好行已了的被予未不没均经请�
 const ENGLISH_EMPTY =
   /^(?:approv\w*|agree\w*|accept\w*|grant\w*|reject\w*|refus\w*|declin\w*|return\w*|den(?:y|ied|ies|ial)|withdr\w*|cancel\w*|revok\w*|los(?:t|e|es|ing|s)|void\w*|suspen\w*|extend\w*|extension\w*|postpon\w*|delay\w*|terminat\w*|object\w*|pass(?:ed|es)?|fail\w*|ok(?:ay)?|yes|no|na|nil|none|notes?|noted|fine|good|done|lgtm|a|an|the|is|are|was|were|be|been|being|has|have|had|do|does|did|it|its|this|that|these|those|i|we|you|he|she|they|me|us|my|our|by|as|per|of|to|for|in|on|at|and|or|not|so|please|pls|thanks?|thx|sir|madam|dear|hereby|already|all|just|now|reasons?|requests?|requested|see|above|same|case|delegation|trip|step|passports?|deadlines?|applications?|documents?|nothing|unknown|other|others|misc|various|personal|attach\w*|tb[ad]|asdf\w*|qwe\w*)$/u;
 
+/** English formulas and frame words, under patched('reason-boilerplate') (HAN_FORMULAS' kind: pending, complete, with). */
+const ENGLISH_FORMULA =
+  /^(?:pending|tbc|complete\w*|ready|valid|compliant|complian\w*|compl(?:y|ies|ied|ying)|meets?|conform\w*|materials?|paperwork|papers?|forms?|order|normal|regular|standard|requirements?|required|checked|verified|reviewed|with|from|into|about|also|will|would|should|can|could|may|must|any|some|very|fyi|ok'd)$/u;
+
 /** How much a word of letters not Chinese says: nothing when it is one letter repeated (aa, xxx), some at two letters, a word from three. */
 function letterWordWeight(word: string): number {
   const letters = [...word];
@@ -306,20 +359,20 @@ function letterWordWeight(word: string): number {
  * HAN_STANCES and ENGLISH_EMPTY words taken out, the Chinese characters left (each one; none when only HAN_PARTICLES)
  * and the other words (letterWordWeight) come to REASON_MIN_WORDS. Digits count nothing (11, 2027).
  */
-function hasSubstance(folded: string): boolean {
+function hasSubstance(folded: string, formulas = false): boolean {
   let weight = 0;
   // The Chinese characters as one run, whatever stands between them (trial 73: 已 撤 回 passed spaced).
-  const han = (folded.match(/\p{Script=Han}/gu) ?? []).join('').replace(HAN_STANCE, '');
+  const han = (folded.match(/\p{Script=Han}/gu) ?? []).join('').replace(formulas ? HAN_FORMULA : HAN_STANCE, '');
   if ([...han].some((c) => !HAN_PARTICLES.has(c))) weight += [...han].length;
   for (const word of folded.match(/(?:(?!\p{Script=Han})\p{L}\p{M}*)+/gu) ?? [])
-    if (!ENGLISH_EMPTY.test(word)) weight += letterWordWeight(word);
+    if (!ENGLISH_EMPTY.test(word) && !(formulas && ENGLISH_FORMULA.test(word))) weight += letterWordWeight(word);
   return weight >= REASON_MIN_WORDS;
 }
 
 /** What a reason of no words' refusal says (rule `reason-words`): the API's, the engine's and the web's box's. */
 export const REASON_WORDS_MESSAGE: Label = {
-  zh: '须写明具体理由：除标点、数字、“同意”“退回”等表态用语和“撤回”“遗失”等所办事项本身（含“已撤回”“丢失了”）外，至少两个汉字或一个英文单词',
-  en: 'Must state a reason: at least two Chinese characters or an English word besides punctuation, digits, a stance ("approved", "returned", 同意…) and the action itself in any form ("withdrew", "lost", 撤回, 已撤回…)',
+  zh: '须写明具体理由：除标点、数字、“同意”“退回”等表态用语、“撤回”“遗失”等所办事项本身（含“已撤回”“丢失了”）和“材料齐全”“符合规定”“待定”等套话外，至少两个汉字或一个英文单词',
+  en: 'Must state a reason: at least two Chinese characters or an English word besides punctuation, digits, a stance ("approved", "returned", 同意…), the action itself in any form ("withdrew", "lost", 撤回, 已撤回…) and formulas ("documents complete", "pending", 材料齐全, 符合规定…)',
 };
 
 /**
@@ -328,15 +381,21 @@ export const REASON_WORDS_MESSAGE: Label = {
  * `reason-words` (the rule of patched('reason-words')): fewer than 2 letters or digits, or a stance alone (STANCE_ONLY);
  * trials 66 and 67: a bare 同意 passed as the unit's written reason, a return's 。 told the organizer nothing.
  * `reason-substance` (patched('reason-substance')): that passed, but nothing is left once stances, restated actions,
- * their inflections and the frame of a sentence are out (hasSubstance). Blank text is isBlank's (rule `blank`).
+ * their inflections and the frame of a sentence are out (hasSubstance). `reason-boilerplate`
+ * (patched('reason-boilerplate')): that passed too, but nothing is left once formulas are out as well (HAN_FORMULAS,
+ * ENGLISH_FORMULA: 材料齐全，符合规定, 待定, pending). Blank text is isBlank's (rule `blank`).
  */
-export function reasonRuleBroken(value: string): 'reason-words' | 'reason-substance' | undefined {
+export function reasonRuleBroken(value: string): ReasonRule | undefined {
   // Compatibility forms folded first (NFKC): ＯＫ and ＬＯＳＴ are OK and LOST (trial 71: full-width letters passed).
   const folded = value.normalize('NFKC').toLowerCase();
   const words = (folded.match(/[\p{L}\p{N}]/gu) ?? []).join('');
   if ([...words].length < REASON_MIN_WORDS || STANCE_ONLY.test(words)) return 'reason-words';
-  return hasSubstance(folded) ? undefined : 'reason-substance';
+  if (!hasSubstance(folded)) return 'reason-substance';
+  return hasSubstance(folded, true) ? undefined : 'reason-boilerplate';
 }
+
+/** The reason rules, in the order they were added (each its own patch for a decide signal's check). */
+export type ReasonRule = 'reason-words' | 'reason-substance' | 'reason-boilerplate';
 
 /** Whether a required reason says something (reasonRuleBroken finds nothing): the one test every reason field asks. */
 export function isStatedReason(value: string): boolean {
