@@ -73,6 +73,17 @@ describe("field paths in words: an alert never shows the API's path", () => {
     expect(fieldLabel('en', field)).toBe(en);
   });
 
+  it("names a list's item as the form holds it, beside its number (trial 77: the member by position alone)", () => {
+    const names = { members: ['王五', '  ', undefined, '李四'] };
+    expect(fieldLabel('zh', 'members[3].passport.number', names)).toBe('第 4 名成员（李四） · 护照号码');
+    expect(fieldLabel('en', 'members[3].passport.number', names)).toBe('Members #4 (李四) · Passport number');
+    // No name held (blank, not typed yet, beyond the list): the number alone.
+    for (const n of [1, 2, 7]) expect(fieldLabel('zh', `members[${n}].name`, names)).toBe(`第 ${n + 1} 名成员 · 姓名`);
+    expect(fieldErrorText('zh', { field: 'members[0].rank', message: { zh: '必填', en: 'Required' } }, names)).toBe(
+      '第 1 名成员（王五） · 级别：必填',
+    );
+  });
+
   it('a path with no labelled segment shows the message alone, not the path', () => {
     expect(fieldLabel('zh', 'body.somethingNew')).toBeNull();
     expect(fieldErrorText('zh', { field: 'body.somethingNew', message: { zh: '必填', en: 'Required' } })).toBe('必填');

@@ -820,6 +820,9 @@ export const FIELD_LABELS: Record<string, LabelKey> = {
   'query.to': 'periodEnd',
 };
 
+/** What a form holds of a list's items, by the list's API path (`members`: each member's name, as typed or from the roster). */
+export type ItemNames = Readonly<Record<string, ReadonlyArray<string | null | undefined>>>;
+
 /** The measure word a numbered item of a labelled list takes in Chinese (第 2 名成员, 第 1 个目的地); 项 otherwise. */
 const ITEM_MEASURES: Partial<Record<string, string>> = { members: '名', destinations: '个', apecEconomies: '个' };
 
@@ -827,9 +830,11 @@ const ITEM_MEASURES: Partial<Record<string, string>> = { members: '名', destina
  * A field path of the API in the user's words (`members[1].passport.number` → 第 2 名成员 · 护照号码), never the path:
  * each labelled segment (FIELD_LABELS; an enterprise size by its label, as the criteria's `registeredCapitalWan.small`),
  * an index as the item's number, in Chinese with the item's measure word (ITEM_MEASURES; trial 76: 成员 第 1 项). null
- * when no segment has a label: the message is then shown alone.
+ * when no segment has a label: the message is then shown alone. `names`: what the form holds of a list's items by the
+ * list's path (`members` → each member's name), said beside the item's number: 第 2 名成员（李四） · 护照号码 (trial 77: an
+ * error named the member by position alone).
  */
-export function fieldLabel(lang: 'zh' | 'en', field: string): string | null {
+export function fieldLabel(lang: 'zh' | 'en', field: string, names: ItemNames = {}): string | null {
   const i = lang === 'zh' ? 0 : 1;
   const parts: string[] = [];
   let path = '';
@@ -843,23 +848,23 @@ export function fieldLabel(lang: 'zh' | 'en', field: string): string | null {
     const word = key ? DICT[key][i] : sized ? (lang === 'zh' ? sized.zh : sized.en) : null;
     if (word === null) continue;
     // Nested indices count from the outermost: 第 1 名成员 then its 第 2 项.
-    parts.push(
-      indices.reduce(
-        (said, n, k) =>
-          DICT.itemNo[i]
-            .replace('{n}', String(n))
-            .replace('{measure}', k === 0 ? (ITEM_MEASURES[key ?? ''] ?? '项') : '项')
-            .replace('{word}', said),
-        word,
-      ),
+    const numbered = indices.reduce(
+      (said, n, k) =>
+        DICT.itemNo[i]
+          .replace('{n}', String(n))
+          .replace('{measure}', k === 0 ? (ITEM_MEASURES[key ?? ''] ?? '项') : '项')
+          .replace('{word}', said),
+      word,
     );
+    const itemName = indices.length === 1 ? names[path.replace(/\[\]$/, '')]?.[indices[0]! - 1]?.trim() : undefined;
+    parts.push(itemName ? (lang === 'zh' ? `${numbered}（${itemName}）` : `${numbered} (${itemName})`) : numbered);
   }
   return parts.length > 0 ? parts.join(' · ') : null;
 }
 
 /** A field error as an alert's line in the user's language: `护照号码：必填` (the message alone when the field has no label). */
-export function fieldErrorText(lang: 'zh' | 'en', e: { field?: string | null; message: Label }): string {
-  const label = e.field ? fieldLabel(lang, e.field) : null;
+export function fieldErrorText(lang: 'zh' | 'en', e: { field?: string | null; message: Label }, names: ItemNames = {}): string {
+  const label = e.field ? fieldLabel(lang, e.field, names) : null;
   const message = lang === 'zh' ? e.message.zh : e.message.en;
   return label ? `${label}${lang === 'zh' ? '：' : ': '}${message}` : message;
 }

@@ -367,6 +367,8 @@ export function NewTripPage({ session }: { session: Session }) {
     ? Object.entries(cat.countries).map(([code, c]) => ({ value: code, label: `${code} ${lang === 'zh' ? c.nameZh : c.nameEn}` }))
     : [];
   const values = Form.useWatch([], form) as TripValues | undefined;
+  // Each member's name as the form holds it, said beside the member's number in an error (trial 77).
+  const itemNames = { members: (values?.members ?? []).map((m) => (m?.personId ? rosterName(m.personId) : m?.name)) };
 
   return (
     <>
@@ -655,7 +657,7 @@ export function NewTripPage({ session }: { session: Session }) {
               <ul>
                 {check.violations.map((v) => (
                   <li key={v.code + (v.field ?? '')} data-code={v.code}>
-                    {fieldErrorText(lang, v)}
+                    {fieldErrorText(lang, v, itemNames)}
                   </li>
                 ))}
               </ul>
@@ -683,7 +685,7 @@ export function NewTripPage({ session }: { session: Session }) {
           description={
             <ul>
               {errors.map((e) => (
-                <li key={e.field + e.rule}>{fieldErrorText(lang, e)}</li>
+                <li key={e.field + e.rule}>{fieldErrorText(lang, e, itemNames)}</li>
               ))}
             </ul>
           }
@@ -702,7 +704,7 @@ export function NewTripPage({ session }: { session: Session }) {
                 <Typography.Text strong>{t('ruleViolations')}</Typography.Text>
                 <ul>
                   {serverError.violations.map((v) => (
-                    <li key={v.code + (v.field ?? '')}>{fieldErrorText(lang, v)}</li>
+                    <li key={v.code + (v.field ?? '')}>{fieldErrorText(lang, v, itemNames)}</li>
                   ))}
                 </ul>
               </>
