@@ -24,6 +24,7 @@ import {
   type YearSchedule,
 } from '@df/domain';
 import {
+  amendPreviewQuery,
   amendUpdate,
   attachUpdate,
   annualPlanChangedSignal,
@@ -44,6 +45,8 @@ import {
   retryIncidentUpdate,
   withdrawUpdate,
   type ActionResult,
+  type AmendPreviewAnswer,
+  type AmendRequest,
   type CaseIncident,
   type RetryIncidentRequest,
   type DelegationActivities,
@@ -561,6 +564,25 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
     ...engine.progress(timeWakes ? clock.at(workflowInfo().unsafe.now()) : now(), input.workingDaySeconds),
     incident,
   }));
+  // What an amendment would do (the engine's previewAmend), asked before it is sent; its refusal as the answer, as the
+  // amendment's validator would refuse it (the incident first). Changes nothing.
+  setHandler(amendPreviewQuery, (request: AmendRequest): AmendPreviewAnswer => {
+    try {
+      const at = timeWakes ? clock.at(workflowInfo().unsafe.now()) : now();
+      return {
+        preview: engine.previewAmend(request, at, {
+          ordered: {
+            beforeState: () => {
+              if (incident) throw incidentRefusal(incident);
+            },
+          },
+        }),
+      };
+    } catch (err) {
+      if (err instanceof Rejection) return { refused: err.details() };
+      throw err;
+    }
+  });
   setHandler(
     retryIncidentUpdate,
     async (request: RetryIncidentRequest) => {

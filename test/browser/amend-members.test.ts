@@ -53,6 +53,10 @@ describe('the amendment dialog changes the members', () => {
     // Every member kept, ticked, named with their id.
     await expect(fields.getByRole('checkbox', { name: `${first[1]}（${first[0]}）` }).isChecked()).resolves.toBe(true);
     await pickOption(page, fields.getByRole('combobox', { name: '从本单位花名册添加' }), '李四（副局长）', { multiple: true });
+    // What it would do, said before it is sent (trial 77: only once it was done).
+    await dialog.getByTestId('amend-preview').filter({ hasText: '新增的 1 名成员，其审查步骤将开始办理' }).waitFor();
+    await expect(dialog.getByTestId('amend-preview').innerText()).resolves.toContain('提交此变更后');
+    expect(sent).toEqual([]);
     await dialog.getByRole('button', { name: /确\s?定/ }).click();
     await dialog.waitFor({ state: 'hidden', timeout: 60_000 });
     // The member kept by id (the page sees their passport masked), the roster person under the next id.
@@ -87,6 +91,10 @@ describe('the amendment dialog changes the members', () => {
       .getByTestId('amend-members')
       .getByRole('checkbox', { name: `${first[1]}（${first[0]}）` })
       .uncheck();
+    await again
+      .getByTestId('amend-preview')
+      .filter({ hasText: `退出团组的成员，其步骤将撤销：${first[1]}` })
+      .waitFor();
     await again.getByRole('button', { name: /确\s?定/ }).click();
     await again.waitFor({ state: 'hidden', timeout: 60_000 });
     // Opened again from the case as it is now (not the first dialog's values): m2 kept by id, nothing added.
@@ -238,5 +246,11 @@ describe('the amendment dialog changes the members', () => {
       () => getProgress(api, users.tokens.organizer, caseId),
       (p) => p.status === 'withdrawn',
     );
+    // The page says how it ended on top: withdrawn, by whom, why, and what is left to do (trial 79: a closed case's
+    // reason was on the timeline's last page).
+    const closed = page.getByTestId('case-closed');
+    await closed.filter({ hasText: '本案已撤回' }).waitFor({ timeout: 30_000 });
+    await expect(closed.innerText()).resolves.toMatch(/理由：行程取消[\s\S]*请据此修改后重新报送新的出访申请/);
+    await expect(closed.innerText()).resolves.toContain(users.usernames.organizer);
   });
 });

@@ -96,4 +96,33 @@ describe('an amendment keeps members by id, adds roster people and removes membe
     const reused = await amend([{ id: 'm2' }, { id: 'm1', personId: lisi2 }]).expect(422);
     expect(reused.body.errors).toEqual([expect.objectContaining({ field: 'changes.members[1].id', rule: 'unique' })]);
   });
+
+  it('previews an amendment before it is sent: what it runs again and adds, or its refusal; nothing changes (trial 77)', async () => {
+    const organizer = bearer(users.tokens.organizer);
+    const preview = (changes: object, token = organizer) =>
+      request(api.http).post(`/api/delegations/${caseId}/amendment-preview`).set(token).send({ changes });
+    const events = async () =>
+      (await request(api.http).get(`/api/delegations/${caseId}/timeline`).set(organizer).expect(200)).body.events as Array<{
+        type: string;
+        payload: { by?: string; targets?: string[] };
+      }>;
+    const before = await events();
+    const adds = { members: [{ id: 'm2' }, { id: 'm3', personId: lisi2 }] };
+    const answer = (await preview(adds).expect(200)).body;
+    expect(answer).toMatchObject({ membersAdded: ['m3'], membersRemoved: [], datesChanged: false, countriesAdded: [] });
+    // Nothing recorded, the member not added.
+    expect((await events()).length).toBe(before.length);
+    expect((await getProgress(api, users.tokens['passport-officer'], caseId)).facts.members.map((m) => m.id)).toEqual(['m2']);
+    // The refusals the amendment meets: a departure in the past (422 at changes.departureDate), a manager (403).
+    const past = await preview({ departureDate: '2020-01-01' }).expect(422);
+    expect(past.body.errors).toContainEqual(expect.objectContaining({ field: 'changes.departureDate', rule: 'DEPARTURE_NOT_FUTURE' }));
+    await preview(adds, bearer(users.tokens.manager)).expect(403);
+    // Sent: it runs again what the preview said.
+    await amend(adds.members).expect(200);
+    const returned = await eventually(
+      async () => (await events()).filter((e) => e.type === 'step.returned' && e.payload.by === 'amend'),
+      (r) => r.length > before.filter((e) => e.type === 'step.returned' && e.payload.by === 'amend').length,
+    );
+    expect([...returned.at(-1)!.payload.targets!].sort()).toEqual(answer.reruns.map((x: { key: string }) => x.key).sort());
+  });
 });

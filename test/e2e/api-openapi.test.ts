@@ -43,6 +43,7 @@ const ROUTES = [
   'post /api/delegations/{id}/steps/{stepKey}/complete',
   'post /api/delegations/{id}/steps/{stepKey}/decision',
   'post /api/delegations/{id}/amend',
+  'post /api/delegations/{id}/amendment-preview',
   'post /api/delegations/{id}/withdraw',
   'post /api/delegations/{id}/cancel',
   'post /api/delegations/{id}/notice-objections',

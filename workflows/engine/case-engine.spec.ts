@@ -3373,6 +3373,38 @@ describe("D13's visa covers the member's stay (2027.12, visa-issued; trial: D12/
     expect(rulesOf(() => older.validate(d13('old'), t2))).toEqual([]);
   });
 
+  it('previews an amendment as it runs: the steps it runs again, what it adds and removes, or its refusal; changing nothing (trial 77)', () => {
+    for (const [arrive, leave] of [
+      ['2026-05-13', '2026-05-17'],
+      ['2026-06-08', '2026-06-12'],
+    ]) {
+      const engine = newEngine();
+      const t = simulate(engine, { until: (p) => p.steps.some((x) => x.key === 'D13:m1:US' && x.status === 'awaiting') });
+      engine.apply(d13(`visa-${arrive}`, { validFrom: '2026-05-01', validUntil: '2026-05-20', entries: 'single' }), t);
+      const changes = { departureDate: arrive, returnDate: leave, destinations: [makeDestination({ arrive, leave })] };
+      const request = { requestId: `am-${arrive}`, actor: actor('organizer'), changes };
+      engine.takeEvents();
+      const before = JSON.stringify(engine.progress(t));
+      const preview = engine.previewAmend(request as never, t);
+      // A query: nothing changed, nothing emitted.
+      expect(JSON.stringify(engine.progress(t))).toBe(before);
+      expect(engine.takeEvents()).toEqual([]);
+      expect(preview).toMatchObject({ datesChanged: true, membersAdded: [], membersRemoved: [], countriesAdded: [], countriesRemoved: [] });
+      engine.apply({ type: 'amend', request } as never, t);
+      const returned = engine.takeEvents().find((e) => e.type === 'step.returned')!.payload as { targets: string[] };
+      expect(preview.reruns.map((x) => x.key).sort()).toEqual([...returned.targets].sort());
+      expect(preview.reruns.find((x) => x.key === 'D13:m1:US')).toEqual({ key: 'D13:m1:US', status: 'done' });
+      expect(preview.reruns.some((x) => x.key === 'D12:US')).toBe(arrive === '2026-06-08');
+    }
+    // The refusal the amendment would meet, as the validator's.
+    const engine = newEngine();
+    const t = simulate(engine, { until: (p) => p.steps.some((x) => x.key === 'B02' && x.status === 'awaiting') });
+    const past = { requestId: 'am-past', actor: actor('organizer'), changes: { departureDate: '2020-01-01' } };
+    expect(() => engine.previewAmend(past as never, t)).toThrow(Rejection);
+    const none = { requestId: 'am-none', actor: actor('organizer'), changes: {} };
+    expect(rulesOf(() => engine.previewAmend(none as never, t))).toEqual(['changes required']);
+  });
+
   it('2027.13: new dates the recorded visa does not cover run the visa application again, from the forms to the embassy (trial 76)', () => {
     /** D13 done with a visa valid 2026-05-01..05-20 (the fixture's stay: 05-11 to 05-15), then the trip moved to `arrive`..`leave`. */
     const movedTo = (arrive: string, leave: string, definition = DEFAULT_DEFINITION) => {

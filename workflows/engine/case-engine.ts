@@ -34,8 +34,17 @@ import {
   type Plan,
   type ProcessDefinition,
 } from '@df/domain';
-import type { ActionResult, AnnualPlanChange, CaseEvent, CaseStatus, DelegationInput, DelegationProgress } from '@df/contracts';
-import { applyAmend, checkAmend } from './actions/amend';
+import type {
+  ActionResult,
+  AmendPreview,
+  AmendRequest,
+  AnnualPlanChange,
+  CaseEvent,
+  CaseStatus,
+  DelegationInput,
+  DelegationProgress,
+} from '@df/contracts';
+import { applyAmend, checkAmend, previewAmend } from './actions/amend';
 import { checkReason } from './actions/close';
 import { applyComplete, checkComplete } from './actions/complete';
 import { applyDecide, checkDecide } from './actions/decide';
@@ -633,6 +642,16 @@ export class CaseEngine {
       case 'detach':
         return checkDetach(this.core, action.request, validating);
     }
+  }
+
+  /**
+   * What amending with `request` would do at `now` (previewAmend): the Update validator's checks first (`ordered`, as
+   * the workflow's validator passes it), so a refusal is the one the amendment would meet, thrown as a Rejection.
+   * Changes nothing: a query asks it.
+   */
+  previewAmend(request: AmendRequest, now: number, rules: ValidationRules = {}): AmendPreview {
+    this.validate({ type: 'amend', request }, now, rules);
+    return previewAmend(this.core, request);
   }
 
   takeSystemWork(): SystemWork[] {

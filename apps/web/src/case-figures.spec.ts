@@ -5,6 +5,7 @@ import {
   countsDown,
   forecastFigure,
   forecastTitle,
+  closureNote,
   graphLayout,
   GRAPH_GRID,
   provisionalForecast,
@@ -195,5 +196,41 @@ describe('working days to a tenth (tenths, workingDaysText; trial 77: a slack of
     expect([tenths(-0.04), tenths(3.333), tenths(-1.25)].map((x) => x.toFixed(1))).toEqual(['0.0', '3.3', '-1.2']);
     expect(Object.is(tenths(-0.04), -0)).toBe(false);
     expect(workingDaysText(-0.01)).toBe('0');
+  });
+});
+
+describe("how a closed case ended, on top of its page (trial 79: the reason on the timeline's last page)", () => {
+  const closedEvent = {
+    type: 'case.closed',
+    occurredAt: '2027-01-12T02:00:00.000Z',
+    actorId: 'organizer.x',
+    payload: { reason: '行程取消' },
+  };
+  it('names the refusing approval with its officer, time and comment; a withdrawal or cancellation by the close', () => {
+    const steps = [
+      { key: 'B05', decision: 'approve', actedBy: 'fao-reviewer.fao', doneAt: '2027-01-08T02:00:00.000Z' },
+      {
+        key: 'B06',
+        decision: 'reject',
+        comment: '邀请方层级与出访任务不匹配',
+        actedBy: 'fao-director.fao',
+        doneAt: '2027-01-09T02:00:00.000Z',
+      },
+    ];
+    expect(closureNote({ status: 'rejected', steps }, [closedEvent])).toEqual({
+      status: 'rejected',
+      stepKey: 'B06',
+      actedBy: 'fao-director.fao',
+      at: '2027-01-09T02:00:00.000Z',
+      reason: '邀请方层级与出访任务不匹配',
+    });
+    expect(closureNote({ status: 'withdrawn', steps }, [closedEvent])).toEqual({
+      status: 'withdrawn',
+      actedBy: 'organizer.x',
+      at: '2027-01-12T02:00:00.000Z',
+      reason: '行程取消',
+    });
+    expect(closureNote({ status: 'open', steps }, [closedEvent])).toBeNull();
+    expect(closureNote({ status: 'completed', steps }, [closedEvent])).toBeNull();
   });
 });

@@ -127,3 +127,49 @@ export function graphLayout(nodes: ReadonlyArray<{ key: string; depth: number; l
   );
   return { positions, height: Math.max(0, ...[...positions.values()].map((p) => p.y)) };
 }
+
+/** How a closed case ended, as its page says on top (closureNote). */
+export interface ClosureNote {
+  status: 'rejected' | 'withdrawn' | 'cancelled';
+  /** The approval that refused it (rejected): its key and its step, as the answer names it. */
+  stepKey?: string;
+  /** Who closed it (the refusing approval's officer; the case.closed event's actor) and when. */
+  actedBy?: string;
+  at?: string;
+  /** The reason given: the refusal's comment, the withdrawal's or cancellation's reason. */
+  reason?: string;
+}
+
+/**
+ * How a case that will not depart ended, said on top of its page (trial 79: a refused case read 未获批准 with an empty
+ * actions box, its reason and officer on the timeline's last page): the approval that refused it with its officer,
+ * time and comment (rejected: the last step decided `reject`), or who withdrew or cancelled it, when and why (the last
+ * `case.closed` event). Null for any other status.
+ */
+export function closureNote(
+  c: { status: string; steps: ReadonlyArray<{ key: string; decision?: string; comment?: string; actedBy?: string; doneAt?: string }> },
+  events: ReadonlyArray<{ type: string; occurredAt: string; actorId: string | null; payload: { reason?: string } }>,
+): ClosureNote | null {
+  if (c.status !== 'rejected' && c.status !== 'withdrawn' && c.status !== 'cancelled') return null;
+  const closed = [...events].reverse().find((e) => e.type === 'case.closed');
+  if (c.status === 'rejected') {
+    const refusing = c.steps
+      .filter((s) => s.decision === 'reject')
+      .sort((a, b) => (a.doneAt ?? '').localeCompare(b.doneAt ?? ''))
+      .at(-1);
+    if (refusing)
+      return {
+        status: 'rejected',
+        stepKey: refusing.key,
+        ...(refusing.actedBy ? { actedBy: refusing.actedBy } : {}),
+        ...(refusing.doneAt ? { at: refusing.doneAt } : {}),
+        ...(refusing.comment ? { reason: refusing.comment } : {}),
+      };
+  }
+  return {
+    status: c.status,
+    ...(closed?.actorId ? { actedBy: closed.actorId } : {}),
+    ...(closed ? { at: closed.occurredAt } : {}),
+    ...(closed?.payload.reason ? { reason: closed.payload.reason } : {}),
+  };
+}

@@ -468,6 +468,27 @@ export const decideStepSignal = defineSignal<[DecideStepRequest]>('decide');
 export const progressQuery = defineQuery<DelegationProgress>('progress');
 
 /**
+ * What an amendment would do if it were sent now (the engine's previewAmend): the steps it runs again (`reruns`, each
+ * with its status now: `done` work is undone, an open step starts over), whether the dates change, and the member ids
+ * and country codes it adds and removes. The rules as a new amendment meets them: a case running an older patch of a
+ * rerun rule may rerun less.
+ */
+export interface AmendPreview {
+  reruns: Array<{ key: string; status: string }>;
+  datesChanged: boolean;
+  membersAdded: string[];
+  membersRemoved: string[];
+  countriesAdded: string[];
+  countriesRemoved: string[];
+}
+
+/** amendPreviewQuery's answer: the preview, or the refusal the amendment would meet (the Update validator's). */
+export type AmendPreviewAnswer = { preview: AmendPreview } | { refused: RejectionDetails };
+
+/** What amending would do now (AmendPreview); a query: it changes nothing and is in no history. */
+export const amendPreviewQuery = defineQuery<AmendPreviewAnswer, [AmendRequest]>('amendPreview');
+
+/**
  * The workflow publishes its progress answer through this sink (issue 16) after every drain that changed it,
  * before the drain's events are stored; the worker stores it (case_progress) for the case page, which then need
  * not queue a query behind the worker's workflow tasks. Sinks are not in the history and are not called on replay.

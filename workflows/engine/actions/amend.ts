@@ -14,7 +14,7 @@ import {
   type CaseFacts,
   type RuleViolation,
 } from '@df/domain';
-import type { AmendRequest } from '@df/contracts';
+import type { AmendPreview, AmendRequest } from '@df/contracts';
 import type { CaseCore } from '../core';
 import type { StepMeta } from '../step-meta';
 import { refuseField, reject } from '../rejection';
@@ -125,30 +125,112 @@ export function checkAmend(core: CaseCore, r: AmendRequest, validating = false):
   if (violations.length > 0) reject('RULE_VIOLATION', '变更后不符合出访规定', 'The amended trip breaks the rules', undefined, violations);
 }
 
-export function applyAmend(core: CaseCore, r: AmendRequest): void {
-  const before = core.facts;
-  const next = withoutStaleRoutes(core, amendedFacts(core, r));
-  const datesChanged =
-    before.departureDate !== next.departureDate ||
-    before.returnDate !== next.returnDate ||
-    JSON.stringify(before.destinations.map((d) => [d.arrive, d.leave])) !==
-      JSON.stringify(next.destinations.map((d) => [d.arrive, d.leave]));
-  const countriesChanged = tripCountries(before).join() !== tripCountries(next).join();
-  const newCountries = new Set(tripCountries(next).filter((c) => !tripCountries(before).includes(c)));
+/**
+ * The rules an amendment's reruns ask, each a patch in the workflow (the engine's deps), asked in the order the
+ * handler was recorded with. A preview (previewAmend, a query) asks none: the rules as a new amendment meets them.
+ */
+interface AmendRules {
+  routesFollowCountries(): boolean;
+  reopenOnChange(): boolean;
+  frequencyOnMemberChange(): boolean;
+  inviterChangeReruns(): boolean;
+  passportReissue(): boolean;
+}
+
+const recordedRules = (core: CaseCore): AmendRules => ({
+  routesFollowCountries: () => core.deps.routesFollowCountries?.() ?? true,
+  reopenOnChange: () => core.deps.reopenOnChange?.() ?? true,
+  frequencyOnMemberChange: () => core.deps.frequencyOnMemberChange?.() ?? true,
+  inviterChangeReruns: () => core.deps.inviterChangeReruns?.() ?? true,
+  passportReissue: () => core.deps.passportReissue?.() ?? true,
+});
+
+const CURRENT_RULES: AmendRules = {
+  routesFollowCountries: () => true,
+  reopenOnChange: () => true,
+  frequencyOnMemberChange: () => true,
+  inviterChangeReruns: () => true,
+  passportReissue: () => true,
+};
+
+/** What an amendment changes of the trip: its dates, countries, cities and members. */
+interface AmendDiff {
+  datesChanged: boolean;
+  countriesChanged: boolean;
+  newCountries: Set<string>;
+  citiesChanged: boolean;
+  removed: string[];
+  added: string[];
+  /** Members whose own facts changed (passport, access, ...): their member-scoped checks run again. */
+  changed: Set<string>;
+}
+
+function amendDiff(before: CaseFacts, next: CaseFacts): AmendDiff {
   const stops = (f: CaseFacts) => JSON.stringify(f.destinations.map((d) => [d.country, d.city]));
-  const citiesChanged = stops(before) !== stops(next);
-  const removed = before.members.filter((m) => !next.members.some((n) => n.id === m.id)).map((m) => m.id);
-  const added = next.members.filter((m) => !before.members.some((b) => b.id === m.id)).map((m) => m.id);
-  // Members whose own facts changed (passport, access, ...): their member-scoped checks run again.
-  const changed = new Set(
-    next.members
-      .filter((m) => {
-        const old = before.members.find((b) => b.id === m.id);
-        return old !== undefined && JSON.stringify(old) !== JSON.stringify(m);
-      })
-      .map((m) => m.id),
-  );
-  const memberReruns = core.deps.reopenOnChange?.() ?? true;
+  return {
+    datesChanged:
+      before.departureDate !== next.departureDate ||
+      before.returnDate !== next.returnDate ||
+      JSON.stringify(before.destinations.map((d) => [d.arrive, d.leave])) !==
+        JSON.stringify(next.destinations.map((d) => [d.arrive, d.leave])),
+    countriesChanged: tripCountries(before).join() !== tripCountries(next).join(),
+    newCountries: new Set(tripCountries(next).filter((c) => !tripCountries(before).includes(c))),
+    citiesChanged: stops(before) !== stops(next),
+    removed: before.members.filter((m) => !next.members.some((n) => n.id === m.id)).map((m) => m.id),
+    added: next.members.filter((m) => !before.members.some((b) => b.id === m.id)).map((m) => m.id),
+    changed: new Set(
+      next.members
+        .filter((m) => {
+          const old = before.members.find((b) => b.id === m.id);
+          return old !== undefined && JSON.stringify(old) !== JSON.stringify(m);
+        })
+        .map((m) => m.id),
+    ),
+  };
+}
+
+/** The statuses of a step an amendment's rerun resets (a step not started has nothing to undo). */
+const RESET_STATUSES: ReadonlySet<string> = new Set(['done', 'awaiting', 'overdue', 'blocked']);
+
+/**
+ * What amending the case with `r` would do now, asked by a query before the amendment is sent (trial 77: an amendment
+ * said what it undid only once it was done): the Update validator's checks first (a Rejection, as the amendment would
+ * meet), then the steps it runs again (the same rules as applyAmend, on the steps the case holds now, those of the
+ * members and countries it removes left out), the members and countries it adds and removes. Changes nothing.
+ */
+export function previewAmend(core: CaseCore, r: AmendRequest): AmendPreview {
+  const before = core.facts;
+  const next = withoutStaleRoutes(amendedFacts(core, r), CURRENT_RULES);
+  const diff = amendDiff(before, next);
+  const countries = new Set(tripCountries(next));
+  const stays = (key: string) => {
+    const m = core.metas.get(key);
+    return (
+      m !== undefined &&
+      (m.memberId === undefined || !diff.removed.includes(m.memberId)) &&
+      (m.country === undefined || countries.has(m.country))
+    );
+  };
+  const reruns = amendReruns(core, before, next, diff, true, CURRENT_RULES)
+    .filter((key) => stays(key) && RESET_STATUSES.has(core.states.get(key)?.status ?? ''))
+    .map((key) => ({ key, status: core.states.get(key)!.status }));
+  return {
+    reruns,
+    datesChanged: diff.datesChanged,
+    membersAdded: diff.added,
+    membersRemoved: diff.removed,
+    countriesAdded: [...diff.newCountries],
+    countriesRemoved: tripCountries(before).filter((c) => !countries.has(c)),
+  };
+}
+
+export function applyAmend(core: CaseCore, r: AmendRequest): void {
+  const rules = recordedRules(core);
+  const before = core.facts;
+  const next = withoutStaleRoutes(amendedFacts(core, r), rules);
+  const diff = amendDiff(before, next);
+  const { datesChanged, countriesChanged, newCountries, removed, added } = diff;
+  const memberReruns = rules.reopenOnChange();
   core.facts = next;
   core.emit('case.amended', r, {
     changes: r.changes,
@@ -167,47 +249,8 @@ export function applyAmend(core: CaseCore, r: AmendRequest): void {
     core.emit('member.withdrawn', r, { memberId: id, reason: 'amended', memberCount: next.members.length });
   }
   core.deriveInstances('amend');
-  // Approvals that rested on the old facts run again; the rule checks first.
-  const tripChanged = datesChanged || countriesChanged || added.length > 0 || removed.length > 0;
-  const purposeChanged = before.purpose !== next.purpose;
-  const invited = invitersChanged(before, next);
-  // The members, by country, whose visa recorded at a visa-issued step (D13) no longer covers their new stay there.
-  const lapsed = datesChanged ? lapsedVisas(core, next) : new Map<string, Set<string>>();
-  const declared = (m: StepMeta) => {
-    const when = m.behaviour.rerunOnAmend;
-    if (when === 'member') return memberReruns && (m.memberId === undefined ? changed.size > 0 : changed.has(m.memberId));
-    if (when === 'visa-lapsed') return visaLapsedFor(lapsed, m);
-    return (
-      when === 'always' ||
-      (when === 'dates' && datesChanged) ||
-      (when === 'trip' && tripChanged) ||
-      (when === 'itinerary' && (tripChanged || citiesChanged)) ||
-      (when === 'additions' && (added.length > 0 || newCountries.size > 0))
-    );
-  };
-  // The frequency check reads the member (rank, person, passport, name) and the purpose besides the dates: a change of
-  // those runs it again for that member (trial: a member amended to bureau rank, or onto another person's passport,
-  // kept A08's old pass). Asked only when that alone reruns it (patched('frequency-on-member-change')).
-  const frequencyReads = (m: StepMeta) =>
-    m.behaviour.system === 'frequency' && (purposeChanged || (m.memberId !== undefined && changed.has(m.memberId)));
-  // Another inviter or city in a country the trip still visits is another invitation: that country's steps of the
-  // preparation and the review (the letter A03, the note on the inviting party A04, the FAO's check of it B04) and the
-  // reviews of the trip run again (trial: an approved case changed its inviter and city; nothing was reviewed again).
-  // Asked only when an inviter changed (patched('inviter-change-reruns')). Not the preparation's own trip checks: the
-  // annual plan check (A01, 'trip' from 2027.5) reads no inviter or city (fourth trial: a city change reran it).
-  const inviterRule = () => invited.size > 0 && (core.deps.inviterChangeReruns?.() ?? true);
-  const invitation = (m: StepMeta) =>
-    m.country !== undefined && invited.has(m.country) && m.memberId === undefined && (m.phase === 'prepare' || m.phase === 'review');
-  const reruns = (m: StepMeta) =>
-    declared(m) ||
-    (frequencyReads(m) && (core.deps.frequencyOnMemberChange?.() ?? true)) ||
-    ((invitation(m) || (m.behaviour.rerunOnAmend === 'trip' && m.phase !== 'prepare' && !tripChanged)) && inviterRule());
-  const reissued = passportsReissued(core, before, next);
-  const rerun = [...core.metas.values()].filter((m) => reruns(m) || reissued.has(m.key)).map((m) => m.key);
-  const toReset = rerun.filter((k) => {
-    const s = core.states.get(k)?.status;
-    return s === 'done' || s === 'awaiting' || s === 'overdue' || s === 'blocked';
-  });
+  const rerun = amendReruns(core, before, next, diff, memberReruns, rules);
+  const toReset = rerun.filter((k) => RESET_STATUSES.has(core.states.get(k)?.status ?? ''));
   // A new invitation (another inviter or city for a kept country), a country or member the amendment brings (again) to
   // the trip: the documents on the case are not theirs, so only files uploaded after this amendment serve the step (the
   // letter of the old inviter, or of the country the trip went to before, does not: trial 45; the validator's rule).
@@ -236,6 +279,59 @@ export function applyAmend(core: CaseCore, r: AmendRequest): void {
 }
 
 /**
+ * The steps of the case's instances (`core.metas`) an amendment from `before` to `next` runs again, whatever their
+ * status: those declaring rerunOnAmend for what changed, and the rules below. The one home of the rerun rules, for the
+ * amendment (applyAmend) and its preview (previewAmend). `rules` asked as the handler was recorded asking them.
+ */
+function amendReruns(
+  core: CaseCore,
+  before: CaseFacts,
+  next: CaseFacts,
+  diff: AmendDiff,
+  memberReruns: boolean,
+  rules: AmendRules,
+): string[] {
+  const { datesChanged, countriesChanged, newCountries, citiesChanged, removed, added, changed } = diff;
+  // Approvals that rested on the old facts run again; the rule checks first.
+  const tripChanged = datesChanged || countriesChanged || added.length > 0 || removed.length > 0;
+  const purposeChanged = before.purpose !== next.purpose;
+  const invited = invitersChanged(before, next);
+  // The members, by country, whose visa recorded at a visa-issued step (D13) no longer covers their new stay there.
+  const lapsed = datesChanged ? lapsedVisas(core, next) : new Map<string, Set<string>>();
+  const declared = (m: StepMeta) => {
+    const when = m.behaviour.rerunOnAmend;
+    if (when === 'member') return memberReruns && (m.memberId === undefined ? changed.size > 0 : changed.has(m.memberId));
+    if (when === 'visa-lapsed') return visaLapsedFor(lapsed, m);
+    return (
+      when === 'always' ||
+      (when === 'dates' && datesChanged) ||
+      (when === 'trip' && tripChanged) ||
+      (when === 'itinerary' && (tripChanged || citiesChanged)) ||
+      (when === 'additions' && (added.length > 0 || newCountries.size > 0))
+    );
+  };
+  // The frequency check reads the member (rank, person, passport, name) and the purpose besides the dates: a change of
+  // those runs it again for that member (trial: a member amended to bureau rank, or onto another person's passport,
+  // kept A08's old pass). Asked only when that alone reruns it (patched('frequency-on-member-change')).
+  const frequencyReads = (m: StepMeta) =>
+    m.behaviour.system === 'frequency' && (purposeChanged || (m.memberId !== undefined && changed.has(m.memberId)));
+  // Another inviter or city in a country the trip still visits is another invitation: that country's steps of the
+  // preparation and the review (the letter A03, the note on the inviting party A04, the FAO's check of it B04) and the
+  // reviews of the trip run again (trial: an approved case changed its inviter and city; nothing was reviewed again).
+  // Asked only when an inviter changed (patched('inviter-change-reruns')). Not the preparation's own trip checks: the
+  // annual plan check (A01, 'trip' from 2027.5) reads no inviter or city (fourth trial: a city change reran it).
+  const inviterRule = () => invited.size > 0 && rules.inviterChangeReruns();
+  const invitation = (m: StepMeta) =>
+    m.country !== undefined && invited.has(m.country) && m.memberId === undefined && (m.phase === 'prepare' || m.phase === 'review');
+  const reruns = (m: StepMeta) =>
+    declared(m) ||
+    (frequencyReads(m) && rules.frequencyOnMemberChange()) ||
+    ((invitation(m) || (m.behaviour.rerunOnAmend === 'trip' && m.phase !== 'prepare' && !tripChanged)) && inviterRule());
+  const reissued = passportsReissued(core, before, next, rules);
+  return [...core.metas.values()].filter((m) => reruns(m) || reissued.has(m.key)).map((m) => m.key);
+}
+
+/**
  * The new-passport steps (the step conditions newPassportNeeded and passportReplaced: C02-C06) of each member whose new
  * passport (their C05 done, custody 'register') no longer serves the amended trip: it expires less than 6 months after
  * the new return (passportLastsTrip), or the amendment gave the member a passport (the ledger's, re-picked) that does not
@@ -243,7 +339,7 @@ export function applyAmend(core: CaseCore, r: AmendRequest): void {
  * issued anew (ninth trial: C07 refused `valid-for-trip` / `valid-passport` and advised re-picking the member, which
  * reran C01 only; the case was stuck). Asks `deps.passportReissue` only when there is such a member.
  */
-function passportsReissued(core: CaseCore, before: CaseFacts, next: CaseFacts): Set<string> {
+function passportsReissued(core: CaseCore, before: CaseFacts, next: CaseFacts, rules: AmendRules): Set<string> {
   const keys = new Set<string>();
   const passportOf = (f: CaseFacts, id: string) => JSON.stringify(f.members.find((m) => m.id === id)?.passport ?? null);
   for (const member of next.members) {
@@ -260,20 +356,20 @@ function passportsReissued(core: CaseCore, before: CaseFacts, next: CaseFacts): 
       if (m.memberId === member.id && (condition === 'newPassportNeeded' || condition === 'passportReplaced')) keys.add(m.key);
     }
   }
-  if (keys.size === 0 || !(core.deps.passportReissue?.() ?? true)) return new Set();
+  if (keys.size === 0 || !rules.passportReissue()) return new Set();
   return keys;
 }
 
 /**
  * `facts` without the entry routes recorded (D01) for countries the trip no longer visits: a country removed and added
  * again is routed anew, its D01 deciding again (trial: the old `routes.m1.US` came back with the country). Asks
- * `deps.routesFollowCountries` (patched('routes-follow-countries')) only when there is a route to drop, so earlier
+ * `rules.routesFollowCountries` (patched('routes-follow-countries')) only when there is a route to drop, so earlier
  * histories replay as they ran.
  */
-function withoutStaleRoutes(core: CaseCore, facts: CaseFacts): CaseFacts {
+function withoutStaleRoutes(facts: CaseFacts, rules: AmendRules): CaseFacts {
   const countries = new Set(tripCountries(facts));
   const stale = (m: CaseFacts['members'][number]) => Object.keys(m.routes ?? {}).some((c) => !countries.has(c));
-  if (!facts.members.some(stale) || !(core.deps.routesFollowCountries?.() ?? true)) return facts;
+  if (!facts.members.some(stale) || !rules.routesFollowCountries()) return facts;
   return {
     ...facts,
     members: facts.members.map((m) => {

@@ -12,6 +12,7 @@ import { IdempotencyKey } from './idempotency.service';
 import { InboxService } from './inbox.service';
 import {
   ActionResultSchema,
+  AmendPreviewSchema,
   AmendSchema,
   CaseListSchema,
   CatalogSchema,
@@ -225,6 +226,21 @@ export class DelegationsController {
     @Res({ passthrough: true }) res: Response,
   ) {
     return this.action(user, 'amend', id, undefined, body, key, res);
+  }
+
+  @Post('delegations/:id/amendment-preview')
+  @HttpCode(200)
+  @CASE_ID
+  @ApiOperation({
+    summary: '变更预览 What an amendment would do if sent now: the steps it runs again (nothing is changed)',
+    description:
+      "The amendment's body and every check the amendment meets before it is recorded, the same refusals (400, 403, 404, 409, 422); then the steps it would run again, each with its status now, and the members and countries it adds and removes. Nothing is claimed, held or recorded, so no Idempotency-Key: the amendment checks everything again.",
+  })
+  @ApiBody({ schema: schemaRef(AmendSchema) })
+  @ApiOkResponse({ description: 'What the amendment would do', schema: schemaRef(AmendPreviewSchema) })
+  @errorResponses(400, 401, 403, 404, 409, 422, 503)
+  previewAmendment(@CurrentUser() user: AuthUser, @Param('id') id: string, @Body() body: unknown, @Req() req: Request) {
+    return this.delegations.previewAmendment(user, id, body, req);
   }
 
   @CaseAction('withdraw', '撤回 Withdraw the case (the unit organizer)', CloseSchema)

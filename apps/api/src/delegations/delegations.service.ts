@@ -12,6 +12,7 @@ import {
   detachUpdate,
   completeStepUpdate,
   decideStepUpdate,
+  amendPreviewQuery,
   delegationWorkflowId,
   objectionUpdate,
   planSummary,
@@ -23,6 +24,8 @@ import {
   withCriticalStep,
   type ActionResult,
   type Actor,
+  type AmendPreview,
+  type AmendRequest,
   type DelegationInput,
   type DelegationProgress,
   type OnBehalfOfUser,
@@ -121,7 +124,7 @@ import { parseOrThrow, parsePathParam } from '../common/validation';
 import { MetricsService } from '../metrics/metrics.service';
 import { custodyMoveRefusal, RegistriesService } from '../registries/registries.service';
 import { IdentityProbesService } from './identity-probes.service';
-import { queryCaseProgress } from '../temporal/case-query';
+import { queryCase, queryCaseProgress } from '../temporal/case-query';
 import { TemporalClientService } from '../temporal/temporal-client.provider';
 import { fingerprint, IdempotencyService, scopedKey, uuidFrom } from './idempotency.service';
 import { holdDocumentNumber, type HeldNumber } from './number-claims';
@@ -148,6 +151,7 @@ import {
   heldByIncident,
   isDefiniteRefusal,
   NotSent,
+  refusalError,
   toDomainError,
   unknownOutcome,
 } from './temporal-errors';
@@ -1099,6 +1103,46 @@ export class DelegationsService {
     } finally {
       if (!keepHold) await standingHold?.release();
     }
+  }
+
+  /**
+   * What an amendment would do if it were sent now (POST …/amendment-preview; the workflow's amendPreviewQuery): the
+   * amendment's body and its checks up to sending it (the API's reading, the scope, the case's status, the role, the
+   * members against the roster, the passports against the new return), then the engine's own (the Update validator's,
+   * as its refusal) and the steps it runs again (trial 77: an amendment said what it undid only once done). Nothing is
+   * claimed, held or recorded: the amendment checks everything again.
+   * @throws as the amendment would (400, 403, 404, 409, 422); TEMPORAL_UNAVAILABLE 503 when the workflow does not answer in time
+   */
+  async previewAmendment(user: AuthUser, caseId: string, body: unknown, httpRequest?: object): Promise<AmendPreview> {
+    const sent = this.parseAction('amend', body);
+    const scope = await this.lookupCase(user, caseId, httpRequest);
+    const action = UPDATE_ACCESS_ACTIONS.amend;
+    const onBehalf = sent.onBehalfOf != null;
+    if (
+      statusRefusesForGood(action, scope.status) ||
+      !mayAttempt(action, user.role, onBehalf, undefined, processOfVersion(scope.definitionVersion))
+    ) {
+      const refusal = lookupAccessRefusal(user, scope, action);
+      if (refusal) throw new DomainError(refusal.code, refusal.message);
+    }
+    if (user.role === 'manager')
+      throw domainError('FORBIDDEN_ROLE', '管理人员只能查看，不能办理', 'Managers read everything and decide nothing');
+    const resolve = () => this.registries.resolveAmendment(user, 'amend', sent, scope.unit, caseId);
+    const namesMembers = Array.isArray((sent as { changes?: { members?: unknown } }).changes?.members);
+    const parsed = await this.withKeptMembers(caseId, namesMembers ? await this.probes.guarded(user.id, resolve) : await resolve());
+    assertMembersOnce(parsed as { changes?: { members?: CaseFacts['members'] } });
+    await this.assertPassportsLastAmendedTrip(caseId, parsed as { changes?: Partial<CaseFacts> });
+    const onBehalfOf = await this.resolveOnBehalfOf(caseId, parsed.onBehalfOf);
+    const actor: Actor = { id: user.id, role: user.role, unit: user.unit, name: user.name };
+    const request = {
+      ...parsed,
+      ...(onBehalfOf !== undefined ? { onBehalfOf } : {}),
+      requestId: randomUUID(),
+      actor,
+    } as unknown as AmendRequest;
+    const answer = await queryCase(this.temporal, caseId, this.config.apiQueryTimeoutMs, amendPreviewQuery, request);
+    if ('refused' in answer) throw amendmentRefusal(refusalError(answer.refused.code, answer.refused));
+    return answer.preview;
   }
 
   /**

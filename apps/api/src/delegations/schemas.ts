@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CASE_STATUSES, DECISION_KIND_LABELS, DECISION_KINDS, type DecisionKind } from '@df/contracts';
+import { CASE_STATUSES, DECISION_KIND_LABELS, DECISION_KINDS, STEP_STATUSES, type DecisionKind } from '@df/contracts';
 import {
   canonicalIdentity,
   decisionReasonProblem,
@@ -865,6 +865,35 @@ export const ActionResultSchema = z
       seq: 7,
       opened: ['A03:US', 'A05', 'A06'],
       status: 'open',
+    },
+  });
+
+export const AmendPreviewSchema = z
+  .looseObject({
+    reruns: z
+      .array(z.looseObject({ key: z.string(), status: z.enum(STEP_STATUSES) }))
+      .meta({ description: 'The steps the amendment runs again, each with its status now: done work is undone, an open step starts over' }),
+    datesChanged: z.boolean(),
+    membersAdded: z.array(z.string()).meta({ description: 'Member ids the amendment adds: their steps start' }),
+    membersRemoved: z.array(z.string()).meta({ description: 'Member ids the amendment removes: their steps are withdrawn' }),
+    countriesAdded: z.array(z.string()),
+    countriesRemoved: z.array(z.string()),
+  })
+  .meta({
+    id: 'AmendPreview',
+    description:
+      'What the amendment would do if sent now (nothing is changed, claimed or recorded): the rules as a new amendment meets them',
+    example: {
+      reruns: [
+        { key: 'A07', status: 'done' },
+        { key: 'B05', status: 'done' },
+        { key: 'D13:m1:US', status: 'done' },
+      ],
+      datesChanged: true,
+      membersAdded: [],
+      membersRemoved: [],
+      countriesAdded: [],
+      countriesRemoved: [],
     },
   });
 

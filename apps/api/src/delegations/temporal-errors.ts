@@ -104,33 +104,7 @@ export function toDomainError(err: unknown, opts: { caseKnown?: boolean } = {}):
   if (err instanceof NotSent)
     return domainError('TEMPORAL_UNAVAILABLE', '流程引擎暂不可用，请稍后重试', 'The workflow engine is unavailable: try again later');
   const rejection = rejectionOf(err);
-  if (rejection) {
-    const d = rejection.details;
-    // A case stopped by an incident: the workflow's message names the raw failure (EVENT_STORE_REJECTED), for
-    // operators; users read what happened and what to do.
-    const [zh, en] =
-      rejection.code === 'CASE_INCIDENT'
-        ? [INCIDENT_NOTICE.zh, INCIDENT_NOTICE.en]
-        : d?.message
-          ? [d.message.zh, d.message.en]
-          : splitMessage(rejection.message);
-    return new DomainError(
-      rejection.code,
-      { zh, en: withoutFieldPrefix(en, d?.errors) },
-      {
-        ...(d?.stepKey ? { stepKey: echo(d.stepKey) } : {}),
-        ...(d?.violations ? { violations: d.violations } : {}),
-        ...(d?.violations?.length || d?.errors?.length
-          ? {
-              errors: [
-                ...(d.errors ?? []),
-                ...(d.violations ?? []).map((v) => ({ field: v.field ?? '(case)', rule: v.code, message: v.message })),
-              ],
-            }
-          : {}),
-      },
-    );
-  }
+  if (rejection) return refusalError(rejection.code, rejection.details, rejection.message);
   if (err instanceof WorkflowNotFoundError) {
     return opts.caseKnown
       ? domainError('CASE_CLOSED', '案件已结束，不能再办理', 'The case is closed: no more actions')
@@ -152,6 +126,34 @@ export function toDomainError(err: unknown, opts: { caseKnown?: boolean } = {}):
     return domainError('INVALID_REQUEST', '流程拒绝了此操作', `The workflow refused the action: ${err.cause?.message ?? err.message}`);
   }
   throw err;
+}
+
+/**
+ * The engine's refusal (an Update's failure; a query's answer, as the amendment's preview gives it) as the DomainError
+ * the API answers with: its code (ERROR_STATUS maps it), message, step, violations and field errors. `message`: the
+ * failure's own, read when the details carry none.
+ */
+export function refusalError(code: RejectionCode, d: RejectionDetails | undefined, message = ''): DomainError {
+  // A case stopped by an incident: the workflow's message names the raw failure (EVENT_STORE_REJECTED), for
+  // operators; users read what happened and what to do.
+  const [zh, en] =
+    code === 'CASE_INCIDENT' ? [INCIDENT_NOTICE.zh, INCIDENT_NOTICE.en] : d?.message ? [d.message.zh, d.message.en] : splitMessage(message);
+  return new DomainError(
+    code,
+    { zh, en: withoutFieldPrefix(en, d?.errors) },
+    {
+      ...(d?.stepKey ? { stepKey: echo(d.stepKey) } : {}),
+      ...(d?.violations ? { violations: d.violations } : {}),
+      ...(d?.violations?.length || d?.errors?.length
+        ? {
+            errors: [
+              ...(d.errors ?? []),
+              ...(d.violations ?? []).map((v) => ({ field: v.field ?? '(case)', rule: v.code, message: v.message })),
+            ],
+          }
+        : {}),
+    },
+  );
 }
 
 /**

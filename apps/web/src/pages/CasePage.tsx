@@ -56,7 +56,7 @@ import {
 } from '../common';
 import { useT, type Bilingual, type Lang, type LabelKey } from '../i18n';
 import { shanghaiToday } from '../date-rules';
-import { countdown, forecastFigure, forecastTitle, graphLayout, provisionalForecast, stepsByKey } from '../case-figures';
+import { closureNote, countdown, forecastFigure, forecastTitle, graphLayout, provisionalForecast, stepsByKey } from '../case-figures';
 import { codeLabel } from '../labels';
 import { supplyKindOf } from '../attachment-kinds';
 import { processOfVersion } from '../../../../libs/domain/src/definition/apec-whitelist';
@@ -66,6 +66,7 @@ import { shanghaiDay } from '../datetime';
 import { planCheckItems } from './PlanCheckItems';
 import { ActionDialog, type ActionTarget } from './ActionDialog';
 import { ObjectionsCard } from './ObjectionsCard';
+import { AmendPreviewNote } from './AmendPreviewNote';
 import { whitelistFiguresOf, WHITELIST_LABELS } from './ApecWhitelistFigures';
 import { amendChanges, amendFields, rosterPeopleOnCase, type AmendMembers, type AmendValues } from '../amend';
 import { joinNames, joinStops } from '../lists';
@@ -90,8 +91,13 @@ interface TimelineEvent {
     objection?: string;
     targets?: string[];
     by?: string;
+    /** case.closed: the withdrawal's or cancellation's reason. */
+    reason?: string;
   };
 }
+
+/** The title of a closed case's note, by how it ended (closureNote). */
+const CLOSURE_TITLES = { rejected: 'closedRejected', withdrawn: 'closedWithdrawn', cancelled: 'closedCancelled' } as const;
 
 /** The graph's colours explained, by step status (their labels: STEP_STATUS_LABELS, as the API says them). */
 const LEGEND = ['done', 'awaiting', 'pending', 'overdue', 'blocked', 'returned', 'skipped', 'withdrawn'] as const;
@@ -369,6 +375,8 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
         // (its facts hold placeholders the engine needs, not the user's data).
         const process = processOfVersion(p.definitionVersion);
         const trip = process === 'delegation';
+        // The amendment's `changes` for the dialog's values: what 确定 sends, and what its preview asks about.
+        const amendChangesOf = (v: AmendValues) => amendChanges(v, p.facts.destinations, trip ? amendMembersOf(p) : undefined);
         const figures = whitelistFiguresOf(p, lang);
         // What the annual plan check found (trial 66: shown nowhere on the case).
         const planLines = planCheckItems(p, trip, 'case', { t, pick, lang });
@@ -385,12 +393,44 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
         const stepOf = new Map(p.steps.map((s) => [s.key, s]));
         const critical = p.plan.criticalStep;
         // The step confirming the departure (E07), when it is open: the departure may be recorded up to the return date.
+        const closure = closureNote(p, timeline.events);
         const confirming = p.steps.find(
           (s) => s.code === CERTIFYING_STEPS.departure && (s.status === 'awaiting' || s.status === 'overdue'),
         );
         return (
           <Space orientation="vertical" size="large" style={{ width: '100%' }}>
             <Typography.Title level={2}>{p.title}</Typography.Title>
+            {closure ? (
+              // How the case ended, on top (trial 79: 未获批准 with an empty actions box; the reason on the timeline's last page).
+              <Alert
+                type={closure.status === 'rejected' ? 'error' : 'info'}
+                showIcon
+                data-testid="case-closed"
+                title={t(CLOSURE_TITLES[closure.status])}
+                description={
+                  <>
+                    <div>
+                      {[
+                        closure.stepKey
+                          ? `${closure.stepKey} ${stepOf.get(closure.stepKey) ? pick(stepOf.get(closure.stepKey)!.name) : ''}`.trim()
+                          : null,
+                        closure.actedBy ?? null,
+                        closure.at ? fmtDateTime(closure.at) : null,
+                      ]
+                        .filter((x) => x)
+                        .join(' · ')}
+                    </div>
+                    {closure.reason ? (
+                      <div>
+                        {t('closedReason')}
+                        {closure.reason}
+                      </div>
+                    ) : null}
+                    <div>{t('closedNext')}</div>
+                  </>
+                }
+              />
+            ) : null}
             {trip && p.status === 'open' && p.daysToDeparture < 0 ? (
               // The trip's dates passed without a departure: its steps are refused (409 DEPARTURE_PASSED) until the
               // dates are amended or the case withdrawn (docs/domain.md); up to the return date the departure itself may
@@ -833,7 +873,7 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
                 onValuesChange={() => setError(null)}
                 onFinish={(v: AmendValues & { comment?: string }) =>
                   void post('/amend', {
-                    changes: amendChanges(v, p.facts.destinations, trip ? amendMembersOf(p) : undefined),
+                    changes: amendChangesOf(v),
                     ...(v.comment ? { comment: v.comment } : {}),
                   })
                 }
@@ -898,6 +938,7 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
                 <Form.Item label={t('comment')} name="comment" rules={[textRules(lang)]}>
                   <Input.TextArea rows={2} />
                 </Form.Item>
+                <AmendPreviewNote form={amendForm} caseId={caseId} steps={p.steps} members={p.facts.members} changesOf={amendChangesOf} />
                 {error ? <Alert type="error" showIcon role="alert" title={errText(error)} style={{ marginBottom: 16 }} /> : null}
                 {/* 取消 beside 确定, as every dialog of the app has (trial 51: only the corner's ×). */}
                 <Space>

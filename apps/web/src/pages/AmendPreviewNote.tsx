@@ -1,0 +1,91 @@
+import { Alert, Form, type FormInstance } from 'antd';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { api, type StepProgress } from '../api';
+import { useT } from '../i18n';
+import { joinNames } from '../lists';
+
+/** The API's AmendPreview (POST /api/delegations/:id/amendment-preview). */
+interface AmendPreview {
+  reruns: Array<{ key: string; status: string }>;
+  datesChanged: boolean;
+  membersAdded: string[];
+  membersRemoved: string[];
+  countriesAdded: string[];
+  countriesRemoved: string[];
+}
+
+/** How long the dialog waits after the last change before asking (ms): one question per pause in typing. */
+const PREVIEW_PAUSE_MS = 500;
+
+/**
+ * What the amendment as filled in would run again, said in its dialog before it is sent (trial 77: an amendment said
+ * what it undid only once it was done): the API's preview, the engine's own rules (nothing is recorded), asked again
+ * after each pause in the changes. Says nothing while the changes are none or refused: 确定 answers those, at the fields.
+ * `changesOf`: the amendment's `changes` the dialog would send for its values.
+ */
+export function AmendPreviewNote(props: {
+  form: FormInstance;
+  caseId: string;
+  steps: readonly StepProgress[];
+  /** The case's members as they are (the removed ones are named). */
+  members: ReadonlyArray<{ id: string; name: string }>;
+  changesOf: (values: never) => Record<string, unknown>;
+}) {
+  const { form, caseId, steps, members, changesOf } = props;
+  const { t, pick, code, lang } = useT();
+  const values = Form.useWatch([], form) as unknown;
+  const [preview, setPreview] = useState<AmendPreview | null>(null);
+  const asked = useRef(0);
+  const body = useMemo(() => {
+    if (!values) return null;
+    try {
+      return JSON.stringify({ changes: changesOf(values as never) });
+    } catch {
+      return null; // values the dialog cannot send yet (a day half typed)
+    }
+  }, [values, changesOf]);
+  useEffect(() => {
+    const n = ++asked.current;
+    if (!body) return;
+    const timer = setTimeout(() => {
+      api<AmendPreview>('POST', `/api/delegations/${caseId}/amendment-preview`, JSON.parse(body) as unknown)
+        .then((answer) => n === asked.current && setPreview(answer))
+        .catch(() => n === asked.current && setPreview(null));
+    }, PREVIEW_PAUSE_MS);
+    return () => clearTimeout(timer);
+  }, [body, caseId]);
+  if (!preview) return null;
+  const stepName = (key: string) => {
+    const s = steps.find((x) => x.key === key);
+    if (!s) return key;
+    const status = code('stepSt_', s.status);
+    return lang === 'zh' ? `${key} ${pick(s.name)}（${status}）` : `${key} ${pick(s.name)} (${status})`;
+  };
+  const memberName = (id: string) => members.find((m) => m.id === id)?.name ?? id;
+  const lines = [
+    preview.reruns.length > 0
+      ? `${t('amendPreviewReruns')}${joinNames(
+          preview.reruns.map((r) => stepName(r.key)),
+          lang,
+        )}`
+      : t('amendPreviewNoReruns'),
+    ...(preview.membersAdded.length > 0 ? [t('amendPreviewAdded').replace('{n}', String(preview.membersAdded.length))] : []),
+    ...(preview.membersRemoved.length > 0 ? [`${t('amendPreviewRemoved')}${joinNames(preview.membersRemoved.map(memberName), lang)}`] : []),
+  ];
+  return (
+    <Alert
+      type={preview.reruns.some((r) => r.status === 'done') ? 'warning' : 'info'}
+      showIcon
+      data-testid="amend-preview"
+      title={t('amendPreviewTitle')}
+      description={
+        <ul style={{ margin: 0, paddingInlineStart: 20 }}>
+          {lines.map((line) => (
+            <li key={line}>{line}</li>
+          ))}
+        </ul>
+      }
+      style={{ marginBottom: 16 }}
+    />
+  );
+}
