@@ -705,7 +705,7 @@ describe('registries: input refusals (new-user trial)', () => {
         holder,
       }).expect(422);
       expect(fields(forever.body)).toEqual([['expiresOn', 'max-validity']]);
-      // Ten years to the day is a passport's longest validity (护照法 第五条).
+      // Ten years to the day is a passport's longest validity (护照法 第七条).
       await post('/api/registries/passports', officer, {
         number: 'SE7300002',
         issuedOn: '2020-01-01',

@@ -238,6 +238,32 @@ describe('registries (issue 14): units, people, passports in custody, and submis
       .expect(201);
     expect(put.body).toMatchObject({ created: true, unit: { code: home.unit, status: 'active', suspension: { suspended: false } } });
     documented(S.UnitPutResultSchema, put.body);
+    // The office's own units stand under none of the units they serve (trial 79: the FAO registered under a bureau).
+    const underBureau = await request(http)
+      .put('/api/registries/units/fao')
+      .set(bearer(home.tokens['fao-clerk']))
+      .send(
+        unitBody({
+          nameZh: '市人民政府外事办公室',
+          nameEn: 'Municipal Foreign Affairs Office',
+          parentCode: home.unit,
+          supervisingDepartment: home.unit,
+        }),
+      )
+      .expect(422);
+    expect(underBureau.body.errors.map((e: { field: string; rule: string }) => [e.field, e.rule])).toEqual([
+      ['parentCode', 'office-unit'],
+      ['supervisingDepartment', 'office-unit'],
+    ]);
+    // A roster holds people's names, not markup or statements (trial 79: both were registered, and listed by every picker).
+    for (const name of ['<script>alert(1)</script>', '<img src=x onerror=alert(1)>王', "Robert'); DROP TABLE people;--"]) {
+      const refused = await request(http)
+        .put(`/api/registries/people/P-${uniqueSuffix()}`)
+        .set(bearer(home.tokens.personnel))
+        .send(personBody(home.unit, { name }))
+        .expect(422);
+      expect([name, refused.body.errors]).toEqual([name, [expect.objectContaining({ field: 'name', rule: 'person-name' })]]);
+    }
     // Only the FAO registers units; a suspension needs a reason (400 naming the field).
     expect(
       (await request(http).put(`/api/registries/units/${home.unit}`).set(bearer(home.tokens.organizer)).send(unitBody()).expect(403)).body

@@ -63,7 +63,7 @@ export class ApiModule {
       imports: [
         PersistenceModule.forRoot(config.databaseUrl),
         TypeOrmModule.forFeature([UserEntity, IdempotencyRecordEntity, CaseEntity, CaseEventEntity]),
-        RegistriesModule,
+        RegistriesModule.forRoot(config),
         JwtModule.register({
           secret: jwtKey(resolveJwtSecret(config)), // a KeyObject: not re-parsed at every verification
           signOptions: { algorithm: 'HS256' },

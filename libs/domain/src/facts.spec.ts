@@ -114,6 +114,27 @@ describe("a person's name as the registries compare it (personNameKey) and hold 
   it('a name needs some letter (fifth trial: a member named 12345 was accepted); punctuation is kept as written', () => {
     expect(personNameProblem('12345')).toEqual({ zh: '姓名须含文字', en: "Must contain letters: a person's name" });
     expect(personNameProblem('...')).toBeDefined();
-    for (const ok of ['李四', '阿依古丽·买买提', 'Zhang San', '李四.']) expect([ok, personNameProblem(ok)]).toEqual([ok, undefined]);
+    for (const ok of [
+      '李四',
+      '阿依古丽·买买提',
+      'Zhang San',
+      '李四.',
+      "O'Brien",
+      'Jean-Luc Picard',
+      'J. R. Smith',
+      'José Müller',
+      '李\u200b四',
+    ])
+      expect([ok, personNameProblem(ok)]).toEqual([ok, undefined]);
+  });
+  it('a name is letters and the marks of names (trial 79: markup and SQL were registered as names)', () => {
+    for (const bad of [
+      '<script>alert(1)</script>',
+      '<img src=x onerror=alert(1)>王',
+      "Robert'); DROP TABLE people;--",
+      '王五@',
+      '张三 (处长)',
+    ])
+      expect([bad, personNameProblem(bad)?.en]).toEqual([bad, expect.stringContaining('no symbols')]);
   });
 });

@@ -498,11 +498,26 @@ function personNameKeyKeepingPunctuation(value: string): string {
 }
 
 /**
+ * What a person's name is written with besides letters and their marks: spaces and the punctuation of names, the
+ * interpunct of transcribed names (·, ・, •: 买买提·艾力), the full stop of initials, the apostrophe and the hyphen
+ * (O'Brien, Jean-Luc), invisible joiners (the text rule and personNameKey handle them), and digits (a roster's
+ * namesakes told apart, 王五2: no markup or statement is written with them alone).
+ */
+const PERSON_NAME_CHARS = /^[\p{L}\p{M}\p{N}\s·・•．.'’\-‐\u200B-\u200D\u2060\uFEFF]*$/u;
+
+/**
  * A person's name as a roster or a typed member may hold it (rule `person-name`): some letter, a Han character or a
- * Latin one (fifth trial: a member named `12345` was accepted). Punctuation stays as written; the registries compare
+ * Latin one (fifth trial: a member named `12345` was accepted), and nothing but letters, spaces and the punctuation of
+ * names (PERSON_NAME_CHARS; trial 79: `<script>alert(1)</script>` and `Robert'); DROP TABLE people;--` were registered
+ * on a roster, and every member picker listed them). Punctuation of names stays as written; the registries compare
  * names without it (personNameKey). Undefined when the name passes. Pure.
  */
 export function personNameProblem(value: string): Label | undefined {
   if (!/\p{L}/u.test(value)) return { zh: '姓名须含文字', en: "Must contain letters: a person's name" };
+  if (!PERSON_NAME_CHARS.test(value))
+    return {
+      zh: '姓名只能由文字、空格和姓名中的间隔号（·）、连字符、撇号组成，不能含 < > ; ( ) = 等符号',
+      en: "A person's name is letters, spaces and a name's own marks (·, hyphen, apostrophe, full stop): no symbols such as < > ; ( ) =",
+    };
   return undefined;
 }

@@ -18,6 +18,7 @@ import {
   duplicatePersonLabel,
   personIdentityKey,
   unitReferenceProblems,
+  officeUnitRegistryProblems,
   isYearScheduleList,
   diffDefinitions,
   matchAnnualPlan,
@@ -1034,6 +1035,24 @@ describe('one person once on the rosters (name key, gender, date of birth)', () 
   it('names the registered id only when given', () => {
     expect(duplicatePersonLabel(person(), 'P1').en).toContain('as P1');
     expect(JSON.stringify(duplicatePersonLabel(person(), null))).not.toContain('P1');
+  });
+});
+
+describe("the office's own units stand under none of the units they serve (trial 79)", () => {
+  const u = (code: string, parentCode: string | null = null, supervisingDepartment: string | null = null) => ({
+    code,
+    parentCode,
+    supervisingDepartment,
+  });
+  it('refuses a bureau as the FAO’s parent or supervising department; another office unit, and any other unit’s, are taken', () => {
+    const office = ['fao', 'city'];
+    expect(officeUnitRegistryProblems(u('fao', 'commerce', 'commerce'), office).map((p) => [p.field, p.rule])).toEqual([
+      ['parentCode', 'office-unit'],
+      ['supervisingDepartment', 'office-unit'],
+    ]);
+    expect(officeUnitRegistryProblems(u('FAO', 'commerce'), office)).toHaveLength(1);
+    expect(officeUnitRegistryProblems(u('fao', 'city'), office)).toEqual([]);
+    expect(officeUnitRegistryProblems(u('commerce', 'city', 'fao'), office)).toEqual([]);
   });
 });
 

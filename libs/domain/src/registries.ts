@@ -87,6 +87,41 @@ export function unitReferenceProblems(
 }
 
 /**
+ * Where the office's own departments (config OFFICE_UNITS: the FAO, the government's leadership) stand in the units'
+ * hierarchy (trial 79: the intake clerk registered the FAO as a sub-unit of the commerce bureau): under no unit but
+ * another of the office's, as parent (`parentCode`) or supervising department (`supervisingDepartment`: its approvers
+ * reach the unit's cases, so a bureau's would read the office's own), rule `office-unit`. Nothing for any other unit.
+ * Pure.
+ */
+export function officeUnitRegistryProblems(
+  unit: Pick<RegisteredUnit, 'code' | 'parentCode' | 'supervisingDepartment'>,
+  officeUnits: readonly string[],
+): Array<{ field: 'parentCode' | 'supervisingDepartment'; rule: 'office-unit'; message: Label }> {
+  const office = (code: string) => officeUnits.includes(code.toLowerCase());
+  if (!office(unit.code)) return [];
+  const named = officeUnits.join(', ');
+  return (
+    [
+      ['parentCode', '上级单位', 'parent unit'],
+      ['supervisingDepartment', '主管部门', 'supervising department'],
+    ] as const
+  ).flatMap(([field, zh, en]) => {
+    const ref = unit[field];
+    if (ref === null || office(ref)) return [];
+    return [
+      {
+        field,
+        rule: 'office-unit' as const,
+        message: {
+          zh: `本机关单位的${zh}只能是本机关单位（${named}），不能隶属于 ${ref}`,
+          en: `An office unit's ${en} is one of the office's own units (${named}), not ${ref}`,
+        },
+      },
+    ];
+  });
+}
+
+/**
  * A unit as messages name it: its registered name with the code beside (`市商务局（commerce）` /
  * `Municipal Bureau of Commerce (commerce)`); a code no registry holds stays the code, the one thing known.
  */
@@ -505,7 +540,11 @@ export const MIN_STAFF_AGE = 16;
  * trial: a person born 1900-01-01, aged 126, was registered).
  */
 export const MAX_STAFF_AGE = 100;
-/** The longest a passport is valid, in years (护照法 第五条: ten years for an adult): rule `max-validity`. */
+/**
+ * The longest a passport is valid, in years: rule `max-validity`. The Passport Law's longest (《护照法》第七条: an
+ * ordinary passport, ten years for a holder of sixteen or more); a diplomatic or service passport's validity is the
+ * Ministry of Foreign Affairs' to set (第九条), within it. Trial 79: the message cited 第五条 (who applies for one).
+ */
 export const MAX_PASSPORT_YEARS = 10;
 
 /**
@@ -582,8 +621,8 @@ export function passportDateProblems(p: { issuedOn: string; expiresOn: string },
         field: 'expiresOn',
         rule: 'max-validity',
         message: {
-          zh: `有效期不超过${MAX_PASSPORT_YEARS}年（《护照法》第五条）`,
-          en: `Must be at most ${MAX_PASSPORT_YEARS} years after the date of issue`,
+          zh: `有效期自签发之日起不超过${MAX_PASSPORT_YEARS}年（护照最长有效期，《护照法》第七条；外交、公务护照有效期由外交部规定，第九条）`,
+          en: `Must be at most ${MAX_PASSPORT_YEARS} years after the date of issue (a passport's longest validity, Passport Law art. 7; the Ministry of Foreign Affairs sets a service passport's, art. 9)`,
         },
       });
   }

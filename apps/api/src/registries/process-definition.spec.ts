@@ -12,7 +12,10 @@ function serviceWith(stored: Array<Pick<StoredProcessVersion, 'version' | 'defin
       return stored;
     },
   } as unknown as RegistriesRepository;
-  return { service: new RegistriesService(repo, {} as DataSource, {} as UsersRepository), reads: () => reads };
+  return {
+    service: new RegistriesService(repo, {} as DataSource, {} as UsersRepository, { officeUnits: ['fao', 'city'] }),
+    reads: () => reads,
+  };
 }
 
 describe("RegistriesService.processDefinition: the definition a case runs, by its version (the API's checks of a completion's data)", () => {

@@ -1,4 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import type { ServiceConfig } from '@df/runtime';
+import { API_CONFIG } from '../api.options';
 import holidayData from 'chinese-days/dist/chinese-days.json';
 import {
   CLOSED_STATUSES,
@@ -80,6 +82,7 @@ import {
   unknownDefinitionFields,
   unknownSettingsFields,
   unknownCountryMessage,
+  officeUnitRegistryProblems,
 } from '@df/domain';
 import type { DelegationProgress } from '@df/contracts';
 import {
@@ -221,6 +224,7 @@ export class RegistriesService {
     private readonly repo: RegistriesRepository,
     private readonly db: DataSource,
     private readonly users: UsersRepository,
+    @Inject(API_CONFIG) private readonly config: Pick<ServiceConfig, 'officeUnits'>,
   ) {
     this.apec = new ApecRepository(db);
   }
@@ -610,6 +614,7 @@ export class RegistriesService {
           },
         });
     }
+    hierarchy.push(...officeUnitRegistryProblems({ code: c, ...u }, this.config.officeUnits));
     if (hierarchy.length > 0) throw ruleRefusal(hierarchy);
     // The reason is the suspension's: a unit not suspended keeps none (trial: an active unit showed an old reason);
     // the one it had stays in the registry's changes.
