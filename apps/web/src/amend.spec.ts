@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { amendChanges, amendFields, newMemberIds, rosterPeopleOnCase, type Stop } from './amend';
+import { amendChanges, amendFields, newMemberIds, rosterOptionLabel, rosterPeopleOnCase, type Stop } from './amend';
 
 const stops: Stop[] = [
   { country: 'US', city: 'Houston', arrive: '2027-03-15', leave: '2027-03-17', inviter: { name: 'Jane Roe', organization: 'GHP' } },
@@ -104,5 +104,16 @@ describe('the roster picker of the amendment dialog (人员变更)', () => {
   });
   it('a member named by another person id is another person, even of the same name', () => {
     expect(rosterPeopleOnCase([{ id: 'm1', name: '赵六', personId: 'P-other' }], roster)).toEqual(new Set());
+  });
+});
+
+describe('a roster person in the member pickers (trial 79: two 王五 read alike)', () => {
+  it('names the person id beside a name another person of the list shares', () => {
+    const roster = [
+      { personId: 'P-c-1', name: '王五', position: '科员' },
+      { personId: 'P-c-2', name: '王 五', position: '科员' },
+      { personId: 'P-c-3', name: '李四' },
+    ];
+    expect(roster.map((p) => rosterOptionLabel(p, roster))).toEqual(['王五（科员） · P-c-1', '王 五（科员） · P-c-2', '李四']);
   });
 });

@@ -64,6 +64,20 @@ export function rosterPeopleOnCase(
   return new Set(roster.filter((x) => ids.has(x.personId) || typed.has(nameKey(x.name))).map((x) => x.personId));
 }
 
+/**
+ * A roster person as the member pickers (new trip, amendment) offer them: 王五（科员）, and the person id beside a name
+ * another person of the list shares (王五（科员） · P-commerce-0012: trial 79, two 王五 read alike and either could be
+ * picked). `roster`: the whole list offered.
+ */
+export function rosterOptionLabel(
+  person: { personId: string; name: string; position?: string },
+  roster: ReadonlyArray<{ personId: string; name: string }>,
+): string {
+  const label = person.position ? `${person.name}（${person.position}）` : person.name;
+  const namesake = roster.some((x) => x.personId !== person.personId && nameKey(x.name) === nameKey(person.name));
+  return namesake ? `${label} · ${person.personId}` : label;
+}
+
 /** The amendment's `changes`: the dates, and the stops only when a stop's day changed (the API's fields, no others). */
 export function amendChanges(v: AmendValues, stops: readonly Stop[], members?: AmendMembers): Record<string, unknown> {
   const changes: Record<string, unknown> = { departureDate: v.departureDate, returnDate: v.returnDate };

@@ -68,7 +68,7 @@ import { ActionDialog, type ActionTarget } from './ActionDialog';
 import { ObjectionsCard } from './ObjectionsCard';
 import { AmendPreviewNote } from './AmendPreviewNote';
 import { whitelistFiguresOf, WHITELIST_LABELS } from './ApecWhitelistFigures';
-import { amendChanges, amendFields, rosterPeopleOnCase, type AmendMembers, type AmendValues } from '../amend';
+import { amendChanges, amendFields, rosterOptionLabel, rosterPeopleOnCase, type AmendMembers, type AmendValues } from '../amend';
 import { joinNames, joinStops } from '../lists';
 
 // The attachments card (antd Upload, rc-upload) loads with its own chunk after the case itself: not in the first load.
@@ -1107,7 +1107,7 @@ function AmendMembersFields({ unit, members }: { unit: string; members: Progress
           placeholder={t('amendRosterPlaceholder')}
           loading={roster.loading}
           options={(roster.data ?? []).map((x) => {
-            const label = x.position ? `${x.name}（${x.position}）` : x.name;
+            const label = rosterOptionLabel(x, roster.data ?? []);
             // Already on the case: shown, not offered (the API would refuse the same person twice).
             return onCase.has(x.personId)
               ? { value: x.personId, label: `${label} · ${t('alreadyOnCase')}`, disabled: true }

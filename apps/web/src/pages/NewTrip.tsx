@@ -8,6 +8,7 @@ import { DayItem } from '../DayField';
 import { useT, type Bilingual } from '../i18n';
 import { annualPlanNeedsReason, checkPlanText, checkTitleKey, type CheckAnnualPlan, type CheckPlan } from '../check-plan';
 import { fieldErrorText } from '../labels';
+import { rosterOptionLabel } from '../amend';
 import { navigate } from '../router';
 import { shanghaiToday } from '../date-rules';
 import { validate } from '../validation';
@@ -518,7 +519,7 @@ export function NewTripPage({ session }: { session: Session }) {
                           style={{ width: 260 }}
                           options={(roster.data ?? []).map((p) => ({
                             value: p.personId,
-                            label: p.position ? `${p.name}（${p.position}）` : p.name,
+                            label: rosterOptionLabel(p, roster.data ?? []),
                           }))}
                         />
                       </Form.Item>
