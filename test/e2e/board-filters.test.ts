@@ -65,7 +65,13 @@ function portfolio(units: [string, string], tag: string): Seed[] {
         departureDate,
         done: [{ key: 'A02', code: 'A02', phase: 'prepare', actorRole: 'organizer', kind: 'task', wd: 1 + (i % 3) }],
         open,
-        plan: { phase: 'review', slackWd: i - 4, atRisk: i % 2 === 0, forecastReadyAt: submittedAt + 20 * DAY, criticalStep: 'B02' },
+        plan: {
+          phase: 'review',
+          slackWd: i - 4 + 0.469,
+          atRisk: i % 2 === 0,
+          forecastReadyAt: submittedAt + 20 * DAY,
+          criticalStep: 'B02',
+        },
       },
     });
   }
@@ -265,6 +271,9 @@ describe('the board filtered by unit and period, and exported', () => {
     expect(ids).toEqual(b.inFlight.items.map((c: { caseId: string }) => c.caseId));
     expect(ids.length).toBe(seeds.filter((s) => s.open && s.unit === units[0] && departure(s) >= '2026-04-01').length);
     expect(lines[1]).toContain('外办审批 FAO review and approval');
+    // The slack to a tenth, as the board shows it (trial 79: 245.469 beside the board's 245.5).
+    const slackColumn = lines[0]!.split(',').indexOf('余量（工作日）Slack (WD)');
+    for (const line of lines.slice(1)) expect(line.split(',')[slackColumn]).toMatch(/^-?\d+(\.\d)?$/);
   });
 
   it('exports every table of the filtered board as an Excel workbook', async () => {

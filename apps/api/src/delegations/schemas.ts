@@ -193,7 +193,7 @@ export const SUBMISSION_EXAMPLE = {
       rank: 'bureau',
       partyMember: true,
       classifiedAccess: false,
-      leadershipTeam: 'city-government',
+      leadershipTeam: '市政府领导班子',
       passport: { inCustody: true, number: 'SE1234567', expiresOn: '2031-06-30' },
     },
   ],

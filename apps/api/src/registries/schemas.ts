@@ -229,7 +229,7 @@ export const PersonSchema = z
       rank: 'bureau',
       position: '副市长',
       partyMember: true,
-      leadershipTeam: 'city-government',
+      leadershipTeam: '市政府领导班子',
       status: 'active',
     },
   });
@@ -518,7 +518,7 @@ const PERSON_EXAMPLE = {
   position: '副市长',
   partyMember: true,
   classifiedAccess: false,
-  leadershipTeam: 'city-government',
+  leadershipTeam: '市政府领导班子',
   status: 'active',
 };
 const personFields = {

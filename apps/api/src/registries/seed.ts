@@ -88,7 +88,7 @@ const person = (
 });
 
 const PEOPLE: RegisteredPerson[] = [
-  person('P-commerce-001', 'commerce', '张三', 'male', '1968-04-12', 'bureau', '副市长', true, false, 'city-government'),
+  person('P-commerce-001', 'commerce', '张三', 'male', '1968-04-12', 'bureau', '副市长', true, false, '市政府领导班子'),
   person('P-commerce-002', 'commerce', '李四', 'female', '1975-09-03', 'division', '商务局处长', true, false, null),
   person('P-commerce-003', 'commerce', '王五', 'male', '1990-01-20', 'staff', '科员', false, false, null),
   person('P-education-001', 'education', '赵六', 'female', '1970-11-30', 'bureau', '教育局局长', true, true, 'education-leadership'),
