@@ -3,16 +3,8 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { api, type StepProgress } from '../api';
 import { useT } from '../i18n';
 import { joinNames } from '../lists';
-
-/** The API's AmendPreview (POST /api/delegations/:id/amendment-preview). */
-interface AmendPreview {
-  reruns: Array<{ key: string; status: string }>;
-  datesChanged: boolean;
-  membersAdded: string[];
-  membersRemoved: string[];
-  countriesAdded: string[];
-  countriesRemoved: string[];
-}
+// The API's answer (POST /api/delegations/:id/amendment-preview): the contract's type, erased in the build.
+import type { AmendPreview } from '../../../../libs/contracts/src/delegation';
 
 /** How long the dialog waits after the last change before asking (ms): one question per pause in typing. */
 const PREVIEW_PAUSE_MS = 500;
