@@ -231,10 +231,13 @@ export class DelegationsController {
   @Post('delegations/:id/amendment-preview')
   @HttpCode(200)
   @CASE_ID
+  @IdempotencyKeyHeader(
+    'Checked for its format only (1-200 characters, e.g. a UUID), as on every POST under /api/delegations: a preview records nothing, so a retry asks again',
+  )
   @ApiOperation({
     summary: '变更预览 What an amendment would do if sent now: the steps it runs again (nothing is changed)',
     description:
-      "The amendment's body and every check the amendment meets before it is recorded, the same refusals (400, 403, 404, 409, 422); then the steps it would run again, each with its status now, and the members and countries it adds and removes. Nothing is claimed, held or recorded, so no Idempotency-Key: the amendment checks everything again.",
+      "The amendment's body and every check the amendment meets before it is recorded, the same refusals (400, 403, 404, 409, 422); then the steps it would run again, each with its status now, and the members and countries it adds and removes. Nothing is claimed, held or recorded: the amendment checks everything again.",
   })
   @ApiBody({ schema: schemaRef(AmendSchema) })
   @ApiOkResponse({ description: 'What the amendment would do', schema: schemaRef(AmendPreviewSchema) })
