@@ -3396,6 +3396,47 @@ describe("D13's visa covers the member's stay (2027.12, visa-issued; trial: D12/
       expect(preview.reruns.find((x) => x.key === 'D13:m1:US')).toEqual({ key: 'D13:m1:US', status: 'done' });
       expect(preview.reruns.some((x) => x.key === 'D12:US')).toBe(arrive === '2026-06-08');
     }
+    // A member added after the FAO's intake: the derivation takes back B01 and B02 (their needs no longer complete),
+    // which the preview says, and the amendment marks as its own (trial 80: both left out, and reopened unmarked).
+    {
+      const engine = newEngine();
+      const t = simulate(engine, { until: (p) => p.steps.some((x) => x.key === 'B05' && x.status === 'awaiting') });
+      const request = {
+        requestId: 'am-member',
+        actor: actor('organizer'),
+        changes: { members: [...engine.facts.members, makeMember({ id: 'm2', name: '李四', personId: 'P-m2' })] },
+      };
+      engine.takeEvents();
+      const doneBefore = new Set(
+        engine
+          .progress(t)
+          .steps.filter((x) => x.status === 'done')
+          .map((x) => x.key),
+      );
+      const preview = engine.previewAmend(request as never, t);
+      expect(preview.membersAdded).toEqual(['m2']);
+      expect(preview.reruns).toEqual(
+        expect.arrayContaining([
+          { key: 'B01', status: 'done' },
+          { key: 'B02', status: 'done' },
+        ]),
+      );
+      engine.apply({ type: 'amend', request } as never, t);
+      // The done work the amendment takes back is the preview's done steps, no more, no fewer.
+      const undone = engine
+        .takeEvents()
+        .filter((e) => e.type === 'step.returned')
+        .flatMap((e) => (e.payload as { keys: string[] }).keys)
+        .filter((k) => doneBefore.has(k));
+      expect([...new Set(undone)].sort()).toEqual(
+        preview.reruns
+          .filter((x) => x.status === 'done')
+          .map((x) => x.key)
+          .sort(),
+      );
+      const after = engine.progress(t);
+      for (const key of ['B01', 'B02']) expect(after.steps.find((x) => x.key === key)!.rerunBy).toMatchObject({ cause: 'amend' });
+    }
     // The refusal the amendment would meet, as the validator's.
     const engine = newEngine();
     const t = simulate(engine, { until: (p) => p.steps.some((x) => x.key === 'B02' && x.status === 'awaiting') });

@@ -658,60 +658,22 @@ export class CaseCore {
    * work unchanged (`deps.memberWorkStands`); what has not started after it waits for the joint work (openAfterUpstream).
    */
   reopenStale(cause: string): void {
-    const reopened: string[] = [];
-    const reopen = (key: string) => {
+    const statuses = new Map([...this.states].map(([key, state]) => [key, state.status as string]));
+    let memberWorkStands: boolean | undefined;
+    const { reopened, targets } = staleReopened(
+      this.instances,
+      statuses,
+      new Set(this.rechecks),
+      () => (memberWorkStands ??= this.deps.memberWorkStands?.() ?? true),
+    );
+    for (const key of reopened) {
       const state = this.states.get(key)!;
       state.generation++;
       this.clear(state);
       state.status = 'returned';
       this.rechecks.delete(key);
-      reopened.push(key);
-    };
-    for (const inst of this.instances) if (!inst.skipped && this.states.get(inst.key)!.status === 'skipped') reopen(inst.key);
-    const targets = [...reopened];
-    const byKey = new Map(this.instances.map((i) => [i.key, i]));
-    let memberWorkStands: boolean | undefined;
-    for (let round = 0; ; round++) {
-      const complete = this.completeWithRechecks(this.instanceStates());
-      const stale = this.instances.filter((inst) => {
-        const st = this.states.get(inst.key)!.status;
-        if (st === 'pending' || st === 'returned') return false;
-        const missing = inst.needs.filter((n) => !complete.has(n));
-        if (missing.length === 0) return false;
-        // A member's step skipped (its condition false) stays skipped the same way: it passes through again unchanged.
-        const joint =
-          (st === 'done' || st === 'skipped') &&
-          inst.memberId !== undefined &&
-          this.behind(missing, complete, byKey).every((n) => byKey.get(n)?.memberId === undefined);
-        if (joint) memberWorkStands ??= this.deps.memberWorkStands?.() ?? true;
-        return !(joint && memberWorkStands);
-      });
-      if (stale.length === 0) break;
-      // The first round holds the steps the change reached directly; later rounds are their dependents.
-      if (round === 0) targets.push(...stale.map((i) => i.key));
-      stale.forEach((inst) => reopen(inst.key));
     }
     if (reopened.length > 0) this.emit('step.returned', null, { by: cause, targets, keys: reopened });
-  }
-
-  /**
-   * The steps not complete that keep `missing` from being complete: each itself, or for a skipped one (complete only
-   * once its own needs are: C05 skipped for a member keeping their passport rests on C04, skipped, on B08) those
-   * behind its own needs (fourth trial: C07 of a member whose C02-C06 were skipped went back with B08 for a member
-   * added, though their own work was unchanged).
-   */
-  private behind(missing: readonly string[], complete: ReadonlySet<string>, byKey: ReadonlyMap<string, StepInstance>): string[] {
-    const out = new Set<string>();
-    const seen = new Set<string>();
-    const visit = (key: string): void => {
-      if (seen.has(key)) return;
-      seen.add(key);
-      const inst = byKey.get(key);
-      if (inst && (inst.skipped || this.states.get(key)?.status === 'skipped')) inst.needs.filter((n) => !complete.has(n)).forEach(visit);
-      else out.add(key);
-    };
-    missing.forEach(visit);
-    return [...out];
   }
 
   /**
@@ -719,23 +681,7 @@ export class CaseCore {
    * to be opened again (pending), an overdue one is still awaiting its decision.
    */
   private instanceStates(): Record<string, InstanceState> {
-    const states: Record<string, InstanceState> = {};
-    for (const inst of this.instances) {
-      const st = this.states.get(inst.key)!.status;
-      states[inst.key] = { status: st === 'returned' ? 'pending' : st === 'overdue' ? 'awaiting' : (st as InstanceState['status']) };
-    }
-    return states;
-  }
-
-  /** completeKeys, with a step under re-check counted as done while its own needs are complete (to a fixpoint). */
-  private completeWithRechecks(states: Record<string, InstanceState>): Set<string> {
-    const byKey = new Map(this.instances.map((i) => [i.key, i]));
-    for (;;) {
-      const complete = completeKeys(this.instances, states);
-      const promoted = [...this.rechecks].filter((k) => !complete.has(k) && byKey.get(k)?.needs.every((n) => complete.has(n)) === true);
-      if (promoted.length === 0) return complete;
-      for (const k of promoted) states[k] = { status: 'done' };
-    }
+    return instanceStatesOf(this.instances, (key) => this.states.get(key)!.status);
   }
 
   /** Opens every instance whose needs are complete, records pass-through skips; repeats until stable. */
@@ -1223,4 +1169,107 @@ export class CaseCore {
     authorize(action, actor, this, { step: meta, stepKey: key, onBehalfOf });
     return { meta, state };
   }
+}
+
+/**
+ * The engine's step states in the instance graph's terms (libs/domain instances.ts): a returned step waits to be opened
+ * again (pending), an overdue one is still awaiting its decision. `statusOf`: each instance's engine status.
+ */
+function instanceStatesOf(instances: readonly StepInstance[], statusOf: (key: string) => string): Record<string, InstanceState> {
+  const states: Record<string, InstanceState> = {};
+  for (const inst of instances) {
+    const st = statusOf(inst.key);
+    states[inst.key] = { status: st === 'returned' ? 'pending' : st === 'overdue' ? 'awaiting' : (st as InstanceState['status']) };
+  }
+  return states;
+}
+
+/** completeKeys, with a step under re-check (`rechecks`) counted as done while its own needs are complete (to a fixpoint). */
+function completeWithRechecksOf(
+  instances: StepInstance[],
+  states: Record<string, InstanceState>,
+  rechecks: ReadonlySet<string>,
+): Set<string> {
+  const byKey = new Map(instances.map((i) => [i.key, i]));
+  for (;;) {
+    const complete = completeKeys(instances, states);
+    const promoted = [...rechecks].filter((k) => !complete.has(k) && byKey.get(k)?.needs.every((n) => complete.has(n)) === true);
+    if (promoted.length === 0) return complete;
+    for (const k of promoted) states[k] = { status: 'done' };
+  }
+}
+
+/**
+ * The steps not complete that keep `missing` from being complete: each itself, or for a skipped one (complete only
+ * once its own needs are: C05 skipped for a member keeping their passport rests on C04, skipped, on B08) those
+ * behind its own needs (fourth trial: C07 of a member whose C02-C06 were skipped went back with B08 for a member
+ * added, though their own work was unchanged).
+ */
+function behindOf(
+  missing: readonly string[],
+  complete: ReadonlySet<string>,
+  byKey: ReadonlyMap<string, StepInstance>,
+  statusOf: (key: string) => string | undefined,
+): string[] {
+  const out = new Set<string>();
+  const seen = new Set<string>();
+  const visit = (key: string): void => {
+    if (seen.has(key)) return;
+    seen.add(key);
+    const inst = byKey.get(key);
+    if (inst && (inst.skipped || statusOf(key) === 'skipped')) inst.needs.filter((n) => !complete.has(n)).forEach(visit);
+    else out.add(key);
+  };
+  missing.forEach(visit);
+  return [...out];
+}
+
+/**
+ * What CaseCore.reopenStale reopens on `instances` (its invariant: a started, finished or skipped step rests on needs
+ * all complete), as the one computation the engine applies and an amendment's preview asks: the skipped instances
+ * whose condition turned true, then round by round the started or finished ones with a need not complete (the first
+ * round's are the `targets` the change reached directly). `statuses` (engine statuses by key) and `rechecks` are
+ * copies, updated as steps reopen (`returned`). `memberWorkStands`: whether a member's done step stands when only joint
+ * needs are missing (deps.memberWorkStands), asked only when that decides.
+ */
+export function staleReopened(
+  instances: StepInstance[],
+  statuses: Map<string, string>,
+  rechecks: Set<string>,
+  memberWorkStands: () => boolean,
+): { reopened: string[]; targets: string[] } {
+  const reopened: string[] = [];
+  const reopen = (key: string) => {
+    statuses.set(key, 'returned');
+    rechecks.delete(key);
+    reopened.push(key);
+  };
+  for (const inst of instances) if (!inst.skipped && statuses.get(inst.key) === 'skipped') reopen(inst.key);
+  const targets = [...reopened];
+  const byKey = new Map(instances.map((i) => [i.key, i]));
+  const statusOf = (key: string) => statuses.get(key);
+  for (let round = 0; ; round++) {
+    const complete = completeWithRechecksOf(
+      instances,
+      instanceStatesOf(instances, (key) => statuses.get(key)!),
+      rechecks,
+    );
+    const stale = instances.filter((inst) => {
+      const st = statuses.get(inst.key)!;
+      if (st === 'pending' || st === 'returned') return false;
+      const missing = inst.needs.filter((n) => !complete.has(n));
+      if (missing.length === 0) return false;
+      // A member's step skipped (its condition false) stays skipped the same way: it passes through again unchanged.
+      const joint =
+        (st === 'done' || st === 'skipped') &&
+        inst.memberId !== undefined &&
+        behindOf(missing, complete, byKey, statusOf).every((n) => byKey.get(n)?.memberId === undefined);
+      return !(joint && memberWorkStands());
+    });
+    if (stale.length === 0) break;
+    // The first round holds the steps the change reached directly; later rounds are their dependents.
+    if (round === 0) targets.push(...stale.map((i) => i.key));
+    stale.forEach((inst) => reopen(inst.key));
+  }
+  return { reopened, targets };
 }

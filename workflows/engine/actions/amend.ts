@@ -1,4 +1,5 @@
 import {
+  buildInstances,
   checkTripRules,
   departureDateViolations,
   departureHorizonViolations,
@@ -15,7 +16,7 @@ import {
   type RuleViolation,
 } from '@df/domain';
 import type { AmendPreview, AmendRequest } from '@df/contracts';
-import type { CaseCore } from '../core';
+import { staleReopened, type CaseCore } from '../core';
 import type { StepMeta } from '../step-meta';
 import { refuseField, reject } from '../rejection';
 
@@ -203,17 +204,23 @@ export function previewAmend(core: CaseCore, r: AmendRequest): AmendPreview {
   const next = withoutStaleRoutes(amendedFacts(core, r), CURRENT_RULES);
   const diff = amendDiff(before, next);
   const countries = new Set(tripCountries(next));
-  const stays = (key: string) => {
-    const m = core.metas.get(key);
-    return (
-      m !== undefined &&
-      (m.memberId === undefined || !diff.removed.includes(m.memberId)) &&
-      (m.country === undefined || countries.has(m.country))
-    );
-  };
-  const reruns = amendReruns(core, before, next, diff, true, CURRENT_RULES)
-    .filter((key) => stays(key) && RESET_STATUSES.has(core.states.get(key)?.status ?? ''))
-    .map((key) => ({ key, status: core.states.get(key)!.status }));
+  // The instances of the amended facts, as the amendment derives them (deriveInstances), on a copy of the statuses: a
+  // step whose condition turned false and is not done is skipped; then what stands on a need no longer complete goes
+  // back (staleReopened: a new member's or country's steps keep B01 and what follows from standing; trial 80: the
+  // preview left out B01 and B02, which the amendment then undid).
+  const instances = buildInstances(core.definition, next, { runtime: core.runtime, settings: core.input.settings ?? {} });
+  const statuses = new Map<string, string>();
+  for (const inst of instances) {
+    const status = core.states.get(inst.key)?.status ?? 'pending';
+    statuses.set(inst.key, inst.skipped && !['done', 'skipped', 'pending', 'returned'].includes(status) ? 'pending' : status);
+  }
+  const reopened = new Set(staleReopened(instances, statuses, new Set(core.rechecks), () => true).reopened);
+  // …then the steps the rerun rules reset, of those the amendment keeps (their status after the derivation).
+  for (const key of amendReruns(core, before, next, diff, true, CURRENT_RULES))
+    if (RESET_STATUSES.has(statuses.get(key) ?? '')) reopened.add(key);
+  const reruns = instances
+    .filter((inst) => reopened.has(inst.key) && RESET_STATUSES.has(core.states.get(inst.key)?.status ?? ''))
+    .map((inst) => ({ key: inst.key, status: core.states.get(inst.key)!.status }));
   return {
     reruns,
     datesChanged: diff.datesChanged,
@@ -248,7 +255,13 @@ export function applyAmend(core: CaseCore, r: AmendRequest): void {
     core.withdrawnMembers.push({ memberId: id, reason: 'amended' });
     core.emit('member.withdrawn', r, { memberId: id, reason: 'amended', memberCount: next.members.length });
   }
+  // The work the derivation takes back (a new member's steps keep B01 and what follows from standing: reopenStale) is
+  // the amendment's too, and says so as the rerun rules' steps do (trial 80: B01 and B02 reopened saying nothing).
+  const standing = new Map([...core.states].map(([key, state]) => [key, state.status]));
   core.deriveInstances('amend');
+  const by = { cause: 'amend' as const, ...(r.actor?.id ? { actedBy: r.actor.id } : {}), at: core.now };
+  for (const [key, state] of core.states)
+    if (state.status === 'returned' && RESET_STATUSES.has(standing.get(key) ?? '')) state.rerunBy = { ...by };
   const rerun = amendReruns(core, before, next, diff, memberReruns, rules);
   const toReset = rerun.filter((k) => RESET_STATUSES.has(core.states.get(k)?.status ?? ''));
   // A new invitation (another inviter or city for a kept country), a country or member the amendment brings (again) to
@@ -269,7 +282,7 @@ export function applyAmend(core: CaseCore, r: AmendRequest): void {
     core.reset(toReset);
     for (const k of toReset) {
       core.rechecks.add(k);
-      core.states.get(k)!.rerunBy = { cause: 'amend', ...(r.actor?.id ? { actedBy: r.actor.id } : {}), at: core.now };
+      core.states.get(k)!.rerunBy = { ...by };
     }
     const held = core.holdOpenDependents(toReset);
     core.emit('step.returned', r, { by: 'amend', targets: toReset, keys: [...toReset, ...held] });

@@ -28,6 +28,8 @@ export function AmendPreviewNote(props: {
   const values = Form.useWatch([], form) as unknown;
   const [preview, setPreview] = useState<AmendPreview | null>(null);
   const asked = useRef(0);
+  // The dialog's values as it opened: no change, nothing to ask (the API would answer 422 no-change).
+  const opened = useRef<string | null>(null);
   const body = useMemo(() => {
     if (!values) return null;
     try {
@@ -38,7 +40,11 @@ export function AmendPreviewNote(props: {
   }, [values, changesOf]);
   useEffect(() => {
     const n = ++asked.current;
-    if (!body) return;
+    opened.current ??= body;
+    if (!body || body === opened.current) {
+      setPreview(null);
+      return;
+    }
     const timer = setTimeout(() => {
       api<AmendPreview>('POST', `/api/delegations/${caseId}/amendment-preview`, JSON.parse(body) as unknown)
         .then((answer) => n === asked.current && setPreview(answer))
@@ -53,7 +59,11 @@ export function AmendPreviewNote(props: {
     const status = code('stepSt_', s.status);
     return lang === 'zh' ? `${key} ${pick(s.name)}（${status}）` : `${key} ${pick(s.name)} (${status})`;
   };
-  const memberName = (id: string) => members.find((m) => m.id === id)?.name ?? id;
+  // Named as the dialog's 保留的成员 names them, with the id (two 王五 told apart: trial 80).
+  const memberName = (id: string) => {
+    const name = members.find((m) => m.id === id)?.name;
+    return name ? `${name}（${id}）` : id;
+  };
   const lines = [
     preview.reruns.length > 0
       ? `${t('amendPreviewReruns')}${joinNames(
