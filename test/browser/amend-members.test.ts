@@ -93,7 +93,7 @@ describe('the amendment dialog changes the members', () => {
       .uncheck();
     await again
       .getByTestId('amend-preview')
-      .filter({ hasText: `退出团组的成员，其步骤将撤销：${first[1]}` })
+      .filter({ hasText: `退出团组的成员，其步骤将撤销：${first[1]}（${first[0]}）` })
       .waitFor();
     await again.getByRole('button', { name: /确\s?定/ }).click();
     await again.waitFor({ state: 'hidden', timeout: 60_000 });
@@ -251,6 +251,6 @@ describe('the amendment dialog changes the members', () => {
     const closed = page.getByTestId('case-closed');
     await closed.filter({ hasText: '本案已撤回' }).waitFor({ timeout: 30_000 });
     await expect(closed.innerText()).resolves.toMatch(/理由：行程取消[\s\S]*请据此修改后重新报送新的出访申请/);
-    await expect(closed.innerText()).resolves.toContain(users.usernames.organizer);
+    await expect(closed.innerText()).resolves.toContain(`专办员 ${users.usernames.organizer}`);
   });
 });

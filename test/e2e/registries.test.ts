@@ -264,6 +264,13 @@ describe('registries (issue 14): units, people, passports in custody, and submis
         .expect(422);
       expect([name, refused.body.errors]).toEqual([name, [expect.objectContaining({ field: 'name', rule: 'person-name' })]]);
     }
+    // A pasted invisible space is dropped: the name is stored as it reads (trial 80: 张\u200b三 beside 张三).
+    const pasted = await request(http)
+      .put(`/api/registries/people/P-${uniqueSuffix()}`)
+      .set(bearer(home.tokens.personnel))
+      .send(personBody(home.unit, { name: '钱\u200b七' }))
+      .expect(200);
+    expect(pasted.body).toMatchObject({ name: '钱七' });
     // Only the FAO registers units; a suspension needs a reason (400 naming the field).
     expect(
       (await request(http).put(`/api/registries/units/${home.unit}`).set(bearer(home.tokens.organizer)).send(unitBody()).expect(403)).body

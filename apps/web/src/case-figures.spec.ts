@@ -204,6 +204,7 @@ describe("how a closed case ended, on top of its page (trial 79: the reason on t
     type: 'case.closed',
     occurredAt: '2027-01-12T02:00:00.000Z',
     actorId: 'organizer.x',
+    actorRole: 'organizer',
     payload: { reason: '行程取消' },
   };
   it('names the refusing approval with its officer, time and comment; a withdrawal or cancellation by the close', () => {
@@ -211,6 +212,7 @@ describe("how a closed case ended, on top of its page (trial 79: the reason on t
       { key: 'B05', decision: 'approve', actedBy: 'fao-reviewer.fao', doneAt: '2027-01-08T02:00:00.000Z' },
       {
         key: 'B06',
+        actorRole: 'fao-director',
         decision: 'reject',
         comment: '邀请方层级与出访任务不匹配',
         actedBy: 'fao-director.fao',
@@ -221,12 +223,14 @@ describe("how a closed case ended, on top of its page (trial 79: the reason on t
       status: 'rejected',
       stepKey: 'B06',
       actedBy: 'fao-director.fao',
+      actorRole: 'fao-director',
       at: '2027-01-09T02:00:00.000Z',
       reason: '邀请方层级与出访任务不匹配',
     });
     expect(closureNote({ status: 'withdrawn', steps }, [closedEvent])).toEqual({
       status: 'withdrawn',
       actedBy: 'organizer.x',
+      actorRole: 'organizer',
       at: '2027-01-12T02:00:00.000Z',
       reason: '行程取消',
     });

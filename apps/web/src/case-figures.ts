@@ -133,8 +133,9 @@ export interface ClosureNote {
   status: 'rejected' | 'withdrawn' | 'cancelled';
   /** The approval that refused it (rejected): its key and its step, as the answer names it. */
   stepKey?: string;
-  /** Who closed it (the refusing approval's officer; the case.closed event's actor) and when. */
+  /** Who closed it (the refusing approval's officer; the case.closed event's actor), in which role, and when. */
   actedBy?: string;
+  actorRole?: string;
   at?: string;
   /** The reason given: the refusal's comment, the withdrawal's or cancellation's reason. */
   reason?: string;
@@ -147,8 +148,17 @@ export interface ClosureNote {
  * `case.closed` event). Null for any other status.
  */
 export function closureNote(
-  c: { status: string; steps: ReadonlyArray<{ key: string; decision?: string; comment?: string; actedBy?: string; doneAt?: string }> },
-  events: ReadonlyArray<{ type: string; occurredAt: string; actorId: string | null; payload: { reason?: string } }>,
+  c: {
+    status: string;
+    steps: ReadonlyArray<{ key: string; actorRole?: string; decision?: string; comment?: string; actedBy?: string; doneAt?: string }>;
+  },
+  events: ReadonlyArray<{
+    type: string;
+    occurredAt: string;
+    actorId: string | null;
+    actorRole?: string | null;
+    payload: { reason?: string };
+  }>,
 ): ClosureNote | null {
   if (c.status !== 'rejected' && c.status !== 'withdrawn' && c.status !== 'cancelled') return null;
   const closed = [...events].reverse().find((e) => e.type === 'case.closed');
@@ -162,6 +172,7 @@ export function closureNote(
         status: 'rejected',
         stepKey: refusing.key,
         ...(refusing.actedBy ? { actedBy: refusing.actedBy } : {}),
+        ...(refusing.actorRole ? { actorRole: refusing.actorRole } : {}),
         ...(refusing.doneAt ? { at: refusing.doneAt } : {}),
         ...(refusing.comment ? { reason: refusing.comment } : {}),
       };
@@ -169,6 +180,7 @@ export function closureNote(
   return {
     status: c.status,
     ...(closed?.actorId ? { actedBy: closed.actorId } : {}),
+    ...(closed?.actorRole ? { actorRole: closed.actorRole } : {}),
     ...(closed ? { at: closed.occurredAt } : {}),
     ...(closed?.payload.reason ? { reason: closed.payload.reason } : {}),
   };

@@ -130,7 +130,10 @@ export function stepRequest(
 ): StepRequest {
   const base = `/api/delegations/${caseId}/steps/${encodeURIComponent(step.key)}`;
   if (step.kind === 'approval')
-    return { path: `${base}/decision`, body: { decision: 'approve', comment: `${step.code} 同意：材料齐全，符合规定`, ...extra } };
+    return {
+      path: `${base}/decision`,
+      body: { decision: 'approve', comment: `${step.code} 同意：应邀出席年度经贸洽谈会，单位已书面说明`, ...extra },
+    };
   const data = builtInBehaviourOf(step.code).data === 'entry-route' ? { route: 'visa' } : requiredTaskData(step.code);
   return { path: `${base}/complete`, body: { ...(data ? { data } : {}), comment: `${step.code} 已办`, ...extra } };
 }

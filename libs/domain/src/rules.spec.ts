@@ -735,6 +735,9 @@ describe('isStatedReason: a required reason says something', () => {
       'pending',
       'documents complete',
       'complies with requirements',
+      // Trial 80.
+      '同意。请按程序办理。',
+      '同意。材料齐全，符合有关规定，请按程序办理。',
     ])
       expect([text, isStatedReason(text)]).toEqual([text, false]);
     for (const text of [

@@ -852,8 +852,8 @@ export function planReasonProblem(
     field: 'comment',
     rule: 'plan-reason',
     message: {
-      zh: `本次出访${what.zh}：同意前须在意见中写明单位书面说明的理由（“同意”等表态用语之外至少两个汉字或一个英文单词）`,
-      en: `The trip is ${what.en}: an approval must state the unit's written reason in its comment (at least two Chinese characters or an English word besides a stance such as "approved")`,
+      zh: `本次出访${what.zh}：同意前须在意见中写明单位书面说明的理由（“同意”等表态用语和“材料齐全”“符合规定”“请按程序办理”等套话之外，至少两个汉字或一个英文单词）`,
+      en: `The trip is ${what.en}: an approval must state the unit's written reason in its comment (at least two Chinese characters or an English word besides a stance such as "approved" and formulas such as "documents complete")`,
     },
     ...(since ? { since } : {}),
   };

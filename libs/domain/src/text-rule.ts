@@ -319,6 +319,12 @@ const HAN_FORMULAS = [
   '批示',
   '阅示',
   '妥否',
+  // Trial 80: 同意。请按程序办理。 passed as B05's reason outside the plan.
+  '按程序办理',
+  '按程序',
+  '程序',
+  '请按',
+  '流程',
   '请示',
   '审定',
   '酌定',

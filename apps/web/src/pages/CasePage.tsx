@@ -414,7 +414,9 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
                         closure.stepKey
                           ? `${closure.stepKey} ${stepOf.get(closure.stepKey) ? pick(stepOf.get(closure.stepKey)!.name) : ''}`.trim()
                           : null,
-                        closure.actedBy ?? null,
+                        closure.actedBy
+                          ? `${closure.actorRole ? `${label(cat.roles, closure.actorRole, pick)} ` : ''}${closure.actedBy}`
+                          : null,
                         closure.at ? fmtDateTime(closure.at) : null,
                       ]
                         .filter((x) => x)
