@@ -38,7 +38,7 @@ describe('one identity for a member, typed or named from the roster', () => {
       rank: 'bureau',
       position: '副市长',
       partyMember: true,
-      leadershipTeam: 'city-government',
+      leadershipTeam: '市政府领导班子',
     });
     await request(api.http)
       .post('/api/registries/passports')
@@ -267,7 +267,7 @@ describe('one identity for a member, typed or named from the roster', () => {
       dateOfBirth: '1960-01-01',
       rank: 'bureau',
       position: '副市长',
-      leadershipTeam: 'city-government',
+      leadershipTeam: '市政府领导班子',
       status: 'left',
     });
     await request(api.http)

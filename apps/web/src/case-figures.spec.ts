@@ -185,9 +185,12 @@ describe('the forecast ready date on a case page', () => {
 describe("the ready date's title (trials 77, 78: 预计办结 a past day beside a negative slack, only E07 waiting)", () => {
   it('is a forecast while the preparation ends ahead, the day it was prepared once behind', () => {
     const now = '2027-01-12T02:00:00.000Z';
-    expect(forecastTitle({ now, plan: { forecastReadyAt: '2027-01-14T09:00:00.000Z' } })).toBe('forecastReady');
-    expect(forecastTitle({ now, plan: { forecastReadyAt: now } })).toBe('forecastReady');
-    expect(forecastTitle({ now, plan: { forecastReadyAt: '2027-01-08T09:00:00.000Z' } })).toBe('preparedOn');
+    const open = { status: 'open', now };
+    expect(forecastTitle({ ...open, plan: { forecastReadyAt: '2027-01-14T09:00:00.000Z' } })).toBe('forecastReady');
+    expect(forecastTitle({ ...open, plan: { forecastReadyAt: now } })).toBe('forecastReady');
+    expect(forecastTitle({ ...open, plan: { forecastReadyAt: '2027-01-08T09:00:00.000Z' } })).toBe('preparedOn');
+    // A closed case shows no date (a dash), under the forecast's name.
+    expect(forecastTitle({ status: 'completed', now, plan: { forecastReadyAt: '2027-01-08T09:00:00.000Z' } })).toBe('forecastReady');
   });
 });
 

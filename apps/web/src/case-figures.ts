@@ -66,10 +66,11 @@ export const forecastFigure = (c: { status: string; plan: { forecastReadyDate: s
 /**
  * What the ready date's figure is called: 预计办结日期 while the preparation's end is ahead, 准备就绪日期 / Prepared on once
  * it is behind (the plan's forecast is the preparation's: done, it is the day the last step of it was; trials 77 and
- * 78: with only E07 waiting past the departure, 预计办结 read a past day beside a negative slack).
+ * 78: with only E07 waiting past the departure, 预计办结 read a past day beside a negative slack). A case that no longer
+ * counts down shows no date (forecastFigure), under the forecast's name.
  */
-export const forecastTitle = (c: { now: string; plan: { forecastReadyAt: string } }): 'forecastReady' | 'preparedOn' =>
-  Date.parse(c.plan.forecastReadyAt) < Date.parse(c.now) ? 'preparedOn' : 'forecastReady';
+export const forecastTitle = (c: { status: string; now: string; plan: { forecastReadyAt: string } }): 'forecastReady' | 'preparedOn' =>
+  countsDown(c.status) && Date.parse(c.plan.forecastReadyAt) < Date.parse(c.now) ? 'preparedOn' : 'forecastReady';
 
 /**
  * Whether the forecast carries the 暂排 / Provisional mark (its plan counts on a year's holidays not yet published):
