@@ -46,12 +46,14 @@ export function AmendPreviewNote(props: {
       return;
     }
     const timer = setTimeout(() => {
+      // Half typed (a field the dialog refuses as it stands, e.g. a stop outside the new dates): nothing to ask yet.
+      if (form.getFieldsError().some((f) => f.errors.length > 0)) return setPreview(null);
       api<AmendPreview>('POST', `/api/delegations/${caseId}/amendment-preview`, JSON.parse(body) as unknown)
         .then((answer) => n === asked.current && setPreview(answer))
         .catch(() => n === asked.current && setPreview(null));
     }, PREVIEW_PAUSE_MS);
     return () => clearTimeout(timer);
-  }, [body, caseId]);
+  }, [body, caseId, form]);
   if (!preview) return null;
   const stepName = (key: string) => {
     const s = steps.find((x) => x.key === key);
