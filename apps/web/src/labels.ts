@@ -204,6 +204,10 @@ export const DICT = {
   amendPreviewNoReruns: ['已办理的步骤均不需重新办理', 'no step done runs again'],
   amendPreviewAdded: ['新增的 {n} 名成员，其审查步骤将开始办理', 'the steps of the {n} member(s) added start'],
   amendPreviewRemoved: ['退出团组的成员，其步骤将撤销：', 'the steps of the members removed are withdrawn: '],
+  rerunDocuments: [
+    '变更前上传的材料只适用于原行程，请上传变更后的：',
+    'The files uploaded before the amendment were for the old trip: upload the new ',
+  ],
   rerunLastData: ['上次办理时填写的内容已带入，请逐项核对', 'What was entered last time is filled in: check each item'],
   comment: ['意见', 'Comment'],
   reasonRequired: ['不同意或退回修改时须填写理由', 'A reason is required to reject or return'],

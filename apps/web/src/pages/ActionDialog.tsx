@@ -373,6 +373,9 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
           title={t('rerunByAmend')}
           description={[
             here.lastData ? t('rerunLastData') : '',
+            // The documents it needs anew: those uploaded before the amendment served the old trip (trial 81: A05 asked
+            // for the itinerary again, 日程安排（缺）, saying nothing of why).
+            missing.length > 0 ? `${t('rerunDocuments')}${missing.map((k) => code('ak_', k)).join(lang === 'zh' ? '、' : ', ')}` : '',
             [here.rerunBy.actedBy ?? '', fmtDateTime(here.rerunBy.at)].filter(Boolean).join(' '),
           ]
             .filter(Boolean)
