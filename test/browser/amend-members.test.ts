@@ -214,8 +214,12 @@ describe('the amendment dialog changes the members', () => {
     ).body.caseId;
     const page = await stack.pageAs('organizer');
     await page.goto(`/cases/${caseId}`);
+    // The documents the case still needs are listed while it runs (A05's itinerary)…
+    await page.getByTestId('needs-A05').waitFor();
     await page.getByRole('button', { name: '撤回申请' }).click();
     const dialog = page.getByRole('dialog', { name: '撤回申请' });
+    // It says what cannot be undone before the reason is asked (trial 82: nothing said the withdrawal is final).
+    await expect(dialog.getByTestId('closing-final').innerText()).resolves.toContain('提交后本案即结束：未办步骤全部终止，不能恢复');
     const withdrawals: unknown[] = [];
     page.on('request', (r) => {
       if (r.method() === 'POST' && r.url().endsWith('/withdraw')) withdrawals.push(r.postDataJSON());
@@ -252,5 +256,7 @@ describe('the amendment dialog changes the members', () => {
     await closed.filter({ hasText: '本案已撤回' }).waitFor({ timeout: 30_000 });
     await expect(closed.innerText()).resolves.toMatch(/理由：行程取消[\s\S]*请据此修改后重新报送新的出访申请/);
     await expect(closed.innerText()).resolves.toContain(`专办员 ${users.usernames.organizer}`);
+    // …and no longer once it is withdrawn (trial 82: A03 and A05 stayed red, 办结前须上传…（缺）).
+    expect(await page.getByTestId('needs-A05').count()).toBe(0);
   });
 });

@@ -204,6 +204,10 @@ export const DICT = {
   amendPreviewNoReruns: ['已办理的步骤均不需重新办理', 'no step done runs again'],
   amendPreviewAdded: ['新增的 {n} 名成员，其审查步骤将开始办理', 'the steps of the {n} member(s) added start'],
   amendPreviewRemoved: ['退出团组的成员，其步骤将撤销：', 'the steps of the members removed are withdrawn: '],
+  closingIsFinal: [
+    '提交后本案即结束：未办步骤全部终止，不能恢复；如仍需出访，须重新报送新的申请。',
+    'Once sent, the case ends: every open step stops and it cannot be reopened; a trip still needed is submitted anew.',
+  ],
   rerunDocuments: [
     '变更前上传的材料只适用于原行程，请上传变更后的：',
     'The files uploaded before the amendment were for the old trip: upload the new ',
@@ -245,7 +249,7 @@ export const DICT = {
   preparedOn: ['准备就绪日期', 'Prepared on'],
   daysToDeparture: ['距出发（天）', 'Days to departure'],
   graph: ['流程图（关键路径加粗）', 'Dependency graph (critical path in bold)'],
-  gantt: ['计划甘特图', 'Plan (Gantt)'],
+  gantt: ['计划甘特图（未开始的步骤按最迟开始时间绘制）', 'Plan (Gantt; steps not started at their latest start)'],
   timeline: ['办理记录', 'Timeline'],
   actor: ['办理人', 'Actor'],
   actions: ['可办理事项', 'Your actions'],

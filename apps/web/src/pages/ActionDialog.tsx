@@ -372,14 +372,17 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
           style={{ marginBottom: 12 }}
           title={t('rerunByAmend')}
           description={[
+            // Who amended it and when, first; then what to do, each on its line (trial 82: they ran on).
+            [here.rerunBy.actedBy ?? '', fmtDateTime(here.rerunBy.at)].filter(Boolean).join(' '),
             here.lastData ? t('rerunLastData') : '',
             // The documents it needs anew: those uploaded before the amendment served the old trip (trial 81: A05 asked
             // for the itinerary again, 日程安排（缺）, saying nothing of why).
             missing.length > 0 ? `${t('rerunDocuments')}${missing.map((k) => code('ak_', k)).join(lang === 'zh' ? '、' : ', ')}` : '',
-            [here.rerunBy.actedBy ?? '', fmtDateTime(here.rerunBy.at)].filter(Boolean).join(' '),
           ]
             .filter(Boolean)
-            .join(' · ')}
+            .map((line) => (
+              <div key={line}>{line}</div>
+            ))}
         />
       ) : null}
       {/* A country's approval reads what that country's steps recorded: the inviter, A04's note on the inviting party

@@ -72,7 +72,11 @@ export function AttachmentsCard({
   // own answer first (it may be newer than the one the list was derived from), then the list's.
   const heldBy = (a: Attachment) => attachmentHeldOnCase({ ...a, kind: a.kind as AttachmentKind }, progress) ?? a.heldBy ?? undefined;
   const state = useLoad(() => api<AttachmentList>('GET', `/api/delegations/${caseId}/attachments`), [caseId, suppliedKey]);
-  const needing = progress.steps.filter((s) => (s.requiresAttachments ?? []).length > 0 && s.status !== 'done' && s.status !== 'skipped');
+  // A step still to be done: not done, skipped, or withdrawn with its case or member (trial 82: a withdrawn case still
+  // listed A03 and A05 in red, 办结前须上传…（缺）).
+  const needing = progress.steps.filter(
+    (s) => (s.requiresAttachments ?? []).length > 0 && s.status !== 'done' && s.status !== 'skipped' && s.status !== 'withdrawn',
+  );
   const openSteps = progress.steps.filter((s) => s.status === 'awaiting' || s.status === 'overdue' || s.status === 'pending');
 
   const send = (file: File): Promise<unknown> => uploadAttachment(caseId, { kind, stepKey }, file);

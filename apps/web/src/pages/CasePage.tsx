@@ -852,6 +852,7 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
                 open={modal === kind}
                 title={t(title)}
                 label={t(reason)}
+                warning={t('closingIsFinal')}
                 danger
                 onClose={closeModal}
                 send={(reason) => act(`/${kind}`, { reason })}
@@ -1008,6 +1009,8 @@ function ReasonDialog(props: {
   open: boolean;
   title: string;
   label: string;
+  /** What the action does that cannot be undone, said before the reason is asked (trial 82: nothing said a withdrawal ends the case). */
+  warning?: string;
   danger?: boolean;
   onClose(): void;
   send(reason: string): Promise<void>;
@@ -1050,6 +1053,9 @@ function ReasonDialog(props: {
         // later, different errors at the boxes).
         onValuesChange={() => setError(null)}
       >
+        {props.warning ? (
+          <Alert type="warning" showIcon role="note" title={props.warning} data-testid="closing-final" style={{ marginBottom: 16 }} />
+        ) : null}
         <Form.Item label={props.label} name="reason" rules={reasonRules(lang, true, t('required'))}>
           <Input.TextArea rows={3} />
         </Form.Item>
