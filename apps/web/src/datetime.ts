@@ -3,9 +3,6 @@
  * time (Asia/Shanghai, UTC+8 all year since 1991), as the dates beside it are written (new-user trial: the English
  * pages mixed "02/12/2026, 09:00", day first, with ISO days in one table). '—' when there is none.
  */
-/** The day (YYYY-MM-DD) of an instant in Beijing time (Asia/Shanghai, UTC+8 all year), as the office dates things. */
-export const shanghaiDay = (iso: string): string => new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 10);
-
 export function fmtDateTime(iso: string | null | undefined): string {
   if (!iso) return '—';
   const ms = Date.parse(iso);

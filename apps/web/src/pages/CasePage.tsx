@@ -62,7 +62,6 @@ import { supplyKindOf } from '../attachment-kinds';
 import { processOfVersion } from '../../../../libs/domain/src/definition/apec-whitelist';
 import { TARGET_DAY_LABELS } from '../../../../libs/domain/src/definition/apec-card';
 import { CERTIFYING_STEPS } from '../../../../libs/domain/src/definition/behaviour';
-import { shanghaiDay } from '../datetime';
 import { planCheckItems } from './PlanCheckItems';
 import { ActionDialog, type ActionTarget } from './ActionDialog';
 import { ObjectionsCard } from './ObjectionsCard';
@@ -392,8 +391,8 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
         // (forty-third trial: only the graph marked it).
         const stepOf = new Map(p.steps.map((s) => [s.key, s]));
         const critical = p.plan.criticalStep;
-        // The step confirming the departure (E07), when it is open: the departure may be recorded up to the return date.
         const closure = closureNote(p, timeline.events);
+        // The step confirming the departure (E07), when it is open: the departure may be recorded up to the return date.
         const confirming = p.steps.find(
           (s) => s.code === CERTIFYING_STEPS.departure && (s.status === 'awaiting' || s.status === 'overdue'),
         );
@@ -442,7 +441,7 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
                 showIcon
                 data-testid="case-departure-passed"
                 title={
-                  confirming && shanghaiDay(p.now) <= p.facts.returnDate
+                  confirming && shanghaiToday(Date.parse(p.now)) <= p.facts.returnDate
                     ? t('departurePassedConfirm')
                         .replace('{departure}', p.departureDate)
                         .replace('{step}', `${confirming.code} ${pick(confirming.name)}`)
