@@ -1,3 +1,4 @@
+import { tenths } from '../../../libs/domain/src/dates';
 import { codeLabel } from './labels';
 
 /** What the case page's countdown figures show (slack and days to departure). */
@@ -22,8 +23,8 @@ export interface Countdown {
  */
 export const workingDaysText = (wd: number): string => String(tenths(wd));
 
-/** Working days to a tenth, never -0 (trial 77: a slack of -0.04 read -0.0). */
-export const tenths = (wd: number): number => Math.round(wd * 10) / 10 || 0;
+// Working days to a tenth, as the export gives them too (the domain's one rule).
+export { tenths };
 
 /** Whether a case of this status still has time to departure to count (slack, days): only an open one. */
 export const countsDown = (status: string): boolean => status === 'open';

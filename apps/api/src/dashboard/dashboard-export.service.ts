@@ -7,6 +7,7 @@ import {
   PROCESSES,
   shanghaiDate,
   targetDayLabel,
+  tenths,
   toIso,
   type CasePhase,
   type Label,
@@ -158,8 +159,8 @@ export class DashboardExportService {
         bi(phaseLabelOf(c.phase as CasePhase, c.process), c.phase),
         c.departureDate,
         c.forecastReadyDate,
-        // To a tenth, as the board shows it (trial 79: 245.469 in the file beside 245.5 on the board); never -0.
-        c.slackWd === null ? null : Math.round(c.slackWd * 10) / 10 || 0,
+        // To a tenth, as the board shows it (trial 79: 245.469 in the file beside 245.5 on the board).
+        c.slackWd === null ? null : tenths(c.slackWd),
         c.atRisk ? '是 yes' : '否 no',
         c.criticalStep,
         c.caseId,
