@@ -5,7 +5,7 @@ import {
   normalPassportNumber,
   parseInstanceKey,
   responsibleRole,
-  systemWorkReading,
+  documentNumberField,
   type CustodyMoveProblem,
   type Label,
   type ProcessDefinition,
@@ -41,14 +41,13 @@ interface DocumentNumber {
 }
 
 /**
- * The member's document number this completion names, where a step names one for its member: K06's APEC card
- * (`cardNumber`, read by the step `apec-card-register` needs: K07 registers it) and C05's new passport (data schema
- * `new-passport`: `number`, as the custody ledger writes it). Undefined for any other step, or a number its own rules
- * refuse (the schema's `format` answers first).
+ * The member's document number this completion names (documentNumberField: K06's `cardNumber`, C05's `number`), with
+ * its claims table and refusal. Undefined for any other step, or a number its own rules refuse (the schema's `format`
+ * answers first).
  */
 function documentNumber(definition: ProcessDefinition, code: string, data: Record<string, unknown>): DocumentNumber | undefined {
-  const step = definition.steps.find((s) => s.code === code);
-  if (typeof data.cardNumber === 'string' && systemWorkReading(definition, code).includes('apec-card-register'))
+  const doc = documentNumberField(definition, code);
+  if (doc?.kind === 'card' && typeof data.cardNumber === 'string')
     return {
       kind: CARD_NUMBER_CLAIMS,
       number: data.cardNumber,
@@ -62,7 +61,7 @@ function documentNumber(definition: ProcessDefinition, code: string, data: Recor
             : 'another open card application recorded this card number for someone else when its card was issued: check the number the national card office gave',
         }),
     };
-  if (step?.behaviour?.data === 'new-passport' && isPassportNumber(data.number))
+  if (doc?.kind === 'passport' && isPassportNumber(data.number))
     return {
       kind: PASSPORT_NUMBER_CLAIMS,
       number: normalPassportNumber(data.number),

@@ -598,24 +598,37 @@ export function systemWorkReading(def: Pick<ProcessDefinition, 'steps'>, code: s
 }
 
 /**
- * A completion's `data` with the document numbers it names folded as an input method types them: C05's new passport
- * (`number`, schema 'new-passport': foldedPassportNumber, as every passport number the API takes) and the card office's
- * card number (`cardNumber`, read by 'apec-card-register': full-width forms to ASCII, NFKC; its case is the format's to
- * refuse). Other fields, and a value that is no string, as sent (the schema's checks name them). Applied by the API
- * before its checks and before the update is sent, so the workflow records the folded number and replays as it ran
- * (trial 76: ＳＥ１２３４５６７ from an API client was refused at C05 as "not letters or digits", while the web folded it).
+ * The member's document number a completion of step `code` names, where the step names one: C05's new passport (data
+ * schema `new-passport`: `number`, which the custody ledger registers) or K06's APEC card (`cardNumber`, read by the
+ * step `apec-card-register` needs: K07 registers it). Undefined for any other step. The one home of the question for
+ * the API's fold (foldedStepData) and its number claims.
+ */
+export function documentNumberField(
+  def: Pick<ProcessDefinition, 'steps'>,
+  code: string,
+): { kind: 'passport'; field: 'number' } | { kind: 'card'; field: 'cardNumber' } | undefined {
+  if (systemWorkReading(def, code).includes('apec-card-register')) return { kind: 'card', field: 'cardNumber' };
+  if (def.steps.find((s) => s.code === code)?.behaviour?.data === 'new-passport') return { kind: 'passport', field: 'number' };
+  return undefined;
+}
+
+/**
+ * A completion's `data` with the document number it names (documentNumberField) folded as an input method types it:
+ * a passport number by foldedPassportNumber, as every passport number the API takes; a card number's full-width forms
+ * to ASCII (NFKC; its case is the format's to refuse). Other fields, and a value that is no string, as sent (the schema's
+ * checks name them). Applied by the API before its checks and before the update is sent, so the workflow records the
+ * folded number and replays as it ran (trial 76: ＳＥ１２３４５６７ from an API client was refused at C05 as "not letters or
+ * digits", while the web folded it).
  */
 export function foldedStepData(
   def: Pick<ProcessDefinition, 'steps'>,
   code: string,
   data: Record<string, unknown>,
 ): Record<string, unknown> {
-  const step = def.steps.find((s) => s.code === code);
-  const folded = { ...data };
-  if (step?.behaviour?.data === 'new-passport' && typeof data.number === 'string') folded.number = foldedPassportNumber(data.number);
-  if (systemWorkReading(def, code).includes('apec-card-register') && typeof data.cardNumber === 'string')
-    folded.cardNumber = data.cardNumber.normalize('NFKC');
-  return folded;
+  const doc = documentNumberField(def, code);
+  const value = doc && data[doc.field];
+  if (!doc || typeof value !== 'string') return data;
+  return { ...data, [doc.field]: doc.kind === 'passport' ? foldedPassportNumber(value) : value.normalize('NFKC') };
 }
 
 /**
