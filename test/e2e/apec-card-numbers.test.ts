@@ -16,7 +16,7 @@ import { ApecRepository, RegistriesRepository } from '@df/persistence';
 import { dataOf, drive } from '../support/drive';
 import { eventually, startTestWorker, type TestWorker } from '../support/harness';
 import { bearer, createTestUsers, startTestApi, uniqueSuffix, type TestApi, type TestUsers } from '../support/api-harness';
-import { actor, enterpriseUnit, uniqueBirthDate } from '../support/factories';
+import { actor, enterpriseUnit, fixtureUnitNames, uniqueBirthDate } from '../support/factories';
 
 const today = () => shanghaiDate(Date.now());
 
@@ -113,7 +113,7 @@ describe('APEC card numbers held across cases from K06 (apec_card_number_claims)
     const db = api.app.get(DataSource);
     registries = new RegistriesRepository(db);
     apec = new ApecRepository(db);
-    await registries.putUnit(enterpriseUnit(ent.unit, { zh: '测试企业', en: 'Test Co.' }), system);
+    await registries.putUnit(enterpriseUnit(ent.unit, fixtureUnitNames(ent.unit, '测试企业', 'Test Co.')), system);
     await request(api.http)
       .put(`/api/apec/enterprises/${ent.unit}`)
       .set(bearer(ent.tokens['apec-desk']))

@@ -7,7 +7,7 @@ import { eventually, startTestWorker, type TestWorker } from '../support/harness
 import { addTestUser, bearer, createTestUsers, startTestApi, uniqueSuffix, type TestApi, type TestUsers } from '../support/api-harness';
 import { AdmissionResultSchema } from '../../apps/api/src/apec/schemas';
 import * as W from '../../apps/api/src/apec/whitelist.schemas';
-import { enterpriseUnit } from '../support/factories';
+import { enterpriseUnit, fixtureUnitNames } from '../support/factories';
 
 const documented = (schema: { safeParse(v: unknown): { success: boolean; error?: unknown } }, body: unknown) => {
   const r = schema.safeParse(body);
@@ -40,7 +40,8 @@ describe('whitelist admission over the API (issue 17)', () => {
     const ds = api.app.get(DataSource);
     const registries = new RegistriesRepository(ds);
     apec = new ApecRepository(ds);
-    for (const code of [ent.unit, gov.unit]) await registries.putUnit(enterpriseUnit(code, { zh: '测试企业', en: 'Test Co.' }), system);
+    for (const code of [ent.unit, gov.unit])
+      await registries.putUnit(enterpriseUnit(code, fixtureUnitNames(code, '测试企业', 'Test Co.')), system);
   });
   afterAll(async () => {
     await api?.close();
@@ -126,8 +127,8 @@ describe('whitelist admission over the API (issue 17)', () => {
     expect(filing).toMatchObject({
       code: 'RULE_VIOLATION',
       message: {
-        zh: `测试企业（${ent.unit}）不是已登记的企业（请外办APEC窗口先登记）`,
-        en: `Test Co. (${ent.unit}) is not a registered enterprise (the APEC desk registers it first)`,
+        zh: `测试企业${ent.unit}（${ent.unit}）不是已登记的企业（请外办APEC窗口先登记）`,
+        en: `Test Co. ${ent.unit} (${ent.unit}) is not a registered enterprise (the APEC desk registers it first)`,
       },
       errors: [{ field: 'unit', rule: 'enterprise', message: { zh: '须为已登记的企业', en: 'Must be a registered enterprise' } }],
     });

@@ -27,7 +27,7 @@ import {
 } from '../support/api-harness';
 import * as S from '../../apps/api/src/apec/schemas';
 import { CatalogSchema } from '../../apps/api/src/delegations/schemas';
-import { actor, enterpriseUnit, uniqueBirthDate } from '../support/factories';
+import { actor, enterpriseUnit, fixtureUnitNames, uniqueBirthDate } from '../support/factories';
 import { RegistriesService } from '../../apps/api/src/registries/registries.service';
 
 const documented = (schema: { safeParse(v: unknown): { success: boolean; error?: unknown } }, body: unknown) => {
@@ -58,7 +58,7 @@ describe('APEC cards over the API (issue 17)', () => {
   let apec: ApecRepository;
   const system = { id: 'test', role: 'system' };
 
-  const unit = (code: string) => registries.putUnit(enterpriseUnit(code, { zh: '测试企业', en: 'Test Co.' }), system);
+  const unit = (code: string) => registries.putUnit(enterpriseUnit(code, fixtureUnitNames(code, '测试企业', 'Test Co.')), system);
   const person = (personId: string, u: string, name = '李四') =>
     registries.putPerson(
       {
@@ -169,8 +169,8 @@ describe('APEC cards over the API (issue 17)', () => {
     // The answer names the unit (the registry's names) and says why it may not apply yet, as the refusal below will.
     expect(e.body).toMatchObject({
       unit: ent.unit,
-      nameZh: '测试企业',
-      nameEn: 'Test Co.',
+      nameZh: `测试企业${ent.unit}`,
+      nameEn: `Test Co. ${ent.unit}`,
       whitelist: null,
       mayApply: false,
       applyRefusal: {
@@ -179,7 +179,7 @@ describe('APEC cards over the API (issue 17)', () => {
       },
     });
     const read = await request(http).get(`/api/apec/enterprises/${ent.unit}`).set(clerk).expect(200);
-    expect(read.body).toMatchObject({ nameZh: '测试企业', nameEn: 'Test Co.', applyRefusal: e.body.applyRefusal });
+    expect(read.body).toMatchObject({ nameZh: `测试企业${ent.unit}`, nameEn: `Test Co. ${ent.unit}`, applyRefusal: e.body.applyRefusal });
 
     const application = { personIds: [`${ent.unit}-p1`], economies: ['JP', 'KR', 'SG'], neededBy: addDays(today(), 60) };
     // Not on the whitelist: 422 naming the rule.
@@ -200,7 +200,7 @@ describe('APEC cards over the API (issue 17)', () => {
     expect(admitted.body).toMatchObject({
       admitted: true,
       failures: [],
-      enterprise: { nameZh: '测试企业', whitelist: { state: 'admitted' }, mayApply: true, applyRefusal: null },
+      enterprise: { nameZh: `测试企业${ent.unit}`, whitelist: { state: 'admitted' }, mayApply: true, applyRefusal: null },
     });
 
     // Bad input: every field named with its rule.
@@ -495,7 +495,7 @@ describe('APEC cards over the API (issue 17)', () => {
       size: 'medium',
       whitelist: null,
       mayApply: true,
-      nameZh: '测试企业',
+      nameZh: `测试企业${stateUnit}`,
     });
     expect(byUnit.get(microUnit)).toMatchObject({
       ownership: 'non-state',
@@ -1197,7 +1197,7 @@ describe('APEC cards over the API (issue 17)', () => {
     const http = api.http;
     const clerk = bearer(ent.tokens['enterprise-clerk']);
     const registered = (clerks: string[]) =>
-      registries.putUnit({ ...enterpriseUnit(ent.unit, { zh: '测试企业', en: 'Test Co.' }), clerks }, system);
+      registries.putUnit({ ...enterpriseUnit(ent.unit, fixtureUnitNames(ent.unit, '测试企业', 'Test Co.')), clerks }, system);
     await registered(['clerk.of-record']);
     try {
       const application = { personIds: [`${ent.unit}-p1`], economies: ['JP'], neededBy: addDays(today(), 60) };
@@ -1243,8 +1243,11 @@ describe('APEC cards over the API (issue 17)', () => {
     expect([asBureau.status, asBureau.body.errors]).toEqual([422, tie('有机关角色用户', 'users of government roles')]);
     // Nor a unit in the government hierarchy: another unit's parent, or a unit under a parent.
     const top = `top-${uniqueSuffix()}`;
-    await registries.putUnit(enterpriseUnit(top, { zh: '测试上级局', en: 'Test parent bureau' }), system);
-    await registries.putUnit({ ...enterpriseUnit(`${top}-sub`, { zh: '测试下级处', en: 'Test division' }), parentCode: top }, system);
+    await registries.putUnit(enterpriseUnit(top, fixtureUnitNames(top, '测试上级局', 'Test parent bureau')), system);
+    await registries.putUnit(
+      { ...enterpriseUnit(`${top}-sub`, fixtureUnitNames(`${top}-sub`, '测试下级处', 'Test division')), parentCode: top },
+      system,
+    );
     const asTop = await register(top);
     expect([asTop.status, asTop.body.errors]).toEqual([422, tie('是其他单位的上级单位或主管部门', "another unit's parent")]);
     const asSub = await register(`${top}-sub`);

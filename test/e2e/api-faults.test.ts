@@ -33,14 +33,14 @@ describe('API faults by kind (the new-user trial)', () => {
     await request(api.http)
       .put(`/api/registries/units/${dept}`)
       .set(bearer(reg.tokens['fao-clerk']))
-      .send({ nameZh: '主管部门', nameEn: 'Supervising department', supervisingDepartment: null })
+      .send({ nameZh: `主管部门${dept}`, nameEn: `Supervising department ${dept}`, supervisingDepartment: null })
       .expect(201);
     await request(api.http)
       .put(`/api/registries/units/${reg.unit}`)
       .set(bearer(reg.tokens['fao-clerk']))
       .send({
-        nameZh: '测试单位',
-        nameEn: 'Test unit',
+        nameZh: `测试单位${reg.unit}`,
+        nameEn: `Test unit ${reg.unit}`,
         parentCode: null,
         supervisingDepartment: dept,
         clerks: [],
@@ -93,8 +93,8 @@ describe('API faults by kind (the new-user trial)', () => {
           field: 'supervisingDepartment',
           rule: 'registry-value',
           message: {
-            zh: `与单位 测试单位（${reg.unit}） 的登记不一致：不填则以登记为准，填写须与登记一致`,
-            en: `Differs from the Test unit (${reg.unit})'s registration: leave it out to use the registered value, or send that value`,
+            zh: `与单位 测试单位${reg.unit}（${reg.unit}） 的登记不一致：不填则以登记为准，填写须与登记一致`,
+            en: `Differs from the Test unit ${reg.unit} (${reg.unit})'s registration: leave it out to use the registered value, or send that value`,
           },
         },
         // Collected in the same answer: the typed member's passport claimed in custody, which the ledger does not hold.

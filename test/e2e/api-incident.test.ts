@@ -5,7 +5,7 @@ import { delegationWorkflowId, retryIncidentUpdate } from '@df/contracts';
 import { RegistriesRepository } from '@df/persistence';
 import { INCIDENT_NOTICE } from '../../apps/api/src/common/incident-notice';
 import { eventually, startTestWorker, type TestWorker } from '../support/harness';
-import { enterpriseUnit } from '../support/factories';
+import { enterpriseUnit, fixtureUnitNames } from '../support/factories';
 import {
   bearer,
   canonicalSubmission,
@@ -39,7 +39,7 @@ describe('a case stopped by an incident: every action 409 CASE_INCIDENT, the one
     users = await createTestUsers(api);
     await api.app
       .get(RegistriesRepository)
-      .putUnit(enterpriseUnit(users.unit, { zh: '测试局', en: 'Test bureau' }), { id: 'test', role: 'fao-clerk' });
+      .putUnit(enterpriseUnit(users.unit, fixtureUnitNames(users.unit, '测试局', 'Test bureau')), { id: 'test', role: 'fao-clerk' });
     db = api.app.get(DataSource);
     await db.query(`CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN

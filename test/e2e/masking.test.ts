@@ -106,8 +106,8 @@ describe('personal data masked by classification on every GET endpoint, for ever
       `units/${users.unit}`,
       'fao-clerk',
       {
-        nameZh: '测试单位',
-        nameEn: 'Test unit',
+        nameZh: `测试单位${users.unit}`,
+        nameEn: `Test unit ${users.unit}`,
         parentCode: null,
         supervisingDepartment: null,
         clerks: [],
@@ -157,8 +157,8 @@ describe('personal data masked by classification on every GET endpoint, for ever
       `units/${enterpriseCode}`,
       'fao-clerk',
       {
-        nameZh: '测试企业',
-        nameEn: 'Test Co.',
+        nameZh: `测试企业${enterpriseCode}`,
+        nameEn: `Test Co. ${enterpriseCode}`,
         parentCode: null,
         supervisingDepartment: null,
         clerks: [],

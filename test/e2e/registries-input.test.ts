@@ -13,6 +13,7 @@ import {
   type TestUsers,
 } from '../support/api-harness';
 import { createTestDatabase, type TestDatabase } from '../support/database';
+import { fixtureUnitNames } from '../support/factories';
 
 /** The registries' refusals of a new-user trial's inputs (own database: process versions are office-wide). */
 
@@ -33,7 +34,7 @@ describe('registries: input refusals (new-user trial)', () => {
     await request(api.http)
       .put(`/api/registries/units/${users.unit}`)
       .set(bearer(users.tokens['fao-clerk']))
-      .send({ nameZh: '测试单位', nameEn: 'Test unit', supervisingDepartment: null })
+      .send({ nameZh: `测试单位${users.unit}`, nameEn: `Test unit ${users.unit}`, supervisingDepartment: null })
       .expect(201);
   });
   afterAll(async () => {
@@ -454,8 +455,8 @@ describe('registries: input refusals (new-user trial)', () => {
       // Another unit's personnel office: refused, the id it may not read not named.
       const other = await createTestUsers(api);
       await put(`/api/registries/units/${other.unit}`, users.tokens['fao-clerk'], {
-        nameZh: '另一单位',
-        nameEn: 'Other unit',
+        nameZh: `另一单位${other.unit}`,
+        nameEn: `Other unit ${other.unit}`,
         supervisingDepartment: null,
       }).expect(201);
       const theirs = await put(`/api/registries/people/P-${other.unit}-zhao`, other.tokens.personnel, someone(other.unit)).expect(409);
@@ -577,36 +578,60 @@ describe('registries: input refusals (new-user trial)', () => {
 
     it('handed input: a unit under an unknown parent or supervising department, or into a cycle, is 422 at the field', async () => {
       const clerk = users.tokens['fao-clerk'];
-      const unit = (over: object = {}) => ({ nameZh: '单位', nameEn: 'Unit', supervisingDepartment: null, ...over });
       const [a, b] = [`${users.unit}-a`, `${users.unit}-b`];
+      const names = (code: string) => fixtureUnitNames(code, '单位', 'Unit');
+      const unit = (code: string, over: object = {}) => ({
+        nameZh: names(code).zh,
+        nameEn: names(code).en,
+        supervisingDepartment: null,
+        ...over,
+      });
       const unknown = await put(
         `/api/registries/units/${a}`,
         clerk,
-        unit({ parentCode: 'no-such-unit', supervisingDepartment: 'nor-this' }),
+        unit(a, { parentCode: 'no-such-unit', supervisingDepartment: 'nor-this' }),
       ).expect(422);
       expect(fields(unknown.body)).toEqual([
         ['parentCode', 'registered-unit'],
         ['supervisingDepartment', 'registered-unit'],
       ]);
       await get(`/api/registries/units/${a}`, clerk).expect(404);
-      await put(`/api/registries/units/${b}`, clerk, unit()).expect(201);
-      await put(`/api/registries/units/${a}`, clerk, unit({ parentCode: b, supervisingDepartment: b })).expect(201);
-      const cycle = await put(`/api/registries/units/${b}`, clerk, unit({ parentCode: a })).expect(422);
+      await put(`/api/registries/units/${b}`, clerk, unit(b)).expect(201);
+      await put(`/api/registries/units/${a}`, clerk, unit(a, { parentCode: b, supervisingDepartment: b })).expect(201);
+      const cycle = await put(`/api/registries/units/${b}`, clerk, unit(b, { parentCode: a })).expect(422);
       expect(fields(cycle.body)).toEqual([['parentCode', 'no-cycle']]);
       expect(hasChinese(cycle.body.errors[0].message.zh)).toBe(true);
-      const supervised = await put(`/api/registries/units/${b}`, clerk, unit({ supervisingDepartment: a })).expect(422);
+      const supervised = await put(`/api/registries/units/${b}`, clerk, unit(b, { supervisingDepartment: a })).expect(422);
       expect(fields(supervised.body)).toEqual([['supervisingDepartment', 'no-cycle']]);
       expect((await get(`/api/registries/units/${b}`, clerk).expect(200)).body).toMatchObject({
         parentCode: null,
         supervisingDepartment: null,
       });
       // A code that is a registered unit's in other letter case (trial: COMMERCE beside commerce) is refused at `code`.
-      const twin = await put(`/api/registries/units/${b.toUpperCase()}`, clerk, unit()).expect(422);
+      const twin = await put(`/api/registries/units/${b.toUpperCase()}`, clerk, unit(`${b}-twin`)).expect(422);
       expect(fields(twin.body)).toEqual([['code', 'unique-code']]);
       expect(twin.body.errors[0].message.en).toBe(
         `Differs from the registered unit ${b} only in letter case: use that unit or another code`,
       );
       await get(`/api/registries/units/${b.toUpperCase()}`, clerk).expect(404);
+      // Handed input (trial 79: a second 市商务局): a name another unit bears, as people read it (traditional characters,
+      // spaces, letter case, a full stop), is refused at the field; the unit keeps its own on any edit.
+      const c = `${users.unit}-c`;
+      const namesake = await put(
+        `/api/registries/units/${c}`,
+        clerk,
+        unit(c, { nameZh: `單位 ${b}。`, nameEn: `UNIT  ${b.toUpperCase()}` }),
+      ).expect(422);
+      expect(fields(namesake.body)).toEqual([
+        ['nameZh', 'unique-name'],
+        ['nameEn', 'unique-name'],
+      ]);
+      expect(namesake.body.errors[0].message.zh).toBe(`中文名称与已备案单位 ${b}（单位${b}）相同，请使用该单位或另取名称`);
+      await get(`/api/registries/units/${c}`, clerk).expect(404);
+      await put(`/api/registries/units/${c}`, clerk, unit(c)).expect(201);
+      const renamed = await put(`/api/registries/units/${c}`, clerk, unit(c, { nameEn: names(b).en })).expect(422);
+      expect(fields(renamed.body)).toEqual([['nameEn', 'unique-name']]);
+      await put(`/api/registries/units/${b}`, clerk, unit(b, { nameEn: `Unit ${b} (renamed)` })).expect(200);
     });
 
     it('handed input: a passport past its expiry date reads expired (已过期), its custody state unchanged', async () => {

@@ -29,7 +29,7 @@ import {
 } from '../support/api-harness';
 import { getProgress } from '../support/api-flow';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { uniqueBirthDate } from '../support/factories';
+import { fixtureUnitNames, uniqueBirthDate } from '../support/factories';
 import { DataSource } from 'typeorm';
 import { RegistriesService } from '../../apps/api/src/registries/registries.service';
 import { SUBMISSION_EXAMPLE } from '../../apps/api/src/delegations/schemas';
@@ -42,9 +42,10 @@ const documented = (schema: { safeParse(v: unknown): { success: boolean; error?:
 };
 
 const today = () => shanghaiDate(Date.now());
-const unitBody = (over: Record<string, unknown> = {}) => ({
-  nameZh: '测试单位',
-  nameEn: 'Test unit',
+/** A unit's PUT body; its names carry `code` (fixtureUnitNames: no two units of the suite share a name). */
+const unitBody = (code: string, over: Record<string, unknown> = {}) => ({
+  nameZh: fixtureUnitNames(code).zh,
+  nameEn: fixtureUnitNames(code).en,
   parentCode: null,
   supervisingDepartment: null,
   clerks: [],
@@ -105,7 +106,7 @@ describe('registries (issue 14): units, people, passports in custody, and submis
   const unitWithPerson = async (prefix: string) => {
     const unit = `${prefix}-${uniqueSuffix()}`;
     const users = await createTestUsers(api, unit);
-    await request(api.http).put(`/api/registries/units/${unit}`).set(bearer(users.tokens['fao-clerk'])).send(unitBody()).expect(201);
+    await request(api.http).put(`/api/registries/units/${unit}`).set(bearer(users.tokens['fao-clerk'])).send(unitBody(unit)).expect(201);
     const personId = `P-${uniqueSuffix()}`;
     await request(api.http)
       .put(`/api/registries/people/${personId}`)
@@ -234,7 +235,7 @@ describe('registries (issue 14): units, people, passports in custody, and submis
     const put = await request(http)
       .put(`/api/registries/units/${home.unit}`)
       .set(bearer(home.tokens['fao-clerk']))
-      .send(unitBody({ clerks: [home.usernames.organizer] }))
+      .send(unitBody(home.unit, { clerks: [home.usernames.organizer] }))
       .expect(201);
     expect(put.body).toMatchObject({ created: true, unit: { code: home.unit, status: 'active', suspension: { suspended: false } } });
     documented(S.UnitPutResultSchema, put.body);
@@ -243,7 +244,7 @@ describe('registries (issue 14): units, people, passports in custody, and submis
       .put('/api/registries/units/fao')
       .set(bearer(home.tokens['fao-clerk']))
       .send(
-        unitBody({
+        unitBody('fao', {
           nameZh: '市人民政府外事办公室',
           nameEn: 'Municipal Foreign Affairs Office',
           parentCode: home.unit,
@@ -273,13 +274,18 @@ describe('registries (issue 14): units, people, passports in custody, and submis
     expect(pasted.body).toMatchObject({ name: '钱七' });
     // Only the FAO registers units; a suspension needs a reason (400 naming the field).
     expect(
-      (await request(http).put(`/api/registries/units/${home.unit}`).set(bearer(home.tokens.organizer)).send(unitBody()).expect(403)).body
-        .code,
+      (
+        await request(http)
+          .put(`/api/registries/units/${home.unit}`)
+          .set(bearer(home.tokens.organizer))
+          .send(unitBody(home.unit))
+          .expect(403)
+      ).body.code,
     ).toBe('FORBIDDEN_ROLE');
     const bad = await request(http)
       .put(`/api/registries/units/${home.unit}`)
       .set(bearer(home.tokens['fao-clerk']))
-      .send(unitBody({ status: 'suspended' }))
+      .send(unitBody(home.unit, { status: 'suspended' }))
       .expect(400);
     expect(bad.body).toMatchObject({
       code: 'VALIDATION_FAILED',
@@ -298,7 +304,7 @@ describe('registries (issue 14): units, people, passports in custody, and submis
     await request(http)
       .put(`/api/registries/units/${home.unit}`)
       .set(bearer(home.tokens['fao-director']))
-      .send(unitBody({ status: 'suspended', suspendedReason: '未按时报送出访报告' }))
+      .send(unitBody(home.unit, { status: 'suspended', suspendedReason: '未按时报送出访报告' }))
       .expect(200);
     const refused = await request(http)
       .post('/api/delegations')
@@ -312,7 +318,7 @@ describe('registries (issue 14): units, people, passports in custody, and submis
     const replaced = await request(http)
       .put(`/api/registries/units/${home.unit}`)
       .set(bearer(home.tokens['fao-clerk']))
-      .send(unitBody({ clerks: [home.usernames.organizer], status: 'active', suspendedReason: '未按时报送出访报告' }))
+      .send(unitBody(home.unit, { clerks: [home.usernames.organizer], status: 'active', suspendedReason: '未按时报送出访报告' }))
       .expect(200);
     expect(replaced.body).toMatchObject({ created: false, unit: { code: home.unit, status: 'active', suspendedReason: null } });
     expect(
@@ -366,11 +372,11 @@ describe('registries (issue 14): units, people, passports in custody, and submis
     const users = await createTestUsers(api, unit);
     const dept = `dept-${uniqueSuffix()}`;
     // A supervising department is a registered unit (rule registered-unit).
-    await request(http).put(`/api/registries/units/${dept}`).set(bearer(users.tokens['fao-clerk'])).send(unitBody()).expect(201);
+    await request(http).put(`/api/registries/units/${dept}`).set(bearer(users.tokens['fao-clerk'])).send(unitBody(dept)).expect(201);
     await request(http)
       .put(`/api/registries/units/${unit}`)
       .set(bearer(users.tokens['fao-clerk']))
-      .send(unitBody({ supervisingDepartment: dept }))
+      .send(unitBody(unit, { supervisingDepartment: dept }))
       .expect(201);
     const personId = `P-${uniqueSuffix()}`;
     // The personnel office keeps the roster; another unit's personnel office may not write to it.
@@ -565,16 +571,24 @@ describe('registries (issue 14): units, people, passports in custody, and submis
     expect(mismatch.body).toMatchObject({
       code: 'UNIT_MISMATCH',
       message: {
-        zh: `专办员只能为本单位测试单位（${unit}）报送`,
-        en: `An organizer submits only for their own unit, Test unit (${unit})`,
+        zh: `专办员只能为本单位测试单位${unit}（${unit}）报送`,
+        en: `An organizer submits only for their own unit, Test unit ${unit} (${unit})`,
       },
       errors: [
-        { field: 'unit', rule: 'own-unit', message: { zh: `须为本单位测试单位（${unit}）`, en: `Must be your unit, Test unit (${unit})` } },
+        {
+          field: 'unit',
+          rule: 'own-unit',
+          message: { zh: `须为本单位测试单位${unit}（${unit}）`, en: `Must be your unit, Test unit ${unit} (${unit})` },
+        },
       ],
     });
     // Another unit's person reads as unknown to this unit's organizer: the registries say nothing about them.
     const third = await createTestUsers(api, `reg-${uniqueSuffix()}`);
-    await request(http).put(`/api/registries/units/${third.unit}`).set(bearer(users.tokens['fao-clerk'])).send(unitBody()).expect(201);
+    await request(http)
+      .put(`/api/registries/units/${third.unit}`)
+      .set(bearer(users.tokens['fao-clerk']))
+      .send(unitBody(third.unit))
+      .expect(201);
     const otherPersonId = `P-${uniqueSuffix()}`;
     await request(http)
       .put(`/api/registries/people/${otherPersonId}`)
@@ -772,7 +786,7 @@ describe('registries (issue 14): units, people, passports in custody, and submis
     const http = api.http;
     const unit = `twin-${uniqueSuffix()}`;
     const users = await createTestUsers(api, unit);
-    await request(http).put(`/api/registries/units/${unit}`).set(bearer(users.tokens['fao-clerk'])).send(unitBody()).expect(201);
+    await request(http).put(`/api/registries/units/${unit}`).set(bearer(users.tokens['fao-clerk'])).send(unitBody(unit)).expect(201);
     const [a, b] = [`P-${uniqueSuffix()}`, `P-${uniqueSuffix()}`];
     await request(http)
       .put(`/api/registries/people/${a}`)
@@ -901,11 +915,11 @@ describe('registries (issue 14): units, people, passports in custody, and submis
     // A clerk is an account holding the unit's organizer role, named once (trial: any name was taken, and the unit's
     // organizers were then shut out with no warning).
     // Registered first (a clerk's account is granted the unit's role once the unit is registered), then its clerks named.
-    await request(http).put(`/api/registries/units/${unit}`).set(fao).send(unitBody()).expect(201);
+    await request(http).put(`/api/registries/units/${unit}`).set(fao).send(unitBody(unit)).expect(201);
     const other = await createTestUsers(api, `clerk-other-${uniqueSuffix()}`);
     // At most two clerks (the schema's 1-2): another unit's organizer and the unit's finance officer, then a name no account has.
     for (const clerks of [[other.usernames.organizer, users.usernames.finance], ['nobody.here']]) {
-      const wrong = await request(http).put(`/api/registries/units/${unit}`).set(fao).send(unitBody({ clerks })).expect(422);
+      const wrong = await request(http).put(`/api/registries/units/${unit}`).set(fao).send(unitBody(unit, { clerks })).expect(422);
       expect(wrong.body.errors.map((e: { field: string; rule: string }) => [e.field, e.rule])).toEqual(
         clerks.map((_, i) => [`clerks[${i}]`, 'unit-clerk']),
       );
@@ -913,7 +927,7 @@ describe('registries (issue 14): units, people, passports in custody, and submis
     const twice = await request(http)
       .put(`/api/registries/units/${unit}`)
       .set(fao)
-      .send(unitBody({ clerks: [users.usernames.organizer, users.usernames.organizer.toUpperCase()] }))
+      .send(unitBody(unit, { clerks: [users.usernames.organizer, users.usernames.organizer.toUpperCase()] }))
       .expect(422);
     expect(twice.body.errors.map((e: { field: string; rule: string }) => [e.field, e.rule])).toEqual([['clerks[1]', 'unique']]);
     const registeredClerk = `clerk.${unit}`;
@@ -931,7 +945,7 @@ describe('registries (issue 14): units, people, passports in custody, and submis
     const named = await request(http)
       .put(`/api/registries/units/${unit}`)
       .set(fao)
-      .send(unitBody({ clerks: [registeredClerk.toUpperCase()] }))
+      .send(unitBody(unit, { clerks: [registeredClerk.toUpperCase()] }))
       .expect(200);
     expect(named.body.unit.clerks).toEqual([registeredClerk]);
     for (const path of ['/api/delegations/check', '/api/delegations']) {
@@ -951,7 +965,7 @@ describe('registries (issue 14): units, people, passports in custody, and submis
     await request(http)
       .put(`/api/registries/units/${unit}`)
       .set(fao)
-      .send(unitBody({ clerks: [users.usernames.organizer.toUpperCase()] }))
+      .send(unitBody(unit, { clerks: [users.usernames.organizer.toUpperCase()] }))
       .expect(200);
     await request(http)
       .post('/api/delegations')
@@ -1010,7 +1024,7 @@ describe('registries (issue 14): units, people, passports in custody, and submis
     const http = api.http;
     const unit = `susp-${uniqueSuffix()}`;
     const users = await createTestUsers(api, unit);
-    await request(http).put(`/api/registries/units/${unit}`).set(bearer(users.tokens['fao-clerk'])).send(unitBody()).expect(201);
+    await request(http).put(`/api/registries/units/${unit}`).set(bearer(users.tokens['fao-clerk'])).send(unitBody(unit)).expect(201);
     const personId = `P-${uniqueSuffix()}`;
     // The passport's holder is not the typed member of the submissions below (张三): a typed active roster name is
     // named by personId (rule roster-person).

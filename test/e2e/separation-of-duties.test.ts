@@ -3,7 +3,7 @@ import request from 'supertest';
 import { completeStepUpdate, decideStepUpdate, delegationWorkflowId } from '@df/contracts';
 import { RegistriesRepository } from '@df/persistence';
 import { eventually, startTestWorker, type TestWorker } from '../support/harness';
-import { enterpriseUnit } from '../support/factories';
+import { enterpriseUnit, fixtureUnitNames } from '../support/factories';
 import {
   addTestUser,
   bearer,
@@ -36,7 +36,7 @@ describe('separation of duties: nobody decides on a case they submitted', () => 
     for (const code of [education, home.unit])
       await api.app
         .get(RegistriesRepository)
-        .putUnit(enterpriseUnit(code, { zh: '测试局', en: 'Test bureau' }), { id: 'test', role: 'fao-clerk' });
+        .putUnit(enterpriseUnit(code, fixtureUnitNames(code, '测试局', 'Test bureau')), { id: 'test', role: 'fao-clerk' });
     const res = await request(api.http)
       .post('/api/delegations')
       .set(bearer(home.tokens.organizer))

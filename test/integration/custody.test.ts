@@ -35,8 +35,8 @@ describe('the registries in the chain: annual plan (A01) and passport custody (C
     await registries.putUnit(
       {
         code: unit,
-        nameZh: '测试局',
-        nameEn: 'Test bureau',
+        nameZh: `测试局${unit}`,
+        nameEn: `Test bureau ${unit}`,
         parentCode: null,
         supervisingDepartment: null,
         clerks: [],

@@ -85,6 +85,14 @@ export function caseInput(overrides: { facts?: Partial<CaseFacts>; workingDaySec
   };
 }
 
+/**
+ * A test unit's names: the base with the unit's code beside (`测试企业ent-3f2a…` / `Test Co. ent-3f2a…`), so no two
+ * units the suite registers in its one database share a name (unitReferenceProblems, rule `unique-name`).
+ */
+export function fixtureUnitNames(code: string, zh = '测试单位', en = 'Test unit'): { zh: string; en: string } {
+  return { zh: `${zh}${code}`, en: `${en} ${code}` };
+}
+
 /** An active registered unit with no parent, supervising department, clerks or signatories: an enterprise of the APEC tests. */
 export function enterpriseUnit(code: string, name: { zh: string; en: string }): RegisteredUnit {
   return {

@@ -17,6 +17,7 @@ import {
   duplicatePerson,
   duplicatePersonLabel,
   personIdentityKey,
+  unitNameKey,
   unitReferenceProblems,
   officeUnitRegistryProblems,
   isYearScheduleList,
@@ -1059,6 +1060,8 @@ describe("the office's own units stand under none of the units they serve (trial
 describe('unit references: registered units, no cycle', () => {
   const u = (code: string, parentCode: string | null = null, supervisingDepartment: string | null = null) => ({
     code,
+    nameZh: `单位${code}`,
+    nameEn: `Unit ${code}`,
     parentCode,
     supervisingDepartment,
   });
@@ -1078,7 +1081,7 @@ describe('unit references: registered units, no cycle', () => {
   });
 
   it('refuses a new code that is a registered unit’s in other letter case (trial: COMMERCE beside commerce); the unit itself may be written again', () => {
-    expect(unitReferenceProblems(u('COMMERCE'), [u('commerce'), u('fao')])).toEqual([
+    expect(unitReferenceProblems({ ...u('COMMERCE'), nameZh: '商务', nameEn: 'Commerce' }, [u('commerce'), u('fao')])).toEqual([
       {
         field: 'code',
         rule: 'unique-code',
@@ -1089,6 +1092,30 @@ describe('unit references: registered units, no cycle', () => {
       },
     ]);
     expect(unitReferenceProblems(u('commerce', 'fao'), [u('commerce'), u('fao')])).toEqual([]);
+  });
+
+  it('refuses a name another unit bears as people read it (trial 79: a second 市商务局); a name the unit already bore stays', () => {
+    const commerce = { ...u('commerce'), nameZh: '市商务局', nameEn: 'Municipal Bureau of Commerce' };
+    for (const nameZh of ['市商务局', ' 市 商务局 ', '市商務局', '市商务局。', '市\u200b商务局'])
+      expect(unitReferenceProblems({ ...u('commerce2'), nameZh }, [commerce, u('fao')])).toEqual([
+        {
+          field: 'nameZh',
+          rule: 'unique-name',
+          message: {
+            zh: '中文名称与已备案单位 commerce（市商务局）相同，请使用该单位或另取名称',
+            en: "The Chinese name is the registered unit commerce's (市商务局): use that unit or another name",
+          },
+        },
+      ]);
+    expect(
+      unitReferenceProblems({ ...u('trade'), nameEn: 'MUNICIPAL  bureau of commerce' }, [commerce]).map((p) => [p.field, p.rule]),
+    ).toEqual([['nameEn', 'unique-name']]);
+    // The unit itself, renamed or not; and two namesakes registered before the rule, the one edited keeping its name.
+    expect(unitReferenceProblems({ ...commerce, nameEn: 'Bureau of Commerce' }, [commerce])).toEqual([]);
+    const twin = { ...commerce, code: 'commerce-old' };
+    expect(unitReferenceProblems({ ...twin, parentCode: 'fao' }, [commerce, twin, u('fao')])).toEqual([]);
+    expect(unitReferenceProblems({ ...u('x'), nameZh: '市商务局二处' }, [commerce])).toEqual([]);
+    expect(unitNameKey('市 商務局（二处）')).toBe(unitNameKey('市商务局二处'));
   });
 
   it('accepts a chain, a tree, and a cycle elsewhere that does not pass through the unit', () => {

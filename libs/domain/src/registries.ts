@@ -35,13 +35,20 @@ export interface RegisteredUnit {
  * A unit's code and references against the registered units: a new code is not another unit's in other letter case
  * (rule `unique-code`: trial, `COMMERCE` was registered beside `commerce`, two units users and people could not tell
  * apart); its references (parentCode, supervisingDepartment) each name a registered unit (rule `registered-unit`) and
- * do not lead back to the unit along the same relation (rule `no-cycle`: A's parent B, B's parent A). `units`: every
- * registered unit (the unit's own old record is replaced by `unit`). Pure.
+ * do not lead back to the unit along the same relation (rule `no-cycle`: A's parent B, B's parent A); its Chinese and
+ * English names are no other unit's, as people read them (unitNameKey; rule `unique-name`: trial 79 registered a second
+ * 市商务局, and every unit picker listed two that only their codes told apart). A name the unit already bore is not
+ * checked again, so a unit registered before the rule can still be edited or suspended. `units`: every registered unit
+ * (the unit's own old record is replaced by `unit`). Pure.
  */
 export function unitReferenceProblems(
-  unit: Pick<RegisteredUnit, 'code' | 'parentCode' | 'supervisingDepartment'>,
-  units: readonly Pick<RegisteredUnit, 'code' | 'parentCode' | 'supervisingDepartment'>[],
-): Array<{ field: 'code' | 'parentCode' | 'supervisingDepartment'; rule: 'unique-code' | 'registered-unit' | 'no-cycle'; message: Label }> {
+  unit: Pick<RegisteredUnit, 'code' | 'nameZh' | 'nameEn' | 'parentCode' | 'supervisingDepartment'>,
+  units: readonly Pick<RegisteredUnit, 'code' | 'nameZh' | 'nameEn' | 'parentCode' | 'supervisingDepartment'>[],
+): Array<{
+  field: 'code' | 'nameZh' | 'nameEn' | 'parentCode' | 'supervisingDepartment';
+  rule: 'unique-code' | 'unique-name' | 'registered-unit' | 'no-cycle';
+  message: Label;
+}> {
   const byCode = new Map(units.map((u) => [u.code, u]));
   const problems: ReturnType<typeof unitReferenceProblems> = [];
   const twin = byCode.has(unit.code) ? undefined : units.find((u) => u.code.toLowerCase() === unit.code.toLowerCase());
@@ -54,6 +61,24 @@ export function unitReferenceProblems(
         en: `Differs from the registered unit ${twin.code} only in letter case: use that unit or another code`,
       },
     });
+  const before = byCode.get(unit.code);
+  for (const [field, zh, en] of [
+    ['nameZh', '中文名称', 'Chinese name'],
+    ['nameEn', '英文名称', 'English name'],
+  ] as const) {
+    const key = unitNameKey(unit[field]);
+    if (before && unitNameKey(before[field]) === key) continue;
+    const namesake = units.find((u) => u.code !== unit.code && unitNameKey(u[field]) === key);
+    if (namesake)
+      problems.push({
+        field,
+        rule: 'unique-name',
+        message: {
+          zh: `${zh}与已备案单位 ${namesake.code}（${namesake[field]}）相同，请使用该单位或另取名称`,
+          en: `The ${en} is the registered unit ${namesake.code}'s (${namesake[field]}): use that unit or another name`,
+        },
+      });
+  }
   byCode.set(unit.code, unit);
   for (const field of ['parentCode', 'supervisingDepartment'] as const) {
     const ref = unit[field];
@@ -84,6 +109,15 @@ export function unitReferenceProblems(
     }
   }
   return problems;
+}
+
+/**
+ * A unit's name as people tell names apart: personNameKey's fold (NFKC, letter case, traditional to simplified
+ * characters, invisible characters, punctuation and symbols dropped) with every space dropped too, so 市商务局,
+ * 市 商务局, 市商務局 and 市商务局。 are one name. Pure.
+ */
+export function unitNameKey(name: string): string {
+  return personNameKey(name).replace(/\s+/gu, '');
 }
 
 /**

@@ -628,7 +628,8 @@ export class RegistriesService {
     try {
       before = await this.repo.putUnit(unit, actorOf(user));
     } catch (err) {
-      // An unregistered parent or supervising department, or a cycle (unitReferenceProblems): 422 at each field.
+      // Another unit's code or name, an unregistered parent or supervising department, or a cycle (unitReferenceProblems):
+      // 422 at each field.
       if (err instanceof UnitReferenceError) throw ruleRefusal(err.problems);
       throw err;
     }

@@ -226,7 +226,10 @@ export class DuplicatePersonError extends Error {
   }
 }
 
-/** Thrown when a unit's parent or supervising department is not a registered unit or would close a cycle (unitReferenceProblems). */
+/**
+ * Thrown when a unit's code or a name is another unit's, or its parent or supervising department is not a registered unit
+ * or would close a cycle (unitReferenceProblems).
+ */
 export class UnitReferenceError extends Error {
   constructor(readonly problems: ReturnType<typeof unitReferenceProblems>) {
     super(problems.map((p) => `${p.field}: ${p.rule}`).join('; '));
