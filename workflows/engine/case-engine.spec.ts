@@ -3180,6 +3180,21 @@ describe('a closed case waits for nothing in its closing case.replanned (trial 3
       .filter((e) => e.type === 'case.replanned')
       .map((e) => e.payload as { criticalStep: string | null; latestStarts: Record<string, string>; status: string });
 
+  it("a step not started carries the plan's earliest start and finish, the schedule the forecast ends (trial 82: the Gantt drew it at its latest start)", () => {
+    const engine = newEngine();
+    engine.replan(MONDAY);
+    const page = engine.progress(MONDAY);
+    const notStarted = page.steps.filter((s) => s.status === 'pending' || s.status === 'blocked');
+    expect(notStarted.length).toBeGreaterThan(0);
+    for (const s of notStarted) {
+      expect([s.key, Date.parse(s.earliestStartAt!) <= Date.parse(s.latestStartAt!)]).toEqual([s.key, true]);
+      expect([s.key, Date.parse(s.earliestStartAt!) <= Date.parse(s.earliestFinishAt!)]).toEqual([s.key, true]);
+    }
+    // The chain's last earliest finish is the forecast ready time; a started step has its own start instead.
+    expect(Math.max(...notStarted.map((s) => Date.parse(s.earliestFinishAt!)))).toBe(Date.parse(page.plan.forecastReadyAt));
+    for (const s of awaiting(page)) expect([s.key, s.startedAt !== undefined, s.earliestStartAt]).toEqual([s.key, true, undefined]);
+  });
+
   it.each([
     ['withdraw', { type: 'withdraw', request: { requestId: 'w-1', actor: actor('organizer'), reason: '活动取消' } }],
     ['cancel', { type: 'cancel', request: { requestId: 'c-1', actor: actor('fao-director'), reason: '邀请方取消活动' } }],
@@ -3197,7 +3212,7 @@ describe('a closed case waits for nothing in its closing case.replanned (trial 3
     expect(closing).toMatchObject({ criticalStep: null, latestStarts: {} });
     expect(closing.status).toBe(engine.status);
     const page = engine.progress(MONDAY + 7_200_000);
-    expect(page.steps.filter((s) => s.latestStartAt !== undefined || s.critical)).toEqual([]);
+    expect(page.steps.filter((s) => s.latestStartAt !== undefined || s.earliestStartAt !== undefined || s.critical)).toEqual([]);
     expect(page.plan.criticalStep).toBeNull();
     // A history recorded before (patch not taken): as it ran, the step its plan still named.
     const asked: string[] = [];

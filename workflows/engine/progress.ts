@@ -202,6 +202,9 @@ export function progressView(core: CaseCore, now: number, workingDaySeconds?: nu
       ...(state.doneAt !== undefined ? { doneAt: toIso(state.doneAt) } : {}),
       ...(state.dueAt !== undefined ? { dueAt: toIso(state.dueAt) } : {}),
       ...(ps && status !== 'done' && status !== 'skipped' && status !== 'withdrawn' ? { latestStartAt: ps.latestStart } : {}),
+      ...(ps && state.startedAt === undefined && status !== 'done' && status !== 'skipped' && status !== 'withdrawn'
+        ? { earliestStartAt: ps.earliestStart, earliestFinishAt: ps.earliestFinish }
+        : {}),
       critical: status !== 'withdrawn' && (ps?.critical ?? false), // a step no longer needed is on no path
       ...(state.actedBy ? { actedBy: state.actedBy } : {}),
       ...(state.actedByRole ? { actedByRole: state.actedByRole as StepProgress['actedByRole'] } : {}),

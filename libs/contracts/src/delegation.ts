@@ -196,6 +196,12 @@ export interface StepProgress {
   doneAt?: string;
   dueAt?: string;
   latestStartAt?: string;
+  /**
+   * A step not started yet: the plan's earliest start and finish (ISO instants), the schedule the forecast ready date
+   * is the end of; the Gantt draws such a step there (trial 82: drawn at its latest start, weeks after the forecast).
+   */
+  earliestStartAt?: string;
+  earliestFinishAt?: string;
   critical: boolean;
   /** Last action on this step. */
   actedBy?: string;
@@ -257,6 +263,8 @@ export function stepOfClosedCase(step: StepProgress): StepProgress {
   if (status === step.status) return step;
   const {
     latestStartAt: _start,
+    earliestStartAt: _earliest,
+    earliestFinishAt: _earliestFinish,
     blockedReason: _blocked,
     planReason: _reason,
     returnTargets: _targets,
