@@ -254,8 +254,11 @@ describe('the amendment dialog changes the members', () => {
     // reason was on the timeline's last page).
     const closed = page.getByTestId('case-closed');
     await closed.filter({ hasText: '本案已撤回' }).waitFor({ timeout: 30_000 });
-    await expect(closed.innerText()).resolves.toMatch(/理由：行程取消[\s\S]*请据此修改后重新报送新的出访申请/);
-    await expect(closed.innerText()).resolves.toContain(`专办员 ${users.usernames.organizer}`);
+    await expect(closed.innerText()).resolves.toMatch(/理由：行程取消[\s\S]*如仍需出访，请重新报送新的出访申请/);
+    // Nothing to address in a withdrawal (trial 82: 请据此修改 read oddly under one).
+    expect(await closed.innerText()).not.toContain('请据此修改');
+    // The officer by role and name, the account beside (trial 82: the account alone).
+    await expect(closed.innerText()).resolves.toMatch(new RegExp(`专办员 \\S+（${users.usernames.organizer}）`));
     // …and no longer once it is withdrawn (trial 82: A03 and A05 stayed red, 办结前须上传…（缺）).
     expect(await page.getByTestId('needs-A05').count()).toBe(0);
   });

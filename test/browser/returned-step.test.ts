@@ -71,7 +71,9 @@ describe('a returned step starts from its last figures', () => {
     await dialog.getByTestId('returned-by').waitFor();
     // Who returned it as the office knows them: the step and its role before the login name (trial 52).
     await expect(dialog.getByTestId('returned-by').innerText()).resolves.toMatch(
-      new RegExp(`住宿费超标准，请重算[\\s\\S]*退回步骤 A10 \\S+ · ${FINANCE_ZH} ${users.usernames.finance} · \\d{4}-\\d{2}-\\d{2}`),
+      new RegExp(
+        `住宿费超标准，请重算[\\s\\S]*退回步骤 A10 \\S+ · ${FINANCE_ZH} \\S+（${users.usernames.finance}） · \\d{4}-\\d{2}-\\d{2}`,
+      ),
     );
     await dialog
       .getByTestId('budget-total')

@@ -203,7 +203,9 @@ describe("the visa officer records D12's outcome, D13's visa (and D01's route) i
     await openAction(page, 'D13:m1:US');
     const again = page.getByRole('dialog');
     await expect(again.getByTestId('rerun-by').innerText()).resolves.toMatch(
-      new RegExp(`出访信息已变更[\\s\\S]*${users.usernames.organizer} \\d{4}-\\d{2}-\\d{2}[\\s\\S]*上次办理时填写的内容已带入，请逐项核对`),
+      new RegExp(
+        `出访信息已变更[\\s\\S]*\\S+（${users.usernames.organizer}） \\d{4}-\\d{2}-\\d{2}[\\s\\S]*上次办理时填写的内容已带入，请逐项核对`,
+      ),
     );
     await expect(again.getByLabel('签证有效期起').inputValue()).resolves.toBe(stay.arrive);
     await expect(again.getByLabel('签证有效期至').inputValue()).resolves.toBe('2034-12-31');

@@ -478,7 +478,7 @@ describe('the web app in Chromium, on the whole stack', () => {
     expect(download.suggestedFilename()).toBe(`approval-document-${caseId.slice(0, 8)}.pdf`);
     // The charts' own words follow the language (forty-seventh trial: the Gantt's time axis read 3月 in English).
     await page.getByTestId('lang').click();
-    const gantt = page.getByRole('img', { name: 'Plan (Gantt; steps not started at their latest start)' }).locator('svg');
+    const gantt = page.getByRole('img', { name: 'Plan (Gantt; steps not started at their earliest start)' }).locator('svg');
     await gantt.waitFor();
     const axis = await eventually(
       async () => (await gantt.textContent()) ?? '',

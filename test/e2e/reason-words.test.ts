@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { DataSource } from 'typeorm';
 import { eventually, startTestWorker, type TestWorker } from '../support/harness';
 import {
   bearer,
@@ -127,15 +128,30 @@ describe('a required reason says something: not punctuation, one character or a 
         expect([body, res.status, rulesOf(res.body)]).toEqual([body, 422, [['comment', 'reason-words']]]);
       }
     expect((await getProgress(api, users.tokens.organizer, caseId)).steps.find((s) => s.key === 'A10')!.status).toMatch(/awaiting|overdue/);
+    // The finance officer as the office registered them: pages name who acted by it (trial 82: by account only).
+    await api.app.get(DataSource).query('UPDATE users SET display_name = $1 WHERE username = $2', ['周会计', users.usernames.finance]);
     await decide({ decision: 'return', returnTo: 'A09', comment: '预算表缺住宿标准' }).expect(200);
     // The organizer's inbox says what sent A09 back and why, for the notices (trial 65: a return was noticed only there).
-    const inbox = await eventually(
+    const answer = await eventually(
       async () =>
-        (await request(api.http).get('/api/inbox').query({ pageSize: 200 }).set(bearer(users.tokens.organizer)).expect(200)).body
-          .items as Array<{ caseId: string; stepKey: string; returnedBy: unknown }>,
-      (items) => items.some((i) => i.caseId === caseId && i.stepKey === 'A09' && i.returnedBy !== null),
+        (await request(api.http).get('/api/inbox').query({ pageSize: 200 }).set(bearer(users.tokens.organizer)).expect(200)).body as {
+          items: Array<{ caseId: string; stepKey: string; returnedBy: unknown }>;
+          actorNames: Record<string, string>;
+        },
+      ({ items }) => items.some((i) => i.caseId === caseId && i.stepKey === 'A09' && i.returnedBy !== null),
       60_000,
     );
+    const inbox = answer.items;
+    // Each answer names the accounts it holds by their display names: the inbox's returner, the case's and the
+    // timeline's actors.
+    expect(answer.actorNames[users.usernames.finance]).toBe('周会计');
+    const detail = (await request(api.http).get(`/api/delegations/${caseId}`).set(bearer(users.tokens.organizer)).expect(200)).body;
+    expect(detail.actorNames).toMatchObject({ [users.usernames.finance]: '周会计' });
+    expect(Object.keys(detail.actorNames)).toContain(users.usernames.organizer);
+    const timeline = (await request(api.http).get(`/api/delegations/${caseId}/timeline`).set(bearer(users.tokens.organizer)).expect(200))
+      .body;
+    expect(timeline.actorNames).toMatchObject({ [users.usernames.finance]: '周会计' });
+    expect(timeline.actorNames).not.toHaveProperty('system');
     // …by the returning step's name, role and officer (trial 71: its code alone).
     expect(inbox.find((i) => i.caseId === caseId && i.stepKey === 'A09')!.returnedBy).toEqual({
       stepKey: 'A10',

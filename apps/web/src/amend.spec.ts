@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { amendChanges, amendFields, newMemberIds, rosterOptionLabel, rosterPeopleOnCase, type Stop } from './amend';
+import { amendChanges, amendFields, memberNamesOnCase, newMemberIds, rosterOptionLabel, rosterPeopleOnCase, type Stop } from './amend';
 
 const stops: Stop[] = [
   { country: 'US', city: 'Houston', arrive: '2027-03-15', leave: '2027-03-17', inviter: { name: 'Jane Roe', organization: 'GHP' } },
@@ -115,5 +115,18 @@ describe('a roster person in the member pickers (trial 79: two 王五 read alike
       { personId: 'P-c-3', name: '李四' },
     ];
     expect(roster.map((p) => rosterOptionLabel(p, roster))).toEqual(['王五（科员） · P-c-1', '王 五（科员） · P-c-2', '李四']);
+  });
+});
+
+describe("a case's members", () => {
+  it('tell namesakes apart by person id, or by member id when typed (trial 81: 成员：赵六、赵六)', () => {
+    const members = [
+      { id: 'm1', name: '赵六', personId: 'P-c-1' },
+      { id: 'm2', name: '赵 六' },
+      { id: 'm3', name: '李四', personId: 'P-c-3' },
+    ];
+    expect(memberNamesOnCase(members, 'zh')).toEqual(['赵六（P-c-1）', '赵 六（m2）', '李四']);
+    expect(memberNamesOnCase(members, 'en')).toEqual(['赵六 (P-c-1)', '赵 六 (m2)', '李四']);
+    expect(memberNamesOnCase([{ id: 'm1', name: '赵六' }], 'zh')).toEqual(['赵六']);
   });
 });

@@ -65,6 +65,19 @@ export function rosterPeopleOnCase(
 }
 
 /**
+ * A case's members as its pages list them: each by name, and a name another member shares with the member's person
+ * id beside (赵六（P-commerce-0012）), or its member id when it names no roster person (赵六（m2）): trial 81, a case
+ * of two 赵六 read 成员：赵六、赵六. `lang`: the brackets' width.
+ */
+export function memberNamesOnCase(members: ReadonlyArray<{ id: string; name: string; personId?: string }>, lang: 'zh' | 'en'): string[] {
+  return members.map((m) => {
+    if (!members.some((x) => x.id !== m.id && nameKey(x.name) === nameKey(m.name))) return m.name;
+    const which = m.personId ?? m.id;
+    return lang === 'zh' ? `${m.name}（${which}）` : `${m.name} (${which})`;
+  });
+}
+
+/**
  * A roster person as the member pickers (new trip, amendment) offer them: 王五（科员）, and the person id beside a name
  * another person of the list shares (王五（科员） · P-commerce-0012: trial 79, two 王五 read alike and either could be
  * picked). `roster`: the whole list offered.

@@ -304,6 +304,9 @@ export interface StepProgress {
   doneAt?: string;
   dueAt?: string;
   latestStartAt?: string;
+  /** Not started: the plan's earliest start and finish (the schedule the forecast ends). */
+  earliestStartAt?: string;
+  earliestFinishAt?: string;
   critical: boolean;
   actedBy?: string;
   onBehalfOf?: string;
@@ -395,6 +398,8 @@ export interface Progress {
   source?: 'workflow' | 'read-model';
   /** Public-notice objections (公示异议); `by` null for a role that may not see who recorded it. Absent from the read model's answer. */
   objections?: Array<{ at: string; by: string | null; text: string }>;
+  /** The display name of each account the answer names (steps' actedBy, rerunBy, returnedBy), by username: accountName. */
+  actorNames?: Record<string, string>;
   /**
    * The incident stopping the case (a failure retrying cannot fix; actions answer 409 CASE_INCIDENT until operations
    * retry it): when it stopped, the steps it holds and the API's bilingual notice (apps/api/src/common/incident-notice.ts).

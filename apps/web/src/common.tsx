@@ -1,3 +1,4 @@
+import { accountName } from './accounts';
 import {
   Alert,
   Button,
@@ -384,9 +385,21 @@ export function targetDayColumn<T extends { process: ProcessKind; departureDate:
  * role and officer, then the reason (`B04:US 核实邀请函（外办审核处 zhang）退回：缺邀请函译文`); a public-notice objection as
  * such. Shown on the notice and the inbox row (trial 71: the notice named the step's code only, the row no reason).
  */
-export function ReturnedLine({ by, testId = 'returned-line' }: { by: NonNullable<InboxItem['returnedBy']>; testId?: string }) {
+export function ReturnedLine({
+  by,
+  names,
+  testId = 'returned-line',
+}: {
+  by: NonNullable<InboxItem['returnedBy']>;
+  /** The inbox answer's actorNames: the officer by name (accountName). */
+  names?: Readonly<Record<string, string>>;
+  testId?: string;
+}) {
   const { t, pick, lang } = useT();
-  const who = [by.actorRole ? pick(ROLE_NAMES[by.actorRole] ?? { zh: by.actorRole, en: by.actorRole }) : '', by.actedBy ?? '']
+  const who = [
+    by.actorRole ? pick(ROLE_NAMES[by.actorRole] ?? { zh: by.actorRole, en: by.actorRole }) : '',
+    by.actedBy ? accountName(by.actedBy, names, lang) : '',
+  ]
     .filter(Boolean)
     .join(' ');
   const step = `${by.stepKey}${by.name ? ` ${pick(by.name)}` : ''}${who ? (lang === 'zh' ? `（${who}）` : ` (${who})`) : ''}`;

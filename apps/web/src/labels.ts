@@ -199,6 +199,11 @@ export const DICT = {
     '本案已结束，不能再办理。如仍需出访，请据此修改后重新报送新的出访申请。',
     'The case is closed: nothing more can be done on it. To travel still, address this and submit a new application.',
   ],
+  // A withdrawal or a cancellation has no refusal to address (trial 82: 请据此修改 read oddly under one).
+  closedNextNew: [
+    '本案已结束，不能再办理。如仍需出访，请重新报送新的出访申请。',
+    'The case is closed: nothing more can be done on it. To travel still, submit a new application.',
+  ],
   amendPreviewTitle: ['提交此变更后', 'Once this amendment is sent'],
   amendPreviewReruns: ['将重新办理：', 'these steps run again: '],
   amendPreviewNoReruns: ['已办理的步骤均不需重新办理', 'no step done runs again'],
@@ -249,7 +254,7 @@ export const DICT = {
   preparedOn: ['准备就绪日期', 'Prepared on'],
   daysToDeparture: ['距出发（天）', 'Days to departure'],
   graph: ['流程图（关键路径加粗）', 'Dependency graph (critical path in bold)'],
-  gantt: ['计划甘特图（未开始的步骤按最迟开始时间绘制）', 'Plan (Gantt; steps not started at their latest start)'],
+  gantt: ['计划甘特图（未开始的步骤按最早可开始时间绘制）', 'Plan (Gantt; steps not started at their earliest start)'],
   timeline: ['办理记录', 'Timeline'],
   actor: ['办理人', 'Actor'],
   actions: ['可办理事项', 'Your actions'],

@@ -111,6 +111,13 @@ describe('API configuration', () => {
     expect(problems).toMatch(/^LOGIN_LOCKOUT_SECONDS: /m);
   });
 
+  it("names each demo user as a person, each differently (trial 82: pages named who acted by account; a role-and-unit name repeats the header's grant)", () => {
+    const names = demoUsers().map((u) => u.displayName);
+    expect(new Set(names).size).toBe(names.length);
+    for (const name of names) expect(name).toMatch(/^\p{Script=Han}{2,3}$/u);
+    expect(demoUsers().find((u) => u.username === 'fao-director.fao')?.displayName).toBe('林芳');
+  });
+
   it('lists 22 demo users: <role>.<unit> (the admin is admin.fao)', () => {
     const users = demoUsers().map((u) => u.username);
     expect(users).toHaveLength(22);

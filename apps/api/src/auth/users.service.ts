@@ -7,7 +7,6 @@ import { byUsername, type NewAuditEvent, UserEntity, UsersRepository } from '@df
 import type { ServiceConfig } from '@df/runtime';
 import { API_CONFIG } from '../api.options';
 import { JsonLogger } from '../common/json-logger';
-import { DEMO_UNITS } from '../registries/seed';
 import { FAO_ROLES, UNIT_ROLES, type UserRole } from './access';
 import { hashPassword, verifyPassword } from './passwords';
 
@@ -26,16 +25,29 @@ export interface DemoUser {
   username: string;
   role: UserRole;
   unit: string;
-  /** The role and the unit by its demo registry name: 专办员（市商务局）. */
+  /** A person's name (DEMO_PERSON_NAMES), as an office names its staff: pages name who acted by it. */
   displayName: string;
 }
 
-/** The demo accounts of `npm start`: <role>.<unit>. */
+/**
+ * The demo staff's names, one per demo account in demoUsers' order. A person's name, not `专办员（市商务局）`: the
+ * header shows the role and unit beneath the name, and pages name who acted as 王建国（fao-director.fao） beside their
+ * role (trial 82: accounts only), which a role-and-unit name would only repeat.
+ */
+const DEMO_PERSON_NAMES = [
+  ...['王建国', '李秀英', '张伟', '刘洋', '陈静', '杨帆', '赵磊', '黄敏', '周涛', '吴霞'],
+  ...['徐明', '孙丽', '胡斌', '朱婷', '高峰', '林芳', '何勇', '郭晶', '马超', '罗燕'],
+  ...['梁鹏', '宋佳', '郑凯', '谢蕾', '韩冰', '唐亮', '冯雪', '于洁', '董军', '程琳'],
+  ...['曹阳', '袁媛', '邓刚', '许倩', '傅强', '沈悦', '曾辉', '彭丹', '吕健', '苏晴'],
+] as const;
+
+/** The demo accounts of `npm start`: <role>.<unit>, each named as a person (DEMO_PERSON_NAMES). */
 export function demoUsers(): DemoUser[] {
   const out: DemoUser[] = [];
   const add = (username: string, role: UserRole, unit: string) => {
-    const named = DEMO_UNITS.find((u) => u.code === unit);
-    out.push({ username, role, unit, displayName: `${ROLE_LABELS[role].zh}（${named?.nameZh ?? unit}）` });
+    const displayName = DEMO_PERSON_NAMES[out.length];
+    if (!displayName) throw new Error(`DEMO_PERSON_NAMES has no name for demo account ${username}: add names`);
+    out.push({ username, role, unit, displayName });
   };
   for (const unit of ['commerce', 'education'])
     for (const role of UNIT_ROLES.filter((r) => r !== 'enterprise-clerk')) add(`${role}.${unit}`, role as UserRole, unit);
@@ -59,6 +71,11 @@ export class UsersService {
   /** Usernames are compared regardless of case, everywhere (sign-in included); stored as given. */
   findByUsername(username: string): Promise<UserEntity | null> {
     return this.users.findOneBy(byUsername(username));
+  }
+
+  /** The display name of each of `usernames` that is an account, keyed as given (UsersRepository.displayNames). */
+  displayNames(usernames: readonly string[]): Promise<Record<string, string>> {
+    return this.repo.displayNames(usernames);
   }
 
   /** The user an access token names, with what every request checks (enabled, token version, role, unit). */

@@ -113,6 +113,7 @@ import {
   type AuthUser,
 } from '../auth/access';
 import { UsersService } from '../auth/users.service';
+import { accountsNamedIn } from '../common/actor-names';
 import { echo } from '../common/echo';
 import { CaseRows } from '../common/case-rows';
 import { DomainError, domainError, ruleRefusal, type FieldError } from '../common/errors';
@@ -790,6 +791,10 @@ export class DelegationsService {
    * case's is not (503 TEMPORAL_UNAVAILABLE, as currentProgress).
    */
   async detail(user: AuthUser, caseId: string, request?: object): Promise<CaseDetail> {
+    return this.withActorNames(await this.detailAnswer(user, caseId, request));
+  }
+
+  private async detailAnswer(user: AuthUser, caseId: string, request?: object): Promise<CaseDetailAnswer> {
     try {
       // An incident says what happened and what to do, not the raw failure (operators read that: admin CLI).
       return { ...withIncidentNotice(await this.get(user, caseId, request)), source: 'workflow' };
@@ -804,6 +809,14 @@ export class DelegationsService {
       assertCanSeeCase(user, { unit, supervisingDepartment, definitionVersion }, outOfScope);
       return maskFor(user.role, readModelDetail(record));
     }
+  }
+
+  /**
+   * `answer` with `actorNames`: the display name of each account it names (accountsNamedIn), so pages name people
+   * (王主任), not accounts (fao-director.fao) (trial 82). An account no longer registered, and `system`, are absent.
+   */
+  private async withActorNames<T extends object>(answer: T): Promise<T & { actorNames: Record<string, string> }> {
+    return { ...answer, actorNames: await this.users.displayNames([...accountsNamedIn(answer)]) };
   }
 
   /**
@@ -836,7 +849,7 @@ export class DelegationsService {
       take: q.limit + 1,
     });
     const rows = page.slice(0, q.limit);
-    return {
+    return this.withActorNames({
       caseId,
       events: maskFor(
         user.role,
@@ -852,7 +865,7 @@ export class DelegationsService {
         })),
       ),
       more: page.length > q.limit,
-    };
+    });
   }
 
   /**
@@ -1678,7 +1691,11 @@ export function summaryOf(c: CaseEntity) {
 }
 
 /** The detail of a case: the workflow's own answer, or the read models' once the workflow is gone. */
-export type CaseDetail =
+export type CaseDetail = CaseDetailAnswer & {
+  /** The display name of each account the answer names, by username (withActorNames). */
+  actorNames: Record<string, string>;
+};
+type CaseDetailAnswer =
   (Omit<DelegationProgress, 'incident'> & { incident?: IncidentForUsers | null; source: 'workflow' }) | ReadModelDetail;
 
 /**

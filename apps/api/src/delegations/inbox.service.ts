@@ -1,3 +1,5 @@
+import { UsersService } from '../auth/users.service';
+import { accountsNamedIn } from '../common/actor-names';
 import { Inject, Injectable } from '@nestjs/common';
 import {
   ACCESS,
@@ -57,13 +59,15 @@ export class InboxService {
   constructor(
     private readonly repo: InboxRepository,
     private readonly registries: RegistriesService,
+    private readonly users: UsersService,
     @Inject(API_CONFIG) private readonly config: ServiceConfig,
   ) {}
 
   async inbox(user: AuthUser, rawQuery: unknown) {
     const q = parseOrThrow(InboxQuerySchema, rawQuery, ['query']);
     const selectors = inboxSelectors(user.role as UserRole);
-    if (selectors.length === 0) return { items: [], total: 0, totalIsLowerBound: false, page: q.page, pageSize: q.pageSize };
+    if (selectors.length === 0)
+      return { items: [], total: 0, totalIsLowerBound: false, page: q.page, pageSize: q.pageSize, actorNames: {} };
     // Unit reach and the statuses a step may be acted on in are the access table's (libs/domain/src/access.ts).
     const { rows, total, capped } = await this.repo.awaitingSteps({
       selectors,
@@ -122,52 +126,55 @@ export class InboxService {
       return at;
     };
     const today = (r: InboxRow): string => shanghaiDate(caseNow(r));
+    const items = rows.map((r) => ({
+      caseId: r.case_id,
+      process: processOfVersion(r.definition_version),
+      title: r.title,
+      unit: r.unit,
+      departureDate: r.departure_date,
+      caseAtRisk: r.at_risk,
+      caseSlackWd: r.slack_wd,
+      stepKey: r.step_key,
+      code: r.code,
+      name:
+        r.name_zh !== null && r.name_en !== null
+          ? { zh: r.name_zh, en: r.name_en }
+          : (STEP_NAMES.get(r.code) ?? { zh: r.code, en: r.code }),
+      phase: r.phase,
+      kind: r.kind,
+      actorRole: r.actor_role,
+      memberId: r.member_id,
+      memberName: memberOf(r)?.name ?? null,
+      country: r.country,
+      status: r.status,
+      startedAt: iso(r.started_at),
+      dueAt: iso(r.due_at),
+      latestStartAt: iso(r.latest_start_at),
+      // On a time scale the case's clock, which its due and latest times are in (the web's notices compare them with
+      // it: forty-seventh trial, 已超期 in the inbox and no notice); in real time it is the reader's own, so not sent.
+      ...(this.config.workingDaySeconds ? { caseNow: new Date(caseNow(r)).toISOString() } : {}),
+      onBehalf: r.actor_role !== user.role,
+      returnedBy: returnedTo(r),
+      blockedFor: r.incident_open
+        ? CASE_PAUSED
+        : r.status === 'blocked'
+          ? stepBlocked(r)
+          : completesItself(r.definition_version, r.code)
+            ? SUPPLY_DOCUMENTS
+            : (lapsedTrip(r, definitions.get(r.definition_version), () => today(r)) ??
+              offWhitelist(r) ??
+              custody.get(r) ??
+              blockedFor(user, r, definitions.get(r.definition_version), decisions.get(r.case_id) ?? [])),
+    }));
     return {
-      items: rows.map((r) => ({
-        caseId: r.case_id,
-        process: processOfVersion(r.definition_version),
-        title: r.title,
-        unit: r.unit,
-        departureDate: r.departure_date,
-        caseAtRisk: r.at_risk,
-        caseSlackWd: r.slack_wd,
-        stepKey: r.step_key,
-        code: r.code,
-        name:
-          r.name_zh !== null && r.name_en !== null
-            ? { zh: r.name_zh, en: r.name_en }
-            : (STEP_NAMES.get(r.code) ?? { zh: r.code, en: r.code }),
-        phase: r.phase,
-        kind: r.kind,
-        actorRole: r.actor_role,
-        memberId: r.member_id,
-        memberName: memberOf(r)?.name ?? null,
-        country: r.country,
-        status: r.status,
-        startedAt: iso(r.started_at),
-        dueAt: iso(r.due_at),
-        latestStartAt: iso(r.latest_start_at),
-        // On a time scale the case's clock, which its due and latest times are in (the web's notices compare them with
-        // it: forty-seventh trial, 已超期 in the inbox and no notice); in real time it is the reader's own, so not sent.
-        ...(this.config.workingDaySeconds ? { caseNow: new Date(caseNow(r)).toISOString() } : {}),
-        onBehalf: r.actor_role !== user.role,
-        returnedBy: returnedTo(r),
-        blockedFor: r.incident_open
-          ? CASE_PAUSED
-          : r.status === 'blocked'
-            ? stepBlocked(r)
-            : completesItself(r.definition_version, r.code)
-              ? SUPPLY_DOCUMENTS
-              : (lapsedTrip(r, definitions.get(r.definition_version), () => today(r)) ??
-                offWhitelist(r) ??
-                custody.get(r) ??
-                blockedFor(user, r, definitions.get(r.definition_version), decisions.get(r.case_id) ?? [])),
-      })),
+      items,
       // Counted up to INBOX_COUNT_CAP (1,000): past it `total` is 1,000 and says so (the web shows "1,000+").
       total,
       totalIsLowerBound: capped,
       page: q.page,
       pageSize: q.pageSize,
+      // Who sent a step back, by name (a returnedBy's actedBy: accountsNamedIn), as the case page names them.
+      actorNames: await this.users.displayNames([...accountsNamedIn(items)]),
     };
   }
 

@@ -583,6 +583,13 @@ export const IncidentForUsersSchema = z.looseObject({
   }),
 });
 
+/** `actorNames` of a case's detail and timeline: who the answer's usernames are. */
+const ActorNamesSchema = z.record(z.string(), z.string()).meta({
+  description:
+    "The display name of each account the answer names (a step's actedBy, an event's actorId, onBehalfOf, by, resolvedBy), by username; an account not registered (system) is absent",
+  example: { 'fao-director.fao': '王主任' },
+});
+
 export const WorkflowProgressSchema = z
   .looseObject({
     source: z.literal('workflow').meta({ description: "The workflow's `progress` query answered" }),
@@ -606,6 +613,7 @@ export const WorkflowProgressSchema = z
     routes: z.looseObject({}),
     violations: z.array(z.looseObject({})),
     lastSeq: z.number(),
+    actorNames: ActorNamesSchema,
     incident: IncidentForUsersSchema.nullable().optional().meta({
       description:
         'The incident stopping the case (actions answer 409 CASE_INCIDENT until an operator retries it): what happened and what to do; the raw failure is for operators (`npm run admin -- incidents list`)',
@@ -730,6 +738,7 @@ export const ReadModelProgressSchema = z
       }),
     ),
     lastSeq: z.number().int(),
+    actorNames: ActorNamesSchema,
   })
   .meta({
     id: 'ReadModelProgress',
@@ -815,6 +824,7 @@ export const TimelineSchema = z
         payload: z.looseObject({}),
       }),
     ),
+    actorNames: ActorNamesSchema,
     more: z.boolean().meta({
       description: `Events past this page exist: ask again with afterSeq the last event's seq (at most ${TIMELINE_PAGE_MAX} a page)`,
     }),
@@ -975,6 +985,7 @@ export const InboxSchema = z
     }),
     page: z.number().int(),
     pageSize: z.number().int(),
+    actorNames: ActorNamesSchema,
   })
   .meta({
     id: 'Inbox',

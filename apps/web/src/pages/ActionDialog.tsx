@@ -1,3 +1,5 @@
+import { memberNamesOnCase } from '../amend';
+import { accountName } from '../accounts';
 import { Alert, App, AutoComplete, Button, Descriptions, Form, Input, Modal, Radio, Select, Space, Typography, type FormRule } from 'antd';
 import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { DayItem } from '../DayField';
@@ -356,7 +358,12 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
           title={`${t('returnedBy')}${returned.comment ? `${lang === 'zh' ? '：' : ': '}${returned.comment}` : ''}`}
           description={[
             `${t('returnedByDetail')} ${returned.stepKey}${returner ? ` ${pick(returner.name)}` : ''}`,
-            [returner ? pick(ROLE_NAMES[returner.actorRole]) : '', returned.actedBy ?? ''].filter(Boolean).join(' '),
+            [
+              returner ? pick(ROLE_NAMES[returner.actorRole]) : '',
+              returned.actedBy ? accountName(returned.actedBy, progress?.actorNames, lang) : '',
+            ]
+              .filter(Boolean)
+              .join(' '),
             fmtDateTime(returned.at),
           ]
             .filter(Boolean)
@@ -373,7 +380,9 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
           title={t('rerunByAmend')}
           description={[
             // Who amended it and when, first; then what to do, each on its line (trial 82: they ran on).
-            [here.rerunBy.actedBy ?? '', fmtDateTime(here.rerunBy.at)].filter(Boolean).join(' '),
+            [here.rerunBy.actedBy ? accountName(here.rerunBy.actedBy, progress?.actorNames, lang) : '', fmtDateTime(here.rerunBy.at)]
+              .filter(Boolean)
+              .join(' '),
             here.lastData ? t('rerunLastData') : '',
             // The documents it needs anew: those uploaded before the amendment served the old trip (trial 81: A05 asked
             // for the itinerary again, 日程安排（缺）, saying nothing of why).
@@ -777,10 +786,7 @@ function CaseSummary({ progress: p, cat, onOpen }: { progress: Progress; cat: Ca
           { label: `${t('departure')} – ${t('returnDate')}`, children: `${p.departureDate} – ${p.facts.returnDate}` },
           {
             label: t('stepMembers'),
-            children: joinNames(
-              p.facts.members.map((m) => m.name),
-              lang,
-            ),
+            children: joinNames(memberNamesOnCase(p.facts.members, lang), lang),
           },
           ...planLines,
           ...(budget
@@ -937,7 +943,9 @@ function CountryRecords({ progress, stepKey, country }: { progress: Progress; st
       {notes.map((s) => (
         <Descriptions.Item key={s.key} label={`${s.code} ${pick(s.name)}`}>
           {String(s.data!.outcome)}
-          {s.actedBy ? <Typography.Text type="secondary">{` · ${s.actedBy}`}</Typography.Text> : null}
+          {s.actedBy ? (
+            <Typography.Text type="secondary">{` · ${accountName(s.actedBy, progress.actorNames, lang)}`}</Typography.Text>
+          ) : null}
         </Descriptions.Item>
       ))}
     </Descriptions>

@@ -64,10 +64,19 @@ import { TARGET_DAY_LABELS } from '../../../../libs/domain/src/definition/apec-c
 import { CERTIFYING_STEPS } from '../../../../libs/domain/src/definition/behaviour';
 import { planCheckItems } from './PlanCheckItems';
 import { ActionDialog, type ActionTarget } from './ActionDialog';
+import { accountName } from '../accounts';
 import { ObjectionsCard } from './ObjectionsCard';
 import { AmendPreviewNote } from './AmendPreviewNote';
 import { whitelistFiguresOf, WHITELIST_LABELS } from './ApecWhitelistFigures';
-import { amendChanges, amendFields, rosterOptionLabel, rosterPeopleOnCase, type AmendMembers, type AmendValues } from '../amend';
+import {
+  amendChanges,
+  amendFields,
+  memberNamesOnCase,
+  rosterOptionLabel,
+  rosterPeopleOnCase,
+  type AmendMembers,
+  type AmendValues,
+} from '../amend';
 import { joinNames, joinStops } from '../lists';
 
 // The attachments card (antd Upload, rc-upload) loads with its own chunk after the case itself: not in the first load.
@@ -80,6 +89,8 @@ interface TimelineEvent {
   actorId: string | null;
   actorRole: string | null;
   onBehalfOf: string | null;
+  /** The display names of actorId and onBehalfOf (the timeline page's actorNames): accountName. */
+  names?: Record<string, string>;
   /** `objection`: a public-notice objection's text (notice.objection); `targets`, `by`: a step.returned's steps and cause. */
   payload: {
     key?: string;
@@ -197,10 +208,12 @@ export function targetDayLabel(definitionVersion: string): Bilingual {
 /** Gantt of the plan: each step from its start (or latest start) to its end (or due time), the target day (targetDayLabel) and forecast ready dates as lines. */
 export function ganttOption(p: Progress, t: (k: LabelKey) => string, pick: (b: Bilingual) => string): EChartsOption {
   const rows = p.steps
-    .filter((s) => s.status !== 'skipped' && (s.startedAt || s.latestStartAt))
+    .filter((s) => s.status !== 'skipped' && (s.startedAt || s.earliestStartAt || s.latestStartAt))
     .map((s) => {
-      const start = Date.parse((s.startedAt ?? s.latestStartAt)!);
-      const end = Date.parse(s.doneAt ?? s.dueAt ?? s.startedAt ?? s.latestStartAt!);
+      // A step not started at the plan's earliest, the schedule the forecast line ends (trial 82: drawn at its latest
+      // start, its bar stood weeks after that line); an answer without it (older) at its latest start.
+      const start = Date.parse((s.startedAt ?? s.earliestStartAt ?? s.latestStartAt)!);
+      const end = Date.parse(s.doneAt ?? s.dueAt ?? s.earliestFinishAt ?? s.startedAt ?? s.latestStartAt!);
       return { key: s.key, start, end: Math.max(end, start + 60_000), status: s.status, critical: s.critical };
     })
     .sort((a, b) => a.start - b.start);
@@ -295,7 +308,10 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
       const [progress, events, cat, inbox] = await Promise.all([
         api<Progress>('GET', `/api/delegations/${caseId}`),
         timelineAfter(known, (after) =>
-          api<{ events: TimelineEvent[]; more: boolean }>('GET', `/api/delegations/${caseId}/timeline?afterSeq=${after}`),
+          api<{ events: TimelineEvent[]; more: boolean; actorNames?: Record<string, string> }>(
+            'GET',
+            `/api/delegations/${caseId}/timeline?afterSeq=${after}`,
+          ).then((page) => ({ ...page, events: page.events.map((e) => ({ ...e, names: page.actorNames ?? {} })) })),
         ),
         catalog(),
         api<{ items: InboxItem[] }>('GET', '/api/inbox?pageSize=200'),
@@ -392,6 +408,8 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
         const stepOf = new Map(p.steps.map((s) => [s.key, s]));
         const critical = p.plan.criticalStep;
         const closure = closureNote(p, timeline.events);
+        // Who the page names: the case's own accounts and its timeline's (a withdrawal's organizer may have acted on no step).
+        const names: Record<string, string> = Object.assign({}, ...new Set(timeline.events.map((e) => e.names)), p.actorNames);
         // The step confirming the departure (E07), when it is open: the departure may be recorded up to the return date.
         const confirming = p.steps.find(
           (s) => s.code === CERTIFYING_STEPS.departure && (s.status === 'awaiting' || s.status === 'overdue'),
@@ -414,7 +432,7 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
                           ? `${closure.stepKey} ${stepOf.get(closure.stepKey) ? pick(stepOf.get(closure.stepKey)!.name) : ''}`.trim()
                           : null,
                         closure.actedBy
-                          ? `${closure.actorRole ? `${label(cat.roles, closure.actorRole, pick)} ` : ''}${closure.actedBy}`
+                          ? `${closure.actorRole ? `${label(cat.roles, closure.actorRole, pick)} ` : ''}${accountName(closure.actedBy, names, lang)}`
                           : null,
                         closure.at ? fmtDateTime(closure.at) : null,
                       ]
@@ -427,7 +445,7 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
                         {closure.reason}
                       </div>
                     ) : null}
-                    <div>{t('closedNext')}</div>
+                    <div>{t(closure.status === 'rejected' ? 'closedNext' : 'closedNextNew')}</div>
                   </>
                 }
               />
@@ -554,10 +572,7 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
                         },
                         {
                           label: t(card ? 'applicants' : 'members'),
-                          children: joinNames(
-                            p.facts.members.map((m) => m.name),
-                            lang,
-                          ),
+                          children: joinNames(memberNamesOnCase(p.facts.members, lang), lang),
                         },
                       ]
                     : []),
@@ -810,7 +825,7 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
                     key: 'actor',
                     render: (_: unknown, e) =>
                       e.actorId
-                        ? `${e.actorId} (${label(cat.roles, e.actorRole ?? '', pick)})`
+                        ? `${accountName(e.actorId, e.names, lang)} (${label(cat.roles, e.actorRole ?? '', pick)})`
                         : // Who recorded an objection is the office's to know (the API withholds it from the others).
                           e.type === 'notice.objection'
                           ? `— ${t('withheld')}`
@@ -818,8 +833,9 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
                   },
                   {
                     title: t('onBehalfOf'),
-                    dataIndex: 'onBehalfOf',
-                    render: (v: string | null) => (v ? <Tag color={TAG.purple}>{v}</Tag> : ''),
+                    key: 'onBehalfOf',
+                    render: (_: unknown, e) =>
+                      e.onBehalfOf ? <Tag color={TAG.purple}>{accountName(e.onBehalfOf, e.names, lang)}</Tag> : '',
                   },
                   {
                     title: t('comment'),
@@ -866,7 +882,8 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
                 modal && typeof modal === 'object' ? act('/documents/extensions', { documentId: modal.extend, reason }) : Promise.resolve()
               }
             />
-            <Modal open={modal === 'amend'} title={t('amend')} onCancel={closeModal} footer={null} destroyOnHidden>
+            {/* Wide enough for a stop's days and its inviter on one line (trial 82: the inviter's box was narrow). */}
+            <Modal open={modal === 'amend'} title={t('amend')} onCancel={closeModal} footer={null} destroyOnHidden width={800}>
               <Form
                 form={amendForm}
                 layout="vertical"
@@ -961,8 +978,8 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
 /** A stop's invitation in the amendment dialog: its city and inviter, at the API's lengths (DestinationSchema). */
 const INVITATION_FIELDS = [
   { label: 'city', name: ['city'], width: 140, max: 100 },
-  { label: 'inviterName', name: ['inviter', 'name'], width: 160, max: 200 },
-  { label: 'inviterOrg', name: ['inviter', 'organization'], width: 220, max: 200 },
+  { label: 'inviterName', name: ['inviter', 'name'], width: 200, max: 200 },
+  { label: 'inviterOrg', name: ['inviter', 'organization'], width: 320, max: 200 },
 ] as const;
 
 /**

@@ -27,7 +27,11 @@ export function InboxPage() {
   const { t, pick } = useT();
   const { unitName } = useUnitNames();
   const [target, setTarget] = useState<ActionTarget | null>(null);
-  const state = useLoad(() => api<{ items: InboxItem[]; total: number }>('GET', '/api/inbox?pageSize=200'), [], { live: true });
+  const state = useLoad(
+    () => api<{ items: InboxItem[]; total: number; actorNames?: Record<string, string> }>('GET', '/api/inbox?pageSize=200'),
+    [],
+    { live: true },
+  );
   return (
     <>
       <Typography.Title level={2}>{t('navInbox')}</Typography.Title>
@@ -75,7 +79,9 @@ export function InboxPage() {
                                 {i.onBehalf ? <Tag color={TAG.purple}>{t('onBehalf')}</Tag> : null}
                               </span>
                               {/* Who sent it back and why, before the dialog is opened (trial 71: the row said nothing). */}
-                              {i.returnedBy ? <ReturnedLine by={i.returnedBy} testId={`returned-${i.stepKey}`} /> : null}
+                              {i.returnedBy ? (
+                                <ReturnedLine by={i.returnedBy} names={inbox.actorNames} testId={`returned-${i.stepKey}`} />
+                              ) : null}
                             </Space>
                           ),
                         },

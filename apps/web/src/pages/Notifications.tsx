@@ -16,14 +16,18 @@ const KIND: Record<Notification['kind'], [LabelKey, string]> = {
 export function NotificationsPage() {
   const { t, pick, lang } = useT();
   const state = useLoad(
-    () => api<{ items: InboxItem[] }>('GET', '/api/inbox?pageSize=200').then((r) => notificationsOf(r.items, Date.now())),
+    () =>
+      api<{ items: InboxItem[]; actorNames?: Record<string, string> }>('GET', '/api/inbox?pageSize=200').then((r) => ({
+        list: notificationsOf(r.items, Date.now()),
+        names: r.actorNames,
+      })),
     [],
   );
   return (
     <>
       <Typography.Title level={2}>{t('notifications')}</Typography.Title>
       <Loaded state={state}>
-        {(list) => (
+        {({ list, names }) => (
           <List
             locale={{ emptyText: t('notificationsEmpty') }}
             dataSource={list}
@@ -35,7 +39,7 @@ export function NotificationsPage() {
                 </CaseLink>
                 {/* Who sent it back and why, as the step's dialog says it atop: on any notice of such a step (one
                     overdue or blocked too is noticed as such, trial 65's kind). */}
-                {n.item.returnedBy ? <ReturnedLine by={n.item.returnedBy} testId="notification-return" /> : null}
+                {n.item.returnedBy ? <ReturnedLine by={n.item.returnedBy} names={names} testId="notification-return" /> : null}
                 <span data-testid="notification-when">
                   {t(n.when.label)}
                   {lang === 'zh' ? '：' : ': '}

@@ -98,6 +98,21 @@ export class UsersRepository {
     return (await qb.orderBy('u.username', 'ASC').getMany()).map(record);
   }
 
+  /**
+   * The display name of each of `usernames` that is an account, keyed as the caller spelled it (usernames compare
+   * without letter case); an unknown name is absent. One indexed query (ux_users_username_lower), whatever the count.
+   */
+  async displayNames(usernames: readonly string[]): Promise<Record<string, string>> {
+    const asked = [...new Set(usernames)];
+    if (asked.length === 0) return {};
+    const rows: Array<{ key: string; displayName: string }> = await this.ds.query(
+      `SELECT lower(username) AS key, display_name AS "displayName" FROM users WHERE lower(username) = ANY($1::text[])`,
+      [asked.map((u) => u.toLowerCase())],
+    );
+    const byKey = new Map(rows.map((r) => [r.key, r.displayName]));
+    return Object.fromEntries(asked.flatMap((u) => (byKey.has(u.toLowerCase()) ? [[u, byKey.get(u.toLowerCase())!]] : [])));
+  }
+
   async get(username: string): Promise<UserRecord | null> {
     const u = await this.ds.getRepository(UserEntity).findOneBy(byUsername(username));
     return u ? record(u) : null;

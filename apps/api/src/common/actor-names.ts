@@ -1,0 +1,21 @@
+/**
+ * The keys under which an answer names an account by its username: who acted on a step (`actedBy`, also inside
+ * `returnedBy` and `rerunBy`), who recorded an event (`actorId`), the organizer a 帮代办 step was done for
+ * (`onBehalfOf`), who raised or resolved a deficiency or objection (`by`, `resolvedBy`).
+ */
+const ACCOUNT_KEYS: ReadonlySet<string> = new Set(['actedBy', 'actorId', 'onBehalfOf', 'by', 'resolvedBy']);
+
+/**
+ * Every username `value` names under ACCOUNT_KEYS, at any depth, once each: what an answer's `actorNames` maps to
+ * display names (trial 82: a closed case named its officer fao-director.fao). Pure; masked values (null) are skipped,
+ * so an answer names no one the reader may not see.
+ */
+export function accountsNamedIn(value: unknown, into: Set<string> = new Set()): Set<string> {
+  if (Array.isArray(value)) for (const v of value) accountsNamedIn(v, into);
+  else if (value !== null && typeof value === 'object')
+    for (const [k, v] of Object.entries(value)) {
+      if (ACCOUNT_KEYS.has(k) && typeof v === 'string' && v !== '') into.add(v);
+      else if (typeof v === 'object') accountsNamedIn(v, into);
+    }
+  return into;
+}
