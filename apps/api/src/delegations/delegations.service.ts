@@ -1071,13 +1071,8 @@ export class DelegationsService {
       const refusal = lookupAccessRefusal(user, scope, UPDATE_ACCESS_ACTIONS[kind]);
       if (refusal) throw new DomainError(refusal.code, refusal.message);
     }
-    // issue 14: amended members' snapshot, against the case's unit's roster; after the scope check, so the
-    // registries answer nothing about their people to a caller the case is not for.
-    // An amendment naming members is checked against the ledger as a submission is: its refusals naming another
-    // person's passport count as identity probes, and a spent budget refuses it (IdentityProbesService).
-    const resolve = () => this.registries.resolveAmendment(user, kind, sent, scope.unit, caseId);
-    const namesMembers = kind === 'amend' && Array.isArray((sent as { changes?: { members?: unknown } }).changes?.members);
-    const resolved = namesMembers ? await this.probes.guarded(user.id, resolve) : await resolve();
+    // issue 14: amended members against the case unit's roster, after the scope check (resolvedAction).
+    const resolved = await this.resolvedAction(user, kind, sent, scope.unit, caseId);
     let read: DelegationProgress | undefined; // the case's answer validateStepData read, if it read one (C07 reuses it)
     let standingHold: StandingHold | null = null; // a card step's enterprise standing, held until the update is answered
     try {
@@ -1094,8 +1089,7 @@ export class DelegationsService {
     // Released once the update is answered, accepted or refused; an unknown (or held) outcome leaves it to lapse.
     let keepHold = false;
     try {
-      const parsed = kind === 'amend' ? await this.withKeptMembers(caseId, resolved) : resolved;
-      if (kind === 'amend') assertMembersOnce(parsed as { changes?: { members?: CaseFacts['members'] } });
+      const parsed = kind === 'amend' ? await this.amendedMembers(caseId, resolved) : resolved;
       let retrying = false; // a retry of an unknown (or held) outcome: the update may be in the workflow already
       if (key) {
         const claim = await this.idempotency.claim<ActionResult>(key, user, print);
@@ -1140,10 +1134,7 @@ export class DelegationsService {
     }
     if (user.role === 'manager')
       throw domainError('FORBIDDEN_ROLE', '管理人员只能查看，不能办理', 'Managers read everything and decide nothing');
-    const resolve = () => this.registries.resolveAmendment(user, 'amend', sent, scope.unit, caseId);
-    const namesMembers = Array.isArray((sent as { changes?: { members?: unknown } }).changes?.members);
-    const parsed = await this.withKeptMembers(caseId, namesMembers ? await this.probes.guarded(user.id, resolve) : await resolve());
-    assertMembersOnce(parsed as { changes?: { members?: CaseFacts['members'] } });
+    const parsed = await this.amendedMembers(caseId, await this.resolvedAction(user, 'amend', sent, scope.unit, caseId));
     await this.assertPassportsLastAmendedTrip(caseId, parsed as { changes?: Partial<CaseFacts> });
     const onBehalfOf = await this.resolveOnBehalfOf(caseId, parsed.onBehalfOf);
     const actor: Actor = { id: user.id, role: user.role, unit: user.unit, name: user.name };
@@ -1365,6 +1356,35 @@ export class DelegationsService {
     );
     if (steps && !steps.some((s) => s.key === stepKey)) throw unknownStep(stepKey);
     throw refusal;
+  }
+
+  /**
+   * An action's request with an amendment's members resolved against the unit's roster (RegistriesService
+   * .resolveAmendment; after the scope check, so the registries answer nothing about their people to a caller the case
+   * is not for). An amendment naming members is checked against the ledger as a submission is: its refusals naming
+   * another person's passport count as identity probes, and a spent budget refuses it (IdentityProbesService). The
+   * amendment and its preview both read it.
+   */
+  private async resolvedAction<T extends Record<string, unknown>>(
+    user: AuthUser,
+    kind: ActionKind,
+    sent: T,
+    unit: string,
+    caseId: string,
+  ): Promise<T> {
+    const resolve = () => this.registries.resolveAmendment(user, kind, sent, unit, caseId);
+    const namesMembers = kind === 'amend' && Array.isArray((sent as { changes?: { members?: unknown } }).changes?.members);
+    return namesMembers ? this.probes.guarded(user.id, resolve) : resolve();
+  }
+
+  /**
+   * An amendment's members as the case will hold them: the kept ones as the case holds them (withKeptMembers), each
+   * person once (assertMembersOnce). The amendment and its preview both read it.
+   */
+  private async amendedMembers<T extends Record<string, unknown>>(caseId: string, resolved: T): Promise<T> {
+    const parsed = await this.withKeptMembers(caseId, resolved);
+    assertMembersOnce(parsed as { changes?: { members?: CaseFacts['members'] } });
+    return parsed;
   }
 
   /**
