@@ -289,6 +289,8 @@ const REASON_WORDS_PATCH = 'reason-words';
 const REASON_SUBSTANCE_PATCH = 'reason-substance';
 /** …and more than formulas (材料齐全，符合规定, 待定, pending: trial 78): reasonRuleBroken's `reason-boilerplate`; asked only when that alone refuses. */
 const REASON_BOILERPLATE_PATCH = 'reason-boilerplate';
+/** …and more than requests naming no fault (请修改, 有误: trial 83) or rows of letters (ａｂｃｄ ｅｆｇｈ): `reason-vague`; asked only when that alone refuses. */
+const REASON_VAGUE_PATCH = 'reason-vague';
 /**
  * With this patch a start input the engine cannot run (startInputProblems) fails the workflow at once with
  * INVALID_INPUT; before it, such an input (from a client other than the API) failed every workflow task or
@@ -526,6 +528,7 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
           reasonWords: () => patched(REASON_WORDS_PATCH),
           reasonSubstance: () => patched(REASON_SUBSTANCE_PATCH),
           reasonBoilerplate: () => patched(REASON_BOILERPLATE_PATCH),
+          reasonVague: () => patched(REASON_VAGUE_PATCH),
         });
       }
       engine.apply({ type, request } as EngineAction, now());

@@ -319,7 +319,7 @@ describe('case-level actions: accept with deficiencies and supply documents, obj
     const closed = await request(api.http)
       .post(`/api/delegations/${caseId}/withdraw`)
       .set(bearer(users.tokens.organizer))
-      .send({ reason: 'again' });
+      .send({ reason: 'host called the trip off again' });
     expect(closed.status).toBe(409);
     expect(closed.body.code).toBe('CASE_CLOSED');
     // Refused from the case's row, before anything reads the ended workflow, naming the status it holds ("已办结" was
@@ -338,7 +338,7 @@ describe('case-level actions: accept with deficiencies and supply documents, obj
       // on the roster.
       ['amend', 'organizer', { changes: { returnDate: '2027-03-30' } }],
       ['amend', 'organizer', { changes: { members: [{ id: 'm9', personId: 'P-NOBODY-ON-ROSTER' }] } }],
-      ['withdraw', 'organizer', { reason: '再次撤回' }],
+      ['withdraw', 'organizer', { reason: '行程再次取消' }],
       ['cancel', 'fao-clerk', { reason: '邀请方取消活动' }],
       ['notice-objections', 'organizer', { objection: '公示对象本年度已出访' }],
       ['documents', 'organizer', { documentId: 'invitation-translation', fileRef: randomUUID() }],

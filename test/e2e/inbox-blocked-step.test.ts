@@ -71,7 +71,7 @@ describe('the inbox says why a blocked step cannot be acted on', () => {
     });
     for (const body of [
       { decision: 'approve', comment: '符合规定' },
-      { decision: 'return', returnTo: 'A09', comment: '请补充' },
+      { decision: 'return', returnTo: 'A09', comment: '请补充邀请函译文' },
     ]) {
       const refused = await request(api.http)
         .post(`/api/delegations/${caseId}/steps/B05/decision`)

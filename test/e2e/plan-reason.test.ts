@@ -64,6 +64,8 @@ describe("a trip outside the annual plan is approved at B05 only with the unit's
       { comment: '同意。' },
       { comment: 'Approved!' },
       { comment: '同意：材料齐全，符合规定' },
+      // Trial 83: a row of letters, full-width.
+      { comment: 'ａｂｃｄ ｅｆｇｈ' },
     ]) {
       const refused = await decide(body);
       expect([refused.status, refused.body.errors?.map((e: { field: string; rule: string }) => [e.field, e.rule])]).toEqual([

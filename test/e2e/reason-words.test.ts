@@ -45,6 +45,10 @@ const NO_REASONS = [
   '取消出访',
   'extend deadline',
   '因故',
+  // Trial 83: a request naming no fault, rows of letters typed full-width or not.
+  '请修改',
+  'abcd efgh',
+  'ａｂｃｄ ｅｆｇｈ',
 ];
 
 const rulesOf = (body: { errors?: Array<{ field: string; rule: string }> }) => (body.errors ?? []).map((e) => [e.field, e.rule]);

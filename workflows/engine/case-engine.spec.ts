@@ -477,7 +477,7 @@ describe('CaseEngine', () => {
         decision: 'return' as const,
         returnTo: k,
       };
-      expect(() => engine.validate({ type: 'decide', request: { ...request, comment: '请修改' } }, now)).not.toThrow();
+      expect(() => engine.validate({ type: 'decide', request: { ...request, comment: '请修改预算表' } }, now)).not.toThrow();
     }
     for (const k of ['A01', 'A13', 'C01:m1']) expect(targets).not.toContain(k);
     expect(before.steps.find((s) => s.key === 'B02')!.returnTargets).toBeUndefined(); // done: none
@@ -1176,6 +1176,13 @@ describe('CaseEngine', () => {
     expect(() => engine.validate({ type: 'decide', request: formula }, t, { ...boilerplate, reasonBoilerplate: () => true })).toThrow(
       Rejection,
     );
+    // …and one whose reason only the rule of requests naming no fault refuses (请修改), before patched('reason-vague') (trial 83).
+    const vague = { ...stance, requestId: 'why-5', comment: '请修改' };
+    asks.length = 0;
+    const vagueRules = { ...boilerplate, reasonVague: () => (asks.push('reason-vague'), false) };
+    expect(() => engine.validate({ type: 'decide', request: vague }, t, vagueRules)).not.toThrow();
+    expect(asks).toEqual(['reason-vague']);
+    expect(() => engine.validate({ type: 'decide', request: vague }, t, { ...vagueRules, reasonVague: () => true })).toThrow(Rejection);
     expect(engine.apply({ type: 'decide', request: bare }, t).accepted).toBe(true);
   });
 
@@ -2201,6 +2208,13 @@ describe('CaseEngine', () => {
       expect.stringContaining('年度出访计划'),
     ]);
     expect(refusedFor(atB05('unplanned').approve('同意：材料齐全，符合规定', { reasonBoilerplate: () => false }))).toBe('accepted');
+    // Trial 83: a row of letters typed full-width for the unit's reason, refused; before patched('reason-vague') as it ran.
+    expect(refusedFor(atB05('unplanned').approve('ａｂｃｄ ｅｆｇｈ'))).toEqual([
+      'INVALID_REQUEST',
+      [['comment', 'plan-reason']],
+      expect.stringContaining('年度出访计划'),
+    ]);
+    expect(refusedFor(atB05('unplanned').approve('ａｂｃｄ ｅｆｇｈ', { reasonVague: () => false }))).toBe('accepted');
     expect(refusedFor(noPlan.approve())).toEqual([
       'INVALID_REQUEST',
       [['comment', 'plan-reason']],

@@ -162,6 +162,8 @@ export interface ValidationRules {
   reasonSubstance?: () => boolean;
   /** …and more than formulas (材料齐全，符合规定, 待定, pending): `reason-boilerplate` (patched('reason-boilerplate')). */
   reasonBoilerplate?: () => boolean;
+  /** …and more than requests naming no fault (请修改, 有误, fix) or rows of letters (abcd, qwerty): `reason-vague` (patched('reason-vague')). */
+  reasonVague?: () => boolean;
   /**
    * The Update validators' order (never replayed): what does not exist first, then role, then separation of duties,
    * then `beforeState` (the open incident), then the step's and the case's state.
@@ -246,16 +248,19 @@ export class CaseEngine {
       reasonWords: reasonWordsRule = on,
       reasonSubstance: reasonSubstanceRule = on,
       reasonBoilerplate: reasonBoilerplateRule = on,
+      reasonVague: reasonVagueRule = on,
     } = rules;
     // The patch of the reason rule that alone refuses a comment (a decide signal recorded before it replays as it ran).
     const reasonRuleAsked = (since: ReasonRule | undefined) =>
-      since === 'reason-boilerplate'
-        ? reasonBoilerplateRule
-        : since === 'reason-substance'
-          ? reasonSubstanceRule
-          : since
-            ? reasonWordsRule
-            : on;
+      since === 'reason-vague'
+        ? reasonVagueRule
+        : since === 'reason-boilerplate'
+          ? reasonBoilerplateRule
+          : since === 'reason-substance'
+            ? reasonSubstanceRule
+            : since
+              ? reasonWordsRule
+              : on;
     if (this.core.results.has(action.request.requestId)) return;
     // The text rule as signal validation was recorded with, and the rules added since (text-bidi; principals longer
     // than the read models hold). `newerRules` is asked only when only those find something, so a signal handler can

@@ -738,9 +738,25 @@ describe('isStatedReason: a required reason says something', () => {
       // Trial 80.
       '同意。请按程序办理。',
       '同意。材料齐全，符合有关规定，请按程序办理。',
+      // Trial 83: requests naming no fault and rows of letters (patched('reason-vague')).
+      'ａｂｃｄ ｅｆｇｈ',
+      'abcd efgh',
+      '请修改',
+      '请补充材料',
+      '有误，请重新填写',
+      '请重新办理',
+      'please fix',
+      'wrong',
+      'qwerty zxcv',
+      'lkjh',
     ])
       expect([text, isStatedReason(text)]).toEqual([text, false]);
     for (const text of [
+      // What the request is about still counts (trial 83's rule).
+      '请修改预算表住宿标准',
+      '护照号码有误',
+      '请补充邀请函译文',
+      'fix the budget',
       '缺件',
       '无预算',
       '同意，应邀参加年度投资洽谈会',

@@ -823,7 +823,7 @@ export const OUTSIDE_PLAN_OUTCOMES: readonly string[] = ['unplanned', 'over-plan
  * alone: a bare 同意 is the approval, not its reason). Answers the problem (field `comment`, rule `plan-reason`), or
  * undefined: a decision other than approve, a trip in the plan (or the check not done), a reason stated. `since`: the
  * rule that alone refuses it, added after the plan reason itself: `reason-words` when the comment has a letter or
- * digit (all the rule asked before patched('reason-words')), `reason-substance` or `reason-boilerplate` when only
+ * digit (all the rule asked before patched('reason-words')), `reason-substance`, `reason-boilerplate` or `reason-vague` when only
  * reasonRuleBroken's later rule of that name does. Checked by the workflow's Update validator (a decide signal asks patched('plan-reason-no-plan') before `no-plan`
  * is held to it, and the patch of `since` when given).
  */
@@ -875,7 +875,7 @@ export const PLAN_REASON_MISSING: Label = {
  * the organizer what to fix, a rejection's is the office's answer): `reject` and `return` need a comment that is not
  * blank (isBlank) and states a reason (reasonRuleBroken: rule `reason-words`; a return's 。 or 退回 tells the organizer
  * nothing). Answers the problem (field `comment`, rule `required`, `blank` or `reason-words`, with `since`
- * `reason-substance` or `reason-boilerplate` when only that later rule refuses it), or undefined. Checked by the API before sending and by the
+ * `reason-substance`, `reason-boilerplate` or `reason-vague` when only that later rule refuses it), or undefined. Checked by the API before sending and by the
  * workflow's Update validator (a decide signal asks patched('decision-reason'), and patched('reason-words') or
  * patched('reason-substance') for `reason-words`).
  */

@@ -334,6 +334,46 @@ const HAN_FORMULAS = [
 const HAN_FORMULA = new RegExp([...HAN_STANCES, ...HAN_FORMULAS].sort((a, b) => b.length - a.length).join('|'), 'gu');
 
 /**
+ * Requests that name no fault, taken out too under the rule of patched('reason-vague') (trial 83: 请修改 passed as A10's
+ * return to A09, which told the organizer nothing of what to fix): revise, supplement, complete, check, redo, and "it is
+ * wrong" (有误, 不对, 有问题). What the request is about still counts: 请修改预算表住宿标准 keeps 预算表住宿标准, 护照号码有误
+ * keeps 护照号码, and 请补充材料 keeps nothing (材料 is a formula).
+ */
+const HAN_VAGUE = [
+  '请修改',
+  '修改',
+  '修正',
+  '更正',
+  '改正',
+  '请补充',
+  '补充',
+  '补正',
+  '请完善',
+  '完善',
+  '请核实',
+  '核实',
+  '核对',
+  '重新',
+  '再次',
+  '填写',
+  '填报',
+  '提交',
+  '报送',
+  '办理',
+  '有误',
+  '错误',
+  '不对',
+  '有问题',
+  '问题',
+  '不准确',
+  '不正确',
+  '不完整',
+  '不齐全',
+  '不规范',
+];
+const HAN_VAGUE_FORMULA = new RegExp([...HAN_STANCES, ...HAN_FORMULAS, ...HAN_VAGUE].sort((a, b) => b.length - a.length).join('|'), 'gu');
+
+/**
  * Characters that, left alone once HAN_STANCES are out, say nothing: a stance of one character (可, 否, 无, 好, 行) and the
  * particles that inflect one (已, 了, 的, 被, 予, 未, 不, 均, 经, 请, 拟, 此, 该, 本, 我, 现, 特, 是). Among other characters they
  * count (无票, 本团取消 say something). 丢, 撤 and 停 too: the action in one character (护照丢了, 撤了).
@@ -352,6 +392,21 @@ const ENGLISH_EMPTY =
 const ENGLISH_FORMULA =
   /^(?:pending|tbc|complete\w*|ready|valid|compliant|complian\w*|compl(?:y|ies|ied|ying)|meets?|conform\w*|materials?|paperwork|papers?|forms?|order|normal|regular|standard|requirements?|required|checked|verified|reviewed|with|from|into|about|also|will|would|should|can|could|may|must|any|some|very|fyi|ok'd)$/u;
 
+/** English requests that name no fault, under patched('reason-vague') (HAN_VAGUE's kind: fix, revise, wrong, error). */
+const ENGLISH_VAGUE =
+  /^(?:fix\w*|revis\w*|amend\w*|modif\w*|correct\w*|incorrect|updat\w*|chang\w*|redo|again|resubmit\w*|supplement\w*|add|more|wrong|errors?|erroneous|mistakes?|issues?|problems?|incomplete|invalid|missing|check\w*|verif\w*|recheck\w*|review|inaccurate)$/u;
+
+/**
+ * Rows of letters typed without a word: a run of three or more along the alphabet (abcd, xyz) or a keyboard row
+ * (qwerty, asdf, zxcv, hjkl), forwards or backwards. Under patched('reason-vague') such a word says nothing (trial 83:
+ * ａｂｃｄ ｅｆｇｈ passed as B05's written reason).
+ */
+const LETTER_ROWS = ['abcdefghijklmnopqrstuvwxyz', 'qwertyuiop', 'asdfghjkl', 'zxcvbnm'];
+function isLetterRow(word: string): boolean {
+  if (word.length < 3) return false;
+  return LETTER_ROWS.some((row) => row.includes(word) || [...row].reverse().join('').includes(word));
+}
+
 /** How much a word of letters not Chinese says: nothing when it is one letter repeated (aa, xxx), some at two letters, a word from three. */
 function letterWordWeight(word: string): number {
   const letters = [...word];
@@ -359,26 +414,38 @@ function letterWordWeight(word: string): number {
   return letters.length >= 3 ? REASON_MIN_WORDS : 1;
 }
 
+/** What a reason's rules take out before counting, by the rule: stances (then inflections), formulas, vague requests. */
+type Strictness = 'stances' | 'formulas' | 'vague';
+
 /**
  * Whether a reason has grounds besides its stance, the action restated and their inflections (the rule of
  * patched('reason-substance'); trial 72: extend, withdrew, 已丢失, 已撤回, aa and 11 passed the word list): with
  * HAN_STANCES and ENGLISH_EMPTY words taken out, the Chinese characters left (each one; none when only HAN_PARTICLES)
  * and the other words (letterWordWeight) come to REASON_MIN_WORDS. Digits count nothing (11, 2027).
  */
-function hasSubstance(folded: string, formulas = false): boolean {
+function hasSubstance(folded: string, strictness: Strictness = 'stances'): boolean {
+  const formulas = strictness !== 'stances';
+  const vague = strictness === 'vague';
   let weight = 0;
   // The Chinese characters as one run, whatever stands between them (trial 73: 已 撤 回 passed spaced).
-  const han = (folded.match(/\p{Script=Han}/gu) ?? []).join('').replace(formulas ? HAN_FORMULA : HAN_STANCE, '');
+  const han = (folded.match(/\p{Script=Han}/gu) ?? [])
+    .join('')
+    .replace(vague ? HAN_VAGUE_FORMULA : formulas ? HAN_FORMULA : HAN_STANCE, '');
   if ([...han].some((c) => !HAN_PARTICLES.has(c))) weight += [...han].length;
   for (const word of folded.match(/(?:(?!\p{Script=Han})\p{L}\p{M}*)+/gu) ?? [])
-    if (!ENGLISH_EMPTY.test(word) && !(formulas && ENGLISH_FORMULA.test(word))) weight += letterWordWeight(word);
+    if (
+      !ENGLISH_EMPTY.test(word) &&
+      !(formulas && ENGLISH_FORMULA.test(word)) &&
+      !(vague && (ENGLISH_VAGUE.test(word) || isLetterRow(word)))
+    )
+      weight += letterWordWeight(word);
   return weight >= REASON_MIN_WORDS;
 }
 
 /** What a reason of no words' refusal says (rule `reason-words`): the API's, the engine's and the web's box's. */
 export const REASON_WORDS_MESSAGE: Label = {
-  zh: '须写明具体理由：除标点、数字、“同意”“退回”等表态用语、“撤回”“遗失”等所办事项本身（含“已撤回”“丢失了”）和“材料齐全”“符合规定”“待定”等套话外，至少两个汉字或一个英文单词',
-  en: 'Must state a reason: at least two Chinese characters or an English word besides punctuation, digits, a stance ("approved", "returned", 同意…), the action itself in any form ("withdrew", "lost", 撤回, 已撤回…) and formulas ("documents complete", "pending", 材料齐全, 符合规定…)',
+  zh: '须写明具体理由：除标点、数字、“同意”“退回”等表态用语、“撤回”“遗失”等所办事项本身（含“已撤回”“丢失了”）、“材料齐全”“符合规定”“待定”等套话和“请修改”“有误”等未指明问题的用语外，至少两个汉字或一个英文单词',
+  en: 'Must state a reason: at least two Chinese characters or an English word besides punctuation, digits, a stance ("approved", "returned", 同意…), the action itself in any form ("withdrew", "lost", 撤回, 已撤回…), formulas ("documents complete", "pending", 材料齐全, 符合规定…) and requests that name no fault ("please fix", "wrong", 请修改, 有误…)',
 };
 
 /**
@@ -389,7 +456,9 @@ export const REASON_WORDS_MESSAGE: Label = {
  * `reason-substance` (patched('reason-substance')): that passed, but nothing is left once stances, restated actions,
  * their inflections and the frame of a sentence are out (hasSubstance). `reason-boilerplate`
  * (patched('reason-boilerplate')): that passed too, but nothing is left once formulas are out as well (HAN_FORMULAS,
- * ENGLISH_FORMULA: 材料齐全，符合规定, 待定, pending). Blank text is isBlank's (rule `blank`).
+ * ENGLISH_FORMULA: 材料齐全，符合规定, 待定, pending). `reason-vague` (patched('reason-vague')): that passed too, but
+ * nothing is left once requests naming no fault (HAN_VAGUE, ENGLISH_VAGUE: 请修改, 有误, fix) and rows of letters typed
+ * without a word (abcd, qwerty) are out as well. Blank text is isBlank's (rule `blank`).
  */
 export function reasonRuleBroken(value: string): ReasonRule | undefined {
   // Compatibility forms folded first (NFKC): ＯＫ and ＬＯＳＴ are OK and LOST (trial 71: full-width letters passed).
@@ -397,11 +466,12 @@ export function reasonRuleBroken(value: string): ReasonRule | undefined {
   const words = (folded.match(/[\p{L}\p{N}]/gu) ?? []).join('');
   if ([...words].length < REASON_MIN_WORDS || STANCE_ONLY.test(words)) return 'reason-words';
   if (!hasSubstance(folded)) return 'reason-substance';
-  return hasSubstance(folded, true) ? undefined : 'reason-boilerplate';
+  if (!hasSubstance(folded, 'formulas')) return 'reason-boilerplate';
+  return hasSubstance(folded, 'vague') ? undefined : 'reason-vague';
 }
 
 /** The reason rules, in the order they were added (each its own patch for a decide signal's check). */
-export type ReasonRule = 'reason-words' | 'reason-substance' | 'reason-boilerplate';
+export type ReasonRule = 'reason-words' | 'reason-substance' | 'reason-boilerplate' | 'reason-vague';
 
 /** Whether a required reason says something (reasonRuleBroken finds nothing): the one test every reason field asks. */
 export function isStatedReason(value: string): boolean {
