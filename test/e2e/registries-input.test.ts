@@ -628,6 +628,9 @@ describe('registries: input refusals (new-user trial)', () => {
       ]);
       expect(namesake.body.errors[0].message.zh).toBe(`中文名称与已备案单位 ${b}（单位${b}）相同，请使用该单位或另取名称`);
       await get(`/api/registries/units/${c}`, clerk).expect(404);
+      // Trial 83: a zero-width space after the name (stored as typed, a name no one could tell apart): dropped, then a namesake.
+      const pasted = await put(`/api/registries/units/${c}`, clerk, unit(c, { nameZh: `${names(b).zh}\u200b` })).expect(422);
+      expect(fields(pasted.body)).toEqual([['nameZh', 'unique-name']]);
       await put(`/api/registries/units/${c}`, clerk, unit(c)).expect(201);
       const renamed = await put(`/api/registries/units/${c}`, clerk, unit(c, { nameEn: names(b).en })).expect(422);
       expect(fields(renamed.body)).toEqual([['nameEn', 'unique-name']]);

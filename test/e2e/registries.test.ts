@@ -378,6 +378,12 @@ describe('registries (issue 14): units, people, passports in custody, and submis
       .set(bearer(users.tokens['fao-clerk']))
       .send(unitBody(unit, { supervisingDepartment: dept }))
       .expect(201);
+    // The unit's organizer reads its supervising department's name, nothing more of it (trial 83: 主管部门 read dept-…).
+    const listed = (await request(http).get('/api/registries/units').set(bearer(users.tokens.organizer)).expect(200)).body;
+    documented(S.UnitListSchema, listed);
+    expect(listed.items).toContainEqual({ code: dept, nameZh: fixtureUnitNames(dept).zh, nameEn: fixtureUnitNames(dept).en });
+    expect(listed.items.map((u: { code: string }) => u.code).sort()).toEqual([dept, unit].sort());
+    await request(http).get(`/api/registries/units/${dept}`).set(bearer(users.tokens.organizer)).expect(403);
     const personId = `P-${uniqueSuffix()}`;
     // The personnel office keeps the roster; another unit's personnel office may not write to it.
     await request(http).put(`/api/registries/people/${personId}`).set(bearer(other.tokens.personnel)).send(personBody(unit)).expect(403);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DomainError } from './errors';
 import { datesInOrder, parseOrThrow } from './validation';
-import { intQuery, isoDate, passportNumber, text, wholeNumber } from './zod-text';
+import { intQuery, isoDate, line, passportNumber, text, wholeNumber } from './zod-text';
 
 const refusal = (schema: z.ZodType, value: unknown) => {
   try {
@@ -70,6 +70,16 @@ describe('required text: empty is min, only spaces or invisible characters blank
       ]);
     expect(parseOrThrow(schema, { comment: ' 不同意 ' })).toEqual({ comment: '不同意' });
     expect(refusal(schema, { comment: 'x'.repeat(21) })).toEqual([['comment', 'max', 'At most 20 character(s)']]);
+  });
+});
+
+describe('a line of text (line): the invisible spaces a paste carries dropped, as it reads (trial 83: 市商务局\u200b stored so)', () => {
+  it('drops U+200B, U+2060 and U+FEFF anywhere, then trims; keeps the joiners scripts write with; an invisible line is blank', () => {
+    const schema = z.strictObject({ nameZh: line(20) });
+    for (const sent of ['市商务局\u200b', '\u200b市商务局 \u200b', '市\u2060商务局', '\uFEFF市商务局'])
+      expect([sent, parseOrThrow(schema, { nameZh: sent })]).toEqual([sent, { nameZh: '市商务局' }]);
+    expect(parseOrThrow(schema, { nameZh: 'می\u200cخواهم' })).toEqual({ nameZh: 'می\u200cخواهم' });
+    expect(refusal(schema, { nameZh: '\u200b\u2060' })).toEqual([['nameZh', 'blank', 'Must not be blank (only invisible characters)']]);
   });
 });
 

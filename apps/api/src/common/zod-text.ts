@@ -70,15 +70,21 @@ export const SINGLE_LINE_MESSAGE = { zh: '须为单行：不得包含换行或�
 /** Text of one line: the text rule without its tab, line feed and carriage return. */
 export const NONBLANK_LINE_PATTERN = `^[^${CONTROLS}\\t\\n\\r]*[^\\x00-\\x1F${INVISIBLE_CLASS}${CONTROLS}][^${CONTROLS}\\t\\n\\r]*$`;
 
+/** The invisible spaces a paste carries (zero-width space, word joiner, BOM): never meant inside a line of text. */
+const PASTED_INVISIBLE = /[\u200B\u2060\uFEFF]/g;
+
 /**
  * Required text of one line (a name, a title, a position, a code): as `text`, and no tab, line feed or carriage return
  * inside it (rule `single-line`; thirteenth trial: a member named "褚\n八" and a position "副局长\t(兼)" were stored, and
- * every list, document and export that prints them one to a line broke).
+ * every list, document and export that prints them one to a line broke). The invisible spaces a paste carries
+ * (U+200B, U+2060, U+FEFF) are dropped: 市商务局\u200b is stored 市商务局, as it reads (trials 80 and 83: a person's and a
+ * unit's name no one could tell from another on screen). The joiners some scripts write with (U+200C, U+200D) stay.
  */
 export const line = (max: number) =>
   z
     .string()
     .refine(notBlank[0], { ...notBlank[1], abort: true })
+    .overwrite((v) => v.replace(PASTED_INVISIBLE, ''))
     .trim()
     .min(1)
     .refine(maxChars(max), tooLong(max))
@@ -103,20 +109,15 @@ export const pathKey = (pattern: string, zh: string, en: string) =>
     .meta({ pattern });
 
 /**
- * A person's name (a typed member's, a roster's): required text of one line, at most 100 characters, with some letter
- * and only what names are written with (personNameProblem, rule `person-name`: 422, a rule beyond the schema). The
- * invisible spaces a paste carries (U+200B, U+2060, U+FEFF) are dropped first: 张\u200b三 is stored 张三, which is how it
- * reads (trial 80: a roster held a name no one could tell from another on screen). The joiners some scripts write
- * names with (U+200C, U+200D) stay.
+ * A person's name (a typed member's, a roster's): required text of one line (`line`: 张\u200b三 is stored 张三), at most
+ * 100 characters, with some letter and only what names are written with (personNameProblem, rule `person-name`: 422, a
+ * rule beyond the schema).
  */
 export const personName = () =>
-  line(100)
-    .overwrite((v) => v.replace(/[\u200B\u2060\uFEFF]/g, ''))
-    .superRefine((v, ctx) => {
-      const problem = personNameProblem(v);
-      if (problem)
-        ctx.addIssue({ code: 'custom', message: problem.en, params: { zh: problem.zh, rule: 'person-name', beyondSchema: true } });
-    });
+  line(100).superRefine((v, ctx) => {
+    const problem = personNameProblem(v);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem.en, params: { zh: problem.zh, rule: 'person-name', beyondSchema: true } });
+  });
 
 /**
  * A required reason (why a case is withdrawn or cancelled, a deficiency extended, a passport cancelled or reported lost,

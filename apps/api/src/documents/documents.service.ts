@@ -2,7 +2,10 @@ import { Injectable } from '@nestjs/common';
 import PDFDocument from 'pdfkit';
 import { DECISION_KIND_LABELS, type DelegationProgress } from '@df/contracts';
 import { countryLabel, processOfVersion, PROCESS_LABELS, PURPOSE_LABELS, RANK_LABELS, ROLE_LABELS } from '@df/domain';
+import { RegistriesRepository } from '@df/persistence';
 import type { AuthUser } from '../auth/access';
+import { UsersService } from '../auth/users.service';
+import { accountsNamedIn } from '../common/actor-names';
 import { domainError } from '../common/errors';
 import { DelegationsService } from '../delegations/delegations.service';
 import { cjkFonts, fontRuns } from './cjk-text';
@@ -20,13 +23,27 @@ function zhDate(iso: string | undefined): string {
 const countryName = (code: string): string => countryLabel(code).zh;
 
 /**
+ * Who a document names, as people read them: the organizing unit by its registered Chinese name (市商务局; its code
+ * while the registry holds none), an officer by display name (林芳; the account while none is known). Trial 83: both
+ * documents read 组团单位：commerce, and the officers by account.
+ */
+export interface DocumentNames {
+  unit: string;
+  person(account: string): string;
+}
+
+/**
  * The case's documents as PDF, generated on the server from the case's progress (the workflow's query,
  * masked for the caller like every read): the approval document 任务批件 (once B08 has issued it) and the
  * application form 出访申请表. Chinese is set in Noto Sans SC (cjk-text.ts).
  */
 @Injectable()
 export class DocumentsService {
-  constructor(private readonly delegations: DelegationsService) {}
+  constructor(
+    private readonly delegations: DelegationsService,
+    private readonly registries: RegistriesRepository,
+    private readonly users: UsersService,
+  ) {}
 
   /**
    * @returns the PDF bytes and a file name.
@@ -51,8 +68,13 @@ export class DocumentsService {
         '任务批件尚未印发（B08 未完成）',
         'The approval document has not been issued yet (B08 not done)',
       );
+    const accounts = await this.users.displayNames([...accountsNamedIn(p.steps)]);
+    const names: DocumentNames = {
+      unit: (await this.registries.unit(p.unit))?.nameZh ?? p.unit,
+      person: (account) => accounts[account] ?? account,
+    };
     const pdf = await toPdf(
-      (w) => (kind === 'approval-document' ? approvalDocument(w, p) : applicationForm(w, p)),
+      (w) => (kind === 'approval-document' ? approvalDocument(w, p, names) : applicationForm(w, p, names)),
       kind === 'approval-document' ? `任务批件 ${p.approvalDocumentNo}` : `出访申请表 ${p.title}`,
     );
     return { pdf, filename: `${kind}-${caseId}.pdf` };
@@ -107,10 +129,10 @@ export async function toPdf(draw: (w: Writer) => void, title: string): Promise<B
 
 const decided = (p: DelegationProgress, code: string) => p.steps.find((s) => s.code === code && s.status === 'done');
 
-function tripLines(w: Writer, p: DelegationProgress): void {
+function tripLines(w: Writer, p: DelegationProgress, names: DocumentNames): void {
   const f = p.facts;
   w.field('团组名称', p.title);
-  w.field('组团单位', p.unit);
+  w.field('组团单位', names.unit);
   w.field('出访任务', PURPOSE_LABELS[f.purpose]?.zh ?? f.purpose);
   w.field('出访国家（地区）', f.destinations.map((d) => `${countryName(d.country)}（${d.city}）`).join('、'));
   w.field('出访日期', `${zhDate(f.departureDate)}至${zhDate(f.returnDate)}`);
@@ -125,30 +147,32 @@ function memberLines(w: Writer, p: DelegationProgress): void {
   });
 }
 
-function approvalDocument(w: Writer, p: DelegationProgress): void {
+/** The approval document 任务批件, drawn on `w` (exported for its test). */
+export function approvalDocument(w: Writer, p: DelegationProgress, names: DocumentNames): void {
   w.text('外事办公室', { size: 14, align: 'center' });
   w.text('因公出国（境）任务批件', { size: 20, align: 'center', gap: 0.3 });
   w.text(p.approvalDocumentNo ?? '', { size: 11, align: 'center' });
   w.rule();
-  tripLines(w, p);
+  tripLines(w, p, names);
   w.rule();
   memberLines(w, p);
   w.rule();
   const b07 = decided(p, 'B07');
   const b06 = decided(p, 'B06');
   w.field('审批意见', b07?.comment ? `同意。${b07.comment}` : '同意');
-  w.field('审批', `${ROLE_LABELS.leader.zh}${b07?.actedBy ? `（${b07.actedBy}）` : ''}　${zhDate(b07?.doneAt)}`);
-  if (b06) w.field('外办主任审核', `${b06.actedBy ?? ''}　${zhDate(b06.doneAt)}`);
+  w.field('审批', `${ROLE_LABELS.leader.zh}${b07?.actedBy ? `（${names.person(b07.actedBy)}）` : ''}　${zhDate(b07?.doneAt)}`);
+  if (b06) w.field('外办主任审核', `${b06.actedBy ? names.person(b06.actedBy) : ''}　${zhDate(b06.doneAt)}`);
   w.field('印发日期', zhDate(decided(p, 'B08')?.doneAt));
   w.text(' ', { gap: 1 });
   w.text('本批件为办理护照、签证及出境手续的依据，团组须按批准的国家、日期和人员执行，不得擅自变更。', { size: 10 });
 }
 
-function applicationForm(w: Writer, p: DelegationProgress): void {
+/** The application form 出访申请表, drawn on `w` (exported for its test). */
+export function applicationForm(w: Writer, p: DelegationProgress, names: DocumentNames): void {
   w.text('因公出国（境）申请表', { size: 20, align: 'center', gap: 0.3 });
   w.text(`案件编号 ${p.caseId}`, { size: 9, align: 'center' });
   w.rule();
-  tripLines(w, p);
+  tripLines(w, p, names);
   w.field('报送时间', zhDate(p.submittedAt));
   w.rule();
   w.text('行程与邀请方', { size: 12, gap: 0.2 });
@@ -165,7 +189,7 @@ function applicationForm(w: Writer, p: DelegationProgress): void {
     const s = decided(p, code);
     if (s)
       w.text(
-        `${s.code} ${s.name.zh}：${DECISION_KIND_LABELS[s.decision ?? 'approve'].zh}　${s.actedBy ?? ''}${s.onBehalfOf ? `（代 ${s.onBehalfOf}）` : ''}　${zhDate(s.doneAt)}`,
+        `${s.code} ${s.name.zh}：${DECISION_KIND_LABELS[s.decision ?? 'approve'].zh}　${s.actedBy ? names.person(s.actedBy) : ''}${s.onBehalfOf ? `（代 ${names.person(s.onBehalfOf)}）` : ''}　${zhDate(s.doneAt)}`,
       );
   }
 }

@@ -535,16 +535,23 @@ export class RegistriesService {
    * clerks, signatories or suspension (F7).
    */
   async listUnits(user: AuthUser) {
-    const units = await this.repo.units(seesAllUnits(user) ? undefined : [user.unit]);
+    const own = seesAllUnits(user) ? undefined : [user.unit];
+    const units = await this.repo.units(own);
     const scope = await this.enterpriseScope(user);
+    // A caller who reads only their own unit reads the units it refers to (its parent, its supervising department) by
+    // name only, as every page names a unit (trial 83: the new-trip form read 主管部门 commerce2).
+    const refs = own
+      ? [...new Set(units.flatMap((u) => [u.parentCode, u.supervisingDepartment]))].filter((c): c is string => !!c && c !== user.unit)
+      : [];
+    const referred = refs.length > 0 ? await this.repo.units(refs) : [];
+    const named = (u: RegisteredUnit) => ({ code: u.code, nameZh: u.nameZh, nameEn: u.nameEn });
     return {
-      items: await Promise.all(
-        units.map((u) =>
-          scope === undefined || scope.includes(u.code)
-            ? this.withSuspension(u)
-            : Promise.resolve({ code: u.code, nameZh: u.nameZh, nameEn: u.nameEn }),
-        ),
-      ),
+      items: [
+        ...(await Promise.all(
+          units.map((u) => (scope === undefined || scope.includes(u.code) ? this.withSuspension(u) : Promise.resolve(named(u)))),
+        )),
+        ...referred.map(named),
+      ],
     };
   }
 
