@@ -223,8 +223,12 @@ export async function verifyReadModels(dataSource: DataSource, options: Projecti
         const live = await manager.find(model.entity, { where: { caseId: In(ids) } });
         differ.compare(manager, model, live, rows);
       }
+      // A case's latest issue (one row per issue: the last one stands).
       const ledger = new Map(
-        (await manager.find(ApprovalDocumentEntity, { where: { caseId: In(ids) } })).map((d) => [d.caseId, d.documentNo]),
+        (await manager.find(ApprovalDocumentEntity, { where: { caseId: In(ids) }, order: { issuedAt: 'ASC' } })).map((d) => [
+          d.caseId,
+          d.documentNo,
+        ]),
       );
       for (const [caseId, stream] of byStream) {
         const documentNo = issuedDocuments(stream);

@@ -126,7 +126,11 @@ export class ChainActivitiesService implements ChainActivities, CustodyActivitie
     return checkMemberFrequency(member, tripsOf(input.facts, member, history), input.facts, input.settings?.rules);
   }
 
-  /** 任务批件 number, one serial per year; a retry of the same case returns the number it already has. */
+  /**
+   * 任务批件 number, one serial per year and one per issue (ApprovalDocumentEntity): B08 run again after an amendment
+   * issues a new number (trial 83: each issue read 0001); a retry of the same run (`at`, its case time) returns the
+   * number it already has.
+   */
   private async issueApprovalDocument(caseId: string, at: string): Promise<string> {
     const year = Number(shanghaiDate(at).slice(0, 4));
     return this.db.transaction(async (m) => {
@@ -135,12 +139,13 @@ export class ChainActivitiesService implements ChainActivities, CustodyActivitie
         `INSERT INTO approval_documents (case_id, year, serial, document_no, issued_at)
          SELECT $1, $2, s, '外任批〔' || $2 || '〕' || lpad(s::text, 4, '0') || '号', $3
            FROM (SELECT COALESCE(MAX(serial), 0) + 1 AS s FROM approval_documents WHERE year = $2) next
-         ON CONFLICT (case_id) DO NOTHING`,
+         ON CONFLICT (case_id, issued_at) DO NOTHING`,
         [caseId, year, at],
       );
-      const [row] = (await m.query('SELECT document_no FROM approval_documents WHERE case_id = $1', [caseId])) as Array<{
-        document_no: string;
-      }>;
+      const [row] = (await m.query('SELECT document_no FROM approval_documents WHERE case_id = $1 AND issued_at = $2', [
+        caseId,
+        at,
+      ])) as Array<{ document_no: string }>;
       return row.document_no;
     });
   }

@@ -314,7 +314,12 @@ export class CaseMemberEntity {
   issued!: boolean;
 }
 
-/** Task approval documents (任务批件, B08), numbered per year. */
+/**
+ * Task approval documents (任务批件, B08), numbered per year: one number per issue, so a document issued again after an
+ * amendment (other dates, other members) is told apart from the one it replaces by its number (trial 83: three issues
+ * of one case each read 外任批〔2027〕0001号). An issue is its case and its run's instant (`issued_at`, the step's case
+ * time): a retry of the same run returns the number it already has.
+ */
 @Entity({ name: 'approval_documents' })
 export class ApprovalDocumentEntity {
   @PrimaryColumn({ name: 'case_id', type: 'varchar', length: 64 })
@@ -330,7 +335,7 @@ export class ApprovalDocumentEntity {
   @Column({ name: 'document_no', type: 'varchar', length: 64 })
   documentNo!: string;
 
-  @Column({ name: 'issued_at', type: 'timestamptz' })
+  @PrimaryColumn({ name: 'issued_at', type: 'timestamptz' })
   issuedAt!: Date;
 }
 

@@ -39,6 +39,7 @@ import { AnnualPlanApproval1796343233003 } from './1796343233003-AnnualPlanAppro
 import { ApecStandingHolds1796354005296 } from './1796354005296-ApecStandingHolds';
 import { AttachmentUploaderRole1796393060205 } from './1796393060205-AttachmentUploaderRole';
 import { CaseStepsBlockedReason1796554717741 } from './1796554717741-CaseStepsBlockedReason';
+import { ApprovalDocumentPerIssue1796676118480 } from './1796676118480-ApprovalDocumentPerIssue';
 
 export const MIGRATIONS = [
   Init1795333139030,
@@ -81,4 +82,5 @@ export const MIGRATIONS = [
   ApecStandingHolds1796354005296,
   AttachmentUploaderRole1796393060205,
   CaseStepsBlockedReason1796554717741,
+  ApprovalDocumentPerIssue1796676118480,
 ];
