@@ -206,6 +206,8 @@ describe('GET /api/dashboard on a seeded portfolio (a database of its own)', () 
       departureDate: first.departureDate,
       forecastReadyAt: new Date(first.plan!.forecastReadyAt).toISOString(),
       forecastReadyDate: shanghaiDate(first.plan!.forecastReadyAt),
+      // Its forecast (July 2026) is behind now: the preparation is done, the date is when (trial 83).
+      prepared: true,
       slackWd: first.plan!.slackWd,
       atRisk: true,
       criticalStep: first.plan!.criticalStep,

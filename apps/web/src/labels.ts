@@ -252,6 +252,7 @@ export const DICT = {
   caseOverview: ['案件概况', 'Overview'],
   forecastReady: ['预计办结日期', 'Forecast ready date'],
   preparedOn: ['准备就绪日期', 'Prepared on'],
+  preparedTag: ['已就绪', 'prepared'],
   daysToDeparture: ['距出发（天）', 'Days to departure'],
   graph: ['流程图（关键路径加粗）', 'Dependency graph (critical path in bold)'],
   gantt: ['计划甘特图（未开始的步骤按最早可开始时间绘制）', 'Plan (Gantt; steps not started at their earliest start)'],

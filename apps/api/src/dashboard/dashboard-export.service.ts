@@ -158,7 +158,8 @@ export class DashboardExportService {
         names.get(c.unit)?.nameZh ?? '', // the code is the column before; a unit no registry holds has no name
         bi(phaseLabelOf(c.phase as CasePhase, c.process), c.phase),
         c.departureDate,
-        c.forecastReadyDate,
+        // A preparation done says so (trial 83: a past 预计 date beside a negative slack).
+        c.forecastReadyDate && c.prepared ? `${c.forecastReadyDate} 已就绪 prepared` : c.forecastReadyDate,
         // To a tenth, as the board shows it (trial 79: 245.469 in the file beside 245.5 on the board).
         c.slackWd === null ? null : tenths(c.slackWd),
         c.atRisk ? '是 yes' : '否 no',

@@ -1,4 +1,4 @@
-import type { BoardRepository, IncidentsRepository, RegistriesRepository, StepTimeRow } from '@df/persistence';
+import type { BoardCaseRow, BoardRepository, IncidentsRepository, RegistriesRepository, StepTimeRow } from '@df/persistence';
 import type { ServiceConfig } from '@df/runtime';
 import { JsonLogger } from '../common/json-logger';
 import { unitReach, type Role } from '@df/domain';
@@ -50,6 +50,41 @@ describe("the board's time per step", () => {
     const officeVersion = { version: '2028.1', definition: { steps: [{ code: 'X01', behaviour: { certifies: { event: 'departure' } } }] } };
     expect((await analyticsOf(steps)).stepTimes.map((s) => s.code)).toEqual(['X01', 'A13']);
     expect((await analyticsOf(steps, [officeVersion])).stepTimes.map((s) => s.code)).toEqual(['A13']);
+  });
+});
+
+describe("the board's cases in flight", () => {
+  const line = (forecast: string, submitted: string): BoardCaseRow => ({
+    case_id: `c-${forecast}`,
+    title: 't',
+    unit: 'commerce',
+    phase: 'depart',
+    departure_date: '2027-09-01',
+    forecast_ready_at: new Date(forecast),
+    slack_wd: -18.9,
+    at_risk: true,
+    critical_step: 'E07',
+    provisional_calendar: false,
+    definition_version: '2027.6',
+    submitted_at: new Date(submitted),
+  });
+  const inFlight = (rows: BoardCaseRow[], workingDaySeconds?: number) =>
+    new DashboardService(
+      { inFlight: async () => rows } as unknown as BoardRepository,
+      { dashboardCacheSeconds: 0, ...(workingDaySeconds ? { workingDaySeconds } : {}) } as ServiceConfig,
+      new JsonLogger([]),
+      {} as IncidentsRepository,
+      {} as RegistriesRepository,
+    ).inFlight(10, { period: 'departure' });
+
+  it("say when the preparation is done: the forecast behind the case's now (trial 83: a past 预计 day beside -18.9)", async () => {
+    const past = new Date(Date.now() - 86_400_000).toISOString();
+    const ahead = new Date(Date.now() + 30 * 86_400_000).toISOString();
+    const lines = await inFlight([line(past, past), line(ahead, past)]);
+    expect(lines.map((l) => l.prepared)).toEqual([true, false]);
+    // On a time scale the case's clock runs ahead of the reader's: a month of case time since a submission an hour ago.
+    const hourAgo = new Date(Date.now() - 3_600_000).toISOString();
+    expect((await inFlight([line(ahead, hourAgo)], 60)).map((l) => l.prepared)).toEqual([true]);
   });
 });
 

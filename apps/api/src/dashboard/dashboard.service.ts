@@ -1,6 +1,6 @@
 import { incidentForUsers } from '../common/incident-notice';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { CASE_STATUSES } from '@df/contracts';
+import { CASE_STATUSES, caseClockNow } from '@df/contracts';
 import {
   DEFAULT_DEFINITION,
   PHASES,
@@ -266,6 +266,12 @@ export class DashboardService implements OnApplicationBootstrap, OnApplicationSh
       departureDate: r.departure_date,
       forecastReadyAt: iso(r.forecast_ready_at),
       forecastReadyDate: r.forecast_ready_at ? shanghaiDate(new Date(r.forecast_ready_at).getTime()) : null,
+      // The forecast behind the case's now: the preparation is done, the date is when (trial 83: 预计办结日期 read a past
+      // day beside a negative slack, only E07 waiting), as the case page's 准备就绪日期 (forecastTitle) says.
+      prepared:
+        r.forecast_ready_at !== null &&
+        new Date(r.forecast_ready_at).getTime() <
+          caseClockNow({ submittedAt: new Date(r.submitted_at).toISOString(), workingDaySeconds: this.config.workingDaySeconds }),
       slackWd: r.slack_wd,
       atRisk: r.at_risk,
       criticalStep: r.critical_step,

@@ -70,6 +70,10 @@ const CaseLineSchema = z.looseObject({
   departureDate: z.string().meta({ description: TARGET_DAY_SAID }),
   forecastReadyAt: z.string().nullable(),
   forecastReadyDate: z.string().nullable().meta({ description: 'Asia/Shanghai date of forecastReadyAt' }),
+  prepared: z.boolean().meta({
+    description:
+      "forecastReadyAt is behind the case's now (its clock: on a time scale, WORKING_DAY_SECONDS, ahead of the reader's): the preparation is done and forecastReadyDate is the day it was (准备就绪), not a forecast",
+  }),
   slackWd: nullableNumber.meta({ description: 'Working days between the forecast and the departure deadline (negative: late)' }),
   atRisk: z.boolean(),
   criticalStep: z.string().nullable().meta({ description: 'Key of the first unfinished step on the critical path' }),

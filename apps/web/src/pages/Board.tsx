@@ -1,11 +1,11 @@
-import { Alert, Button, Card, Col, Empty, Row, Segmented, Select, Space, Statistic, Table, Typography } from 'antd';
+import { Alert, Button, Card, Col, Empty, Row, Segmented, Select, Space, Statistic, Table, Tag, Typography } from 'antd';
 import type { EChartsOption } from 'echarts';
 import { useMemo, useState } from 'react';
 import { api, ApiError, catalog, currentSession, download } from '../api';
 import { mayReadProcess } from '../../../../libs/domain/src/access';
 import type { Role } from '../../../../libs/domain/src/roles';
 import { Chart } from '../Chart';
-import { CaseLink, label, Loaded, phaseText, targetDayColumn, useErrorText, useLoad, useUnitNames } from '../common';
+import { CaseLink, label, Loaded, phaseText, TAG, targetDayColumn, useErrorText, useLoad, useUnitNames } from '../common';
 import { PROCESSES, targetDayLabel, type ProcessKind } from '../../../../libs/domain/src/definition/apec-card';
 import { DayField } from '../DayField';
 import { useT, type Bilingual } from '../i18n';
@@ -23,6 +23,8 @@ interface CaseLine {
   phase: string;
   departureDate: string;
   forecastReadyDate: string | null;
+  /** The forecast is behind the case's now: the preparation is done, the date is when. */
+  prepared?: boolean;
   slackWd: number | null;
   atRisk: boolean;
   criticalStep: string | null;
@@ -316,7 +318,22 @@ export default function BoardPage() {
                       { title: t('phase'), dataIndex: 'phase', render: (p: string, r: CaseLine) => phaseText(cat, p, r.process, pick) },
                       targetDayColumn(open, { t, pick }),
                       // The forecast ready date beside the departure (forty-third trial: only the case page had it).
-                      { title: t('forecastReady'), dataIndex: 'forecastReadyDate', render: (v: string | null) => v ?? '—' },
+                      // A preparation done says so, as the case page's 准备就绪日期 (trial 83: a past 预计 day beside a
+                      // negative slack, only E07 waiting).
+                      {
+                        title: t('forecastReady'),
+                        dataIndex: 'forecastReadyDate',
+                        render: (v: string | null, c) =>
+                          v === null ? (
+                            '—'
+                          ) : c.prepared ? (
+                            <span data-testid="forecast-prepared">
+                              {v} <Tag color={TAG.green}>{t('preparedTag')}</Tag>
+                            </span>
+                          ) : (
+                            v
+                          ),
+                      },
                       {
                         title: t('slack'),
                         dataIndex: 'slackWd',

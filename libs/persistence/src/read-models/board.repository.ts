@@ -28,6 +28,8 @@ export interface BoardCaseRow {
   provisional_calendar: boolean;
   /** The process version the case runs (its process: processOfVersion). */
   definition_version: string;
+  /** The case clock's origin (caseClockNow: on a time scale its day runs ahead of the reader's). */
+  submitted_at: Date;
 }
 
 /** A step of the board (the at-risk case's critical step, an overdue step). */
@@ -101,7 +103,7 @@ export function caseFilterSql(f: BoardFilter, first: number): { sql: string; par
 }
 
 const CASE_COLUMNS = `c.case_id, c.title, c.unit, c.phase, to_char(c.departure_date, 'YYYY-MM-DD') AS departure_date,
-    c.forecast_ready_at, c.slack_wd, c.at_risk, c.critical_step, c.provisional_calendar, c.definition_version`;
+    c.forecast_ready_at, c.slack_wd, c.at_risk, c.critical_step, c.provisional_calendar, c.definition_version, c.submitted_at`;
 
 /**
  * The managers' board's SQL over the read models (cases, case_steps), never Temporal: the operational lists
