@@ -254,6 +254,8 @@ describe('attachments (issue 15 item 3): upload, limits, required documents, dow
           'file-extension',
         ],
       ),
+      // Trial 83: an empty file name, refused as an unknown field `file`; a file's name is what is wrong.
+      ['an empty file name', upload(tok, caseId, { kind: 'invitation-letter' }, { ...letter, name: '' }), 400, 'file.name', 'file-name'],
       // The trial's input: a raw control byte in the part header (busboy refuses the header as a whole).
       [
         'raw control byte in the file name',

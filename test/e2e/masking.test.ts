@@ -314,6 +314,15 @@ describe('personal data masked by classification on every GET endpoint, for ever
       422,
       [['objection', 'duplicate']],
     ]);
+    // Nor with a full stop after it (trial 83: recorded twice).
+    const stopped = await request(api.http)
+      .post(`/api/delegations/${caseId}/notice-objections`)
+      .set(bearer(users.tokens['unit-leader']))
+      .send({ objection: `张三（护照EA1234567，身份证${ID_18}）本年度已出访。` });
+    expect([stopped.status, stopped.body.errors?.map((e: { field: string; rule: string }) => [e.field, e.rule])]).toEqual([
+      422,
+      [['objection', 'duplicate']],
+    ]);
   });
 
   it('finds no personal value in clear for a role that does not need it, and the clear value for each role that does', async () => {

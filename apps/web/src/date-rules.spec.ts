@@ -111,6 +111,23 @@ describe('date rules refused as typed (the domain functions the API runs)', () =
     expect(trip('2027-03-05')).toEqual([]);
   });
 
+  it('one city listed twice on the same days is refused too (trial 83); two cities of one country are not', () => {
+    const trip = (city: string) =>
+      tripDateErrors(
+        {
+          departureDate: '2027-03-01',
+          returnDate: '2027-03-08',
+          destinations: [
+            { country: 'US', city: 'Houston', arrive: '2027-03-01', leave: '2027-03-05' },
+            { country: 'US', city, arrive: '2027-03-01', leave: '2027-03-05' },
+          ],
+        },
+        TODAY,
+      );
+    expect(trip('Houston').map((e) => [e.field, e.rule])).toEqual([['destinations[1].arrive', 'LEGS_OVERLAP']]);
+    expect(trip('Dallas')).toEqual([]);
+  });
+
   it('nothing is said while a day is missing or malformed', () => {
     expect(tripDateErrors({ departureDate: '2026-12-20', returnDate: '' }, TODAY)).toEqual([]);
     expect(tripDateErrors({ departureDate: '2026-12-2', returnDate: '2026-12-01' }, TODAY)).toEqual([]);

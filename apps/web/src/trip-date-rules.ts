@@ -11,15 +11,15 @@ import { checkTripRules, departureDateViolations, departureHorizonViolations } f
 export interface TripDates {
   departureDate?: string;
   returnDate?: string;
-  destinations?: Array<{ country?: string; arrive?: string; leave?: string }>;
+  destinations?: Array<{ country?: string; city?: string; arrive?: string; leave?: string }>;
 }
 
 /**
  * A trip's date rules as field errors, for the new-trip form and the amendment: the departure after today
  * (departureDateViolations; skipped when `departureUnchanged` is the departure, as an amendment that keeps it),
  * the return not before the departure (INVALID_DATES, at `returnDate`) and each stop's days inside the trip
- * (DESTINATION_OUTSIDE_TRIP, at the day outside, or at both when both are) and stops in two countries not sharing days
- * (LEGS_OVERLAP, at the later stop's `arrive`; a same-day transfer is none). Only between days that are typed: an empty or
+ * (DESTINATION_OUTSIDE_TRIP, at the day outside, or at both when both are) and stops in two countries, or one city
+ * listed twice, not sharing days (LEGS_OVERLAP, at the later stop's `arrive`; a same-day transfer is none). Only between days that are typed: an empty or
  * malformed day is the schema's business.
  */
 export function tripDateErrors(v: TripDates, today: string, departureUnchanged?: string): FieldError[] {
@@ -33,7 +33,8 @@ export function tripDateErrors(v: TripDates, today: string, departureUnchanged?:
     ])
       out.push({ field: 'departureDate', rule: x.code, message: x.message });
   if (!isIsoDate(dep) || !isIsoDate(ret)) return out;
-  const stops = (v.destinations ?? []).map((d) => ({ country: d.country ?? '', arrive: d.arrive, leave: d.leave }));
+  // The city too: one city listed twice on the same days overlaps, two cities of one country do not (LEGS_OVERLAP).
+  const stops = (v.destinations ?? []).map((d) => ({ country: d.country ?? '', city: d.city ?? '', arrive: d.arrive, leave: d.leave }));
   const facts = { departureDate: dep, returnDate: ret, destinations: stops, members: [] } as unknown as CaseFacts;
   for (const x of checkTripRules(facts)) {
     // INVALID_DATES names its field (returnDate, or a stop's leave day when it comes before the arrival).

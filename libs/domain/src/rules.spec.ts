@@ -263,6 +263,29 @@ describe('checkMemberFrequency', () => {
 });
 
 describe('legsOverlapViolations: one country at a time', () => {
+  it('handed input (trial 83): one city of one country listed twice on the same days overlaps, spelt either way', () => {
+    const legs = [
+      { ...dest('US', '2027-03-01', '2027-03-05'), city: 'Houston' },
+      { ...dest('US', '2027-03-01', '2027-03-05'), city: ' houston ' },
+    ];
+    expect(legsOverlapViolations({ destinations: legs })).toEqual([
+      expect.objectContaining({
+        code: 'LEGS_OVERLAP',
+        field: 'destinations[1].arrive',
+        message: {
+          zh: '第2站（US houston，2027-03-01至2027-03-05）与第1站是同一城市，日期重叠：请合并为一站',
+          en: "Stop 2 (US houston, 2027-03-01 to 2027-03-05) is stop 1's city on overlapping days: make them one stop",
+        },
+      }),
+    ]);
+    // A same-day transfer back to the city is none.
+    const back = [
+      { ...legs[0]!, leave: '2027-03-03' },
+      { ...legs[1]!, arrive: '2027-03-03' },
+    ];
+    expect(legsOverlapViolations({ destinations: back })).toEqual([]);
+  });
+
   it('handed input: the US 03-01..03-05 and Canada 03-03..03-08 overlap, at destinations[1].arrive', () => {
     const facts = trip('2027-03-01', '2027-03-08', [dest('US', '2027-03-01', '2027-03-05'), dest('CA', '2027-03-03', '2027-03-08')]);
     const v = checkTripRules(facts);
@@ -313,7 +336,12 @@ describe('legsOverlapViolations: one country at a time', () => {
 
   it('two cities of one country, and stops with malformed or reversed dates, are not compared', () => {
     expect(
-      legsOverlapViolations({ destinations: [dest('US', '2027-03-01', '2027-03-05'), dest('US', '2027-03-03', '2027-03-04')] }),
+      legsOverlapViolations({
+        destinations: [
+          { ...dest('US', '2027-03-01', '2027-03-05'), city: 'Houston' },
+          { ...dest('US', '2027-03-03', '2027-03-04'), city: 'Dallas' },
+        ],
+      }),
     ).toEqual([]);
     expect(
       legsOverlapViolations({ destinations: [dest('US', '2027-03-01', '2027-03-05'), dest('CA', '2027-03-04', '2027-03-02')] }),

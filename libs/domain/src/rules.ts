@@ -3,7 +3,7 @@ import type { CountryTable, Region } from './countries';
 import { COUNTRIES } from './countries';
 import { addMonths, dayNumber, daysInclusive, fromDayNumber, isIsoDate } from './dates';
 import type { CaseFacts, Member, Purpose, Rank } from './facts';
-import { openCaseKeys, passportNumberKey, personNameKey, RANK_LABELS, tripCountries } from './facts';
+import { canonicalIdentity, openCaseKeys, passportNumberKey, personNameKey, RANK_LABELS, tripCountries } from './facts';
 import type { Label } from './roles';
 import { isBlank, reasonRuleBroken, REASON_WORDS_MESSAGE, type ReasonRule } from './text-rule';
 
@@ -221,8 +221,9 @@ const passportKey = passportNumberKey;
 /**
  * One place at a time (LEGS_OVERLAP): a stop in one country may not share days with a stop in another (trial: the US
  * 03-01..03-05 and Canada 03-03..03-08 were accepted). A same-day transfer is no overlap: a stop may arrive on the day
- * the other leaves (both days inclusive otherwise). Stops in one country (two cities) are not compared, nor a stop
- * whose own dates are malformed or reversed (INVALID_DATES' business). The later-listed stop of the pair is named, at
+ * the other leaves (both days inclusive otherwise). Stops in two cities of one country are not compared (a base and
+ * a day trip), but one city listed twice is (trial 83: two US stops in one city on the same days passed the check);
+ * nor is a stop whose own dates are malformed or reversed (INVALID_DATES' business). The later-listed stop of the pair is named, at
  * `destinations[i].arrive`, with the first earlier stop it overlaps. Part of checkTripRules (the dry run, submission,
  * A07, an amendment's Update validator); the workflow's amend handler, which replays, leaves it out (checkAmend).
  */
@@ -230,7 +231,12 @@ export function legsOverlapViolations(facts: Pick<CaseFacts, 'destinations'>): R
   const out: RuleViolation[] = [];
   const legs = facts.destinations.map((d) =>
     isIsoDate(d.arrive) && isIsoDate(d.leave) && dayNumber(d.arrive) <= dayNumber(d.leave)
-      ? { country: d.country, arrive: dayNumber(d.arrive), leave: dayNumber(d.leave) }
+      ? {
+          country: d.country,
+          city: canonicalIdentity(d.city ?? '').replace(/\s+/g, ''),
+          arrive: dayNumber(d.arrive),
+          leave: dayNumber(d.leave),
+        }
       : undefined,
   );
   legs.forEach((leg, i) => {
@@ -239,18 +245,24 @@ export function legsOverlapViolations(facts: Pick<CaseFacts, 'destinations'>): R
       (other, k) =>
         k < i &&
         other !== undefined &&
-        other.country !== leg.country &&
+        (other.country !== leg.country || other.city === leg.city) &&
         Math.max(other.arrive, leg.arrive) < Math.min(other.leave, leg.leave),
     );
     if (j < 0) return;
     const [d, o] = [facts.destinations[i]!, facts.destinations[j]!];
+    const sameCity = d.country === o.country;
     out.push({
       code: 'LEGS_OVERLAP',
       field: `destinations[${i}].arrive`,
-      message: {
-        zh: `第${i + 1}站（${d.country}，${d.arrive}至${d.leave}）与第${j + 1}站（${o.country}，${o.arrive}至${o.leave}）日期重叠：同一时间只能在一国（当天转机可在前一站离开之日抵达）`,
-        en: `Stop ${i + 1} (${d.country}, ${d.arrive} to ${d.leave}) overlaps stop ${j + 1} (${o.country}, ${o.arrive} to ${o.leave}): one country at a time (a same-day transfer may arrive on the day the other stop leaves)`,
-      },
+      message: sameCity
+        ? {
+            zh: `第${i + 1}站（${d.country} ${(d.city ?? '').trim()}，${d.arrive}至${d.leave}）与第${j + 1}站是同一城市，日期重叠：请合并为一站`,
+            en: `Stop ${i + 1} (${d.country} ${(d.city ?? '').trim()}, ${d.arrive} to ${d.leave}) is stop ${j + 1}'s city on overlapping days: make them one stop`,
+          }
+        : {
+            zh: `第${i + 1}站（${d.country}，${d.arrive}至${d.leave}）与第${j + 1}站（${o.country}，${o.arrive}至${o.leave}）日期重叠：同一时间只能在一国（当天转机可在前一站离开之日抵达）`,
+            en: `Stop ${i + 1} (${d.country}, ${d.arrive} to ${d.leave}) overlaps stop ${j + 1} (${o.country}, ${o.arrive} to ${o.leave}): one country at a time (a same-day transfer may arrive on the day the other stop leaves)`,
+          },
       details: { index: i, overlaps: j, arrive: d.arrive, leave: d.leave, otherArrive: o.arrive, otherLeave: o.leave },
     });
   });

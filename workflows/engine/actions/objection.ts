@@ -30,7 +30,13 @@ export function applyObjection(core: CaseCore, r: ObjectionRequest): void {
 }
 
 /**
- * An objection's text as the duplicate rule compares it: invisible characters, width and runs of spaces do not make
- * another objection (trial: the same text with a zero-width space was recorded twice).
+ * An objection's text as the duplicate rule compares it: invisible characters, width, letter case, spaces and
+ * punctuation do not make another objection (trial: the same text with a zero-width space was recorded twice; trial
+ * 83: with a full stop after it). The Update validator's only, so no patch: a signal replays through the handler.
  */
-const objectionKey = (text: string): string => text.normalize('NFKC').replace(INVISIBLE, '').replace(/\s+/g, ' ').trim();
+const objectionKey = (text: string): string =>
+  text
+    .normalize('NFKC')
+    .replace(INVISIBLE, '')
+    .replace(/[\s\p{P}\p{S}]+/gu, '')
+    .toLowerCase();

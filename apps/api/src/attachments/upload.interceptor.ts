@@ -225,6 +225,17 @@ export class UploadInterceptor implements NestInterceptor {
     }
     const repeated = repeatedParts(req.body);
     if (repeated.length > 0) throw contractRefusal(repeated);
+    // A `file` part sent without a file name (`filename=""`) reaches us as a text field: say what is wrong with the
+    // file, not that `file` is an unknown field (trial 83).
+    const body = req.body as Record<string, unknown> | undefined;
+    if (!req.file && body && Object.hasOwn(body, 'file'))
+      throw contractRefusal([
+        {
+          field: 'file.name',
+          rule: 'file-name',
+          message: { zh: '上传的文件须带文件名（如 邀请函.pdf）', en: 'The uploaded file must carry a file name (e.g. invitation.pdf)' },
+        },
+      ]);
     return next.handle();
   }
 
