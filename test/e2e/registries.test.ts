@@ -1633,6 +1633,11 @@ describe('registries (issue 14): holiday calendars and process versions (own dat
     const beijing = new Date(Date.parse(at) + 8 * 3_600_000).toISOString().replace('Z', '+08:00');
     const approved = await request(api.http).post(`${path}/approve`).set(as('fao-clerk')).send({ proposedAt: beijing }).expect(200);
     expect(approved.body).toMatchObject({ trips: [trip], approved: { by: expect.any(String) }, proposal: null });
+    // Who approved it by display name, as the case pages name people (trial 82's kind: the plan named an account).
+    const clerkName = (
+      await api.app.get(DataSource).query('SELECT display_name FROM users WHERE username = $1', [approved.body.approved.by])
+    )[0].display_name as string;
+    expect(approved.body.actorNames).toEqual({ [approved.body.approved.by]: clerkName });
     expect(await check()).toMatchObject({ outcome: 'planned', tripId: 'P-US' });
     const none = await request(api.http).post(`${path}/approve`).set(as('fao-clerk')).send({ proposedAt: at }).expect(409);
     expect(none.body.errors).toEqual([expect.objectContaining({ field: 'path.year', rule: 'no-proposal' })]);

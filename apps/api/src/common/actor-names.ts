@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * The keys under which an answer names an account by its username: who acted on a step (`actedBy`, also inside
  * `returnedBy` and `rerunBy`), who recorded an event (`actorId`), the organizer a 帮代办 step was done for
@@ -19,3 +21,21 @@ export function accountsNamedIn(value: unknown, into: Set<string> = new Set()): 
     }
   return into;
 }
+
+/**
+ * `answer` with `actorNames`: the display name of each account it names (accountsNamedIn), read by `displayNames`
+ * (UsersRepository.displayNames), so pages name people (林芳), not accounts (fao-director.fao) (trial 82).
+ */
+export async function withActorNames<T extends object>(
+  answer: T,
+  displayNames: (usernames: string[]) => Promise<Record<string, string>>,
+): Promise<T & { actorNames: Record<string, string> }> {
+  return { ...answer, actorNames: await displayNames([...accountsNamedIn(answer)]) };
+}
+
+/** An answer's `actorNames` (a case's detail, timeline and inbox, an annual plan): who its usernames are. */
+export const ActorNamesSchema = z.record(z.string(), z.string()).meta({
+  description:
+    "The display name of each account the answer names (a step's actedBy, an event's actorId, onBehalfOf, by, resolvedBy), by username; an account not registered (system) is absent",
+  example: { 'fao-director.fao': '林芳' },
+});

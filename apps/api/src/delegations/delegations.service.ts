@@ -113,7 +113,7 @@ import {
   type AuthUser,
 } from '../auth/access';
 import { UsersService } from '../auth/users.service';
-import { accountsNamedIn } from '../common/actor-names';
+import { withActorNames } from '../common/actor-names';
 import { echo } from '../common/echo';
 import { CaseRows } from '../common/case-rows';
 import { DomainError, domainError, ruleRefusal, type FieldError } from '../common/errors';
@@ -815,8 +815,8 @@ export class DelegationsService {
    * `answer` with `actorNames`: the display name of each account it names (accountsNamedIn), so pages name people
    * (王主任), not accounts (fao-director.fao) (trial 82). An account no longer registered, and `system`, are absent.
    */
-  private async withActorNames<T extends object>(answer: T): Promise<T & { actorNames: Record<string, string> }> {
-    return { ...answer, actorNames: await this.users.displayNames([...accountsNamedIn(answer)]) };
+  private withActorNames<T extends object>(answer: T): Promise<T & { actorNames: Record<string, string> }> {
+    return withActorNames(answer, (usernames) => this.users.displayNames(usernames));
   }
 
   /**

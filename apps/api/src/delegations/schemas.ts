@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ActorNamesSchema } from '../common/actor-names';
 import { CASE_STATUSES, DECISION_KIND_LABELS, DECISION_KINDS, STEP_STATUSES, type DecisionKind } from '@df/contracts';
 import {
   canonicalIdentity,
@@ -581,13 +582,6 @@ export const IncidentForUsersSchema = z.looseObject({
   notice: z.object({ zh: z.string(), en: z.string() }).meta({
     description: 'What happened and what to do, e.g. 本案暂停：系统记录失败，已通知运维… / Paused: the system could not record the case…',
   }),
-});
-
-/** `actorNames` of a case's detail and timeline: who the answer's usernames are. */
-const ActorNamesSchema = z.record(z.string(), z.string()).meta({
-  description:
-    "The display name of each account the answer names (a step's actedBy, an event's actorId, onBehalfOf, by, resolvedBy), by username; an account not registered (system) is absent",
-  example: { 'fao-director.fao': '王主任' },
 });
 
 export const WorkflowProgressSchema = z

@@ -108,6 +108,7 @@ import {
 import { DataSource } from 'typeorm';
 import type { z } from 'zod';
 import { seesAllUnits, type AuthUser } from '../auth/access';
+import { withActorNames } from '../common/actor-names';
 import { echo } from '../common/echo';
 import { maskPassportNumber } from '../common/masking';
 import { DomainError, domainError, ruleRefusal, type FieldError } from '../common/errors';
@@ -687,7 +688,12 @@ export class RegistriesService {
     const y = parsePathParam(YearSchema, rawYear, 'year');
     const plan = await this.repo.planRecord(unit, y);
     if (!plan) throw notFound(`单位 ${echo(unit)} 未登记 ${y} 年度出访计划`, `No ${y} outbound plan on file for unit ${echo(unit)}`);
-    return { ...plan, holders: await this.repo.planHolders(unit, y) };
+    return this.withActorNames({ ...plan, holders: await this.repo.planHolders(unit, y) });
+  }
+
+  /** A plan answer with who approved and who filed it by display name (`actorNames`, as a case's detail has). */
+  private withActorNames<T extends object>(answer: T): Promise<T & { actorNames: Record<string, string> }> {
+    return withActorNames(answer, (usernames) => this.users.displayNames(usernames));
   }
 
   /**
@@ -718,9 +724,9 @@ export class RegistriesService {
     // The schema holds quarter to 1..4 (a whole number in range, refused as every bounded number is: `min` / `max`).
     const plan: AnnualPlan = { unit, year: y, trips: p.trips as AnnualPlan['trips'] };
     assertPastQuartersKept((await this.repo.planRecord(unit, y))?.trips ?? null, plan.trips, y);
-    if (!approvesPlans(user)) return this.repo.proposePlan(plan, actorOf(user));
+    if (!approvesPlans(user)) return this.withActorNames(await this.repo.proposePlan(plan, actorOf(user)));
     const written = await this.repo.putPlan(plan, actorOf(user));
-    return { ...written, rechecked: await this.planRechecked(unit, y) };
+    return this.withActorNames({ ...written, rechecked: await this.planRechecked(unit, y) });
   }
 
   /**
@@ -752,7 +758,7 @@ export class RegistriesService {
       };
       throw new DomainError('ACTION_NOT_ALLOWED', label, { errors: [{ field: 'proposedAt', rule: 'proposal-changed', message: label }] });
     }
-    return { ...approved, rechecked: await this.planRechecked(unit, y) };
+    return this.withActorNames({ ...approved, rechecked: await this.planRechecked(unit, y) });
   }
 
   /**

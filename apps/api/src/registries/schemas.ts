@@ -17,6 +17,7 @@ import {
   UNIT_STATUSES,
   shanghaiDate,
 } from '@df/domain';
+import { ActorNamesSchema } from '../common/actor-names';
 import { KNOWN_UNIT_RULE } from '../common/unit-filter';
 import { beyondSchema } from '../common/validation';
 import {
@@ -439,6 +440,7 @@ export const AnnualPlanViewSchema = z
         description:
           "A GET only: the unit's cases holding a trip of the approved plan (A01 found them planned; open, departed or completed), by trip id: a change that drops or alters the trip puts them through A01 again",
       }),
+    actorNames: ActorNamesSchema.optional().meta({ description: 'Who approved and who filed the plan, by display name' }),
     rechecked: z.object({ signalled: z.number().int(), failed: z.number().int() }).optional().meta({
       description:
         "When the approved plan changed (the FAO clerk's PUT or approval): the unit's open cases departing that year told to run A01 again, and those that could not be (they keep the outcome they recorded)",

@@ -1,3 +1,4 @@
+import { accountName } from '../accounts';
 import { Alert, App as AntApp, Button, Form, Input, Modal, Select, Space, Table, Tag, Typography } from 'antd';
 import { useEffect, useState, type ReactNode } from 'react';
 import { api, ApiError, catalog, type Catalog, type Session } from '../api';
@@ -52,6 +53,8 @@ interface PlanRecord {
   rechecked?: { signalled: number; failed: number };
   /** GET only: the unit's cases holding a trip of the approved plan (A01 found them planned). */
   holders?: Array<{ tripId: string; caseId: string; title: string | null }>;
+  /** Who approved and who filed it, by display name (accountName). */
+  actorNames?: Record<string, string>;
 }
 
 /** "… · N open cases told to run A01 again" after the approved plan changed. */
@@ -213,7 +216,7 @@ export default function PlansTab({ session }: { session: Session }) {
               <Space orientation="vertical" style={{ width: '100%' }}>
                 <Typography.Title level={4} style={{ fontSize: 16 }}>
                   {t('planApproved')}
-                  {d.approved ? ` · ${d.approved.by} · ${fmtDateTime(d.approved.at)}` : ''}
+                  {d.approved ? ` · ${accountName(d.approved.by, d.actorNames, lang)} · ${fmtDateTime(d.approved.at)}` : ''}
                 </Typography.Title>
                 {d.trips ? (
                   tripTable(d.trips, 'plan-approved', undefined, d.holders ?? [])
@@ -263,7 +266,8 @@ function PlanProposal(props: {
   return (
     <Space orientation="vertical" style={{ width: '100%' }}>
       <Typography.Title level={4} style={{ fontSize: 16 }}>
-        <Tag color={TAG.gold}>{t('planPending')}</Tag> {proposal.by} · {fmtDateTime(proposal.at)}
+        <Tag color={TAG.gold}>{t('planPending')}</Tag> {accountName(proposal.by, props.record.actorNames, lang)} ·{' '}
+        {fmtDateTime(proposal.at)}
       </Typography.Title>
       {props.table(proposal.trips, 'plan-proposal', changes)}
       {changes.removed.length > 0 ? (
