@@ -25,7 +25,7 @@ describe('the whitelist admission pages of the web app (issue 17)', () => {
     stack = await startStack(1, { enterprise: true });
     const unit = stack.users.unit;
     await new RegistriesRepository(stack.api.app.get(DataSource)).putUnit(
-      enterpriseUnit(unit, { zh: '白名单测试公司', en: 'Whitelist Test Co.' }),
+      enterpriseUnit(unit, { zh: '白名单测试公司', en: `Whitelist Test Co. ${unit}` }),
       { id: 'test', role: 'system' },
     );
     await request(stack.api.http)

@@ -28,7 +28,7 @@ describe('the APEC pages of the web app (issue 17)', () => {
     const unit = stack.users.unit;
     const registries = new RegistriesRepository(stack.api.app.get(DataSource));
     const system = { id: 'test', role: 'system' };
-    await registries.putUnit(enterpriseUnit(unit, { zh: '测试贸易公司', en: 'Test Trading Co.' }), system);
+    await registries.putUnit(enterpriseUnit(unit, { zh: '测试贸易公司', en: `Test Trading Co. ${unit}` }), system);
     await registries.putPerson(
       {
         personId: `${unit}-p1`,
@@ -64,7 +64,7 @@ describe('the APEC pages of the web app (issue 17)', () => {
       system,
     );
     // A second registered unit the desk registers as an enterprise from its page, and a card to mark lost.
-    await registries.putUnit(enterpriseUnit(`${unit}-b`, { zh: '测试物流公司', en: 'Test Logistics Co.' }), system);
+    await registries.putUnit(enterpriseUnit(`${unit}-b`, { zh: '测试物流公司', en: `Test Logistics Co. ${unit}` }), system);
     const today = shanghaiDate(Date.now());
     await new ApecRepository(stack.api.app.get(DataSource)).registerCard({
       number: `CHB${String(Date.now()).slice(-9)}`,

@@ -61,7 +61,7 @@ describe('my cases, the pre-submit check and the board (issue 15)', () => {
     stack = await startStack(3);
     // The cases' unit in the registry: the board names it (its filter's options, the table), the code beside.
     await new RegistriesRepository(stack.api.app.get(DataSource)).putUnit(
-      enterpriseUnit(stack.users.unit, { zh: '看板测试局', en: 'Board Test Bureau' }),
+      enterpriseUnit(stack.users.unit, { zh: '看板测试局', en: `Board Test Bureau ${stack.users.unit}` }),
       { id: 'test', role: 'system' },
     );
   }, 120_000);

@@ -4,7 +4,7 @@ import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { RegistriesRepository } from '@df/persistence';
 import { UsersService } from '../../apps/api/src/auth/users.service';
 import { TEST_PASSWORD } from '../support/api-harness';
-import { enterpriseUnit } from '../support/factories';
+import { enterpriseUnit, fixtureUnitNames } from '../support/factories';
 import { screenshot, signIn, startStack, type Stack } from './support';
 
 /**
@@ -199,11 +199,11 @@ describe("the new-user trial's header and forms", () => {
     const unit = stack.users.unit;
     const registries = new RegistriesRepository(stack.api.app.get(DataSource));
     const system = { id: 'test', role: 'system' };
-    await registries.putUnit(enterpriseUnit(`${unit}-sup`, { zh: '测试主管局', en: 'Test Supervising Bureau' }), system);
     await registries.putUnit(
-      { ...enterpriseUnit(unit, { zh: '测试单位', en: 'Test Unit' }), supervisingDepartment: `${unit}-sup` },
+      enterpriseUnit(`${unit}-sup`, fixtureUnitNames(`${unit}-sup`, '测试主管局', 'Test Supervising Bureau')),
       system,
     );
+    await registries.putUnit({ ...enterpriseUnit(unit, fixtureUnitNames(unit)), supervisingDepartment: `${unit}-sup` }, system);
     await page.goto('/cases');
     await page.goto('/cases/new');
     await page.getByText('按单位登记簿（开户备案）填写，不可修改').waitFor();
@@ -231,7 +231,7 @@ describe("the new-user trial's header and forms", () => {
 
     // The unit registered, not yet as an enterprise: the APEC desk is who registers it.
     await new RegistriesRepository(stack.api.app.get(DataSource)).putUnit(
-      enterpriseUnit(other, { zh: '测试外贸公司', en: 'Test Export Co.' }),
+      enterpriseUnit(other, fixtureUnitNames(other, '测试外贸公司', 'Test Export Co.')),
       {
         id: 'test',
         role: 'system',

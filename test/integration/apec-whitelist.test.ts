@@ -19,7 +19,7 @@ import {
 } from '@df/contracts';
 import { ApecCriteriaRepository, ApecRepository, RegistriesRepository } from '@df/persistence';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { actor, enterpriseUnit } from '../support/factories';
+import { actor, enterpriseUnit, fixtureUnitNames } from '../support/factories';
 import { eventually, startTestWorker, type TestWorker } from '../support/harness';
 
 /**
@@ -60,7 +60,7 @@ describe('whitelist admission as a process, criteria as office data (issue 17)',
 
   async function enterprise(ownership: 'state' | 'non-state', size: 'large' | 'medium' | 'small' | 'micro') {
     const unit = `wl-${randomUUID().slice(0, 8)}`;
-    await registries.putUnit(enterpriseUnit(unit, { zh: '测试贸易有限公司', en: 'Test Trading Co.' }), system);
+    await registries.putUnit(enterpriseUnit(unit, fixtureUnitNames(unit, '测试贸易有限公司', 'Test Trading Co.')), system);
     await apec.putEnterprise({ unit, ownership, size });
     return unit;
   }
@@ -71,7 +71,7 @@ describe('whitelist admission as a process, criteria as office data (issue 17)',
       caseId: randomUUID(),
       facts: whitelistApplicationFacts({
         unit,
-        enterpriseName: '测试贸易有限公司',
+        enterpriseName: fixtureUnitNames(unit, '测试贸易有限公司').zh,
         filedOn: today,
         clerk: { id: clerk.id, name: '经办人' },
       }),

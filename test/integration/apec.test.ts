@@ -29,7 +29,7 @@ import { startReviewReminder } from '../../apps/api/src/apec/review-reminder';
 import { stopCardApplications } from '../../apps/api/src/apec/stop-applications';
 import { rejectionOf } from '../../apps/api/src/delegations/temporal-errors';
 import { drive } from '../support/drive';
-import { actor, caseInput, enterpriseUnit, uniqueBirthDate } from '../support/factories';
+import { actor, caseInput, enterpriseUnit, fixtureUnitNames, uniqueBirthDate } from '../support/factories';
 import { eventually, startTestWorker, type TestWorker } from '../support/harness';
 
 /**
@@ -58,7 +58,7 @@ describe('APEC business travel cards (issue 17)', () => {
   /** A registered enterprise (a unit with its roster of `n` people) of this ownership and size. */
   async function enterprise(ownership: 'state' | 'non-state', size: 'large' | 'medium' | 'small' | 'micro', n = 2) {
     const unit = `ent-${randomUUID().slice(0, 8)}`;
-    await registries.putUnit(enterpriseUnit(unit, { zh: '测试贸易有限公司', en: 'Test Trading Co.' }), system);
+    await registries.putUnit(enterpriseUnit(unit, fixtureUnitNames(unit, '测试贸易有限公司', 'Test Trading Co.')), system);
     await apec.putEnterprise({ unit, ownership, size });
     const applicants: CardApplicant[] = [];
     for (let i = 0; i < n; i++) {
@@ -93,7 +93,13 @@ describe('APEC business travel cards (issue 17)', () => {
     renews?: { number: string; expiresOn: string; economies: string[] },
     definition = APEC_CARD_DEFINITION,
   ): Promise<WorkflowHandle> {
-    const facts = cardApplicationFacts({ unit, enterpriseName: '测试贸易有限公司', applicants, economies, neededBy: addDays(today, 90) });
+    const facts = cardApplicationFacts({
+      unit,
+      enterpriseName: fixtureUnitNames(unit, '测试贸易有限公司').zh,
+      applicants,
+      economies,
+      neededBy: addDays(today, 90),
+    });
     if (renews) facts.members[0] = { ...facts.members[0]!, apecCard: renews };
     const input: DelegationInput = {
       caseId: randomUUID(),
