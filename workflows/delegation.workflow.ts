@@ -277,6 +277,8 @@ const APEC_CARD_TERM_PATCH = 'apec-card-term';
 const ENTRY_ROUTE_TABLE_PATCH = 'entry-route-table';
 /** A complete signal recording D12's or K05's outcome without one (outcomeRequiredProblems: it was read as granted) is refused like the Update; asked only for such a signal. */
 const OUTCOME_REQUIRED_PATCH = 'outcome-required';
+/** A complete signal recording a written result with no words (A14's outcome 。: trial 84) is refused like the Update; asked only for such a signal. */
+const WRITTEN_WORDS_PATCH = 'written-words';
 /** A complete signal recording K06's card without its number (CARD_NUMBER_RULES: K07 made one up) is refused like the Update; asked only when that alone refuses. */
 const APEC_CARD_NUMBER_PATCH = 'apec-card-number';
 /** A complete or approving decide signal on a trip whose dates passed without a departure (departurePassedRefusal) is refused like the Update; asked only for such a signal. */
@@ -522,6 +524,7 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
           cardTerm: () => patched(APEC_CARD_TERM_PATCH),
           routeTable: () => patched(ENTRY_ROUTE_TABLE_PATCH),
           outcomeRequired: () => patched(OUTCOME_REQUIRED_PATCH),
+          writtenWords: () => patched(WRITTEN_WORDS_PATCH),
           cardNumber: () => patched(APEC_CARD_NUMBER_PATCH),
           departurePassed: () => patched(DEPARTURE_PASSED_PATCH),
           noPlanReason: () => patched(PLAN_REASON_NO_PLAN_PATCH),

@@ -932,13 +932,13 @@ describe('input faults of the new-user trial, by kind', () => {
     it('handed input: POST …/withdraw?dryRun=true withdrew the case; now 400 at query.dryRun and the case stays open', async () => {
       const submitted = await post('/api/delegations', users.tokens.organizer, canonicalSubmission(users.unit)).expect(201);
       const id = submitted.body.caseId as string;
-      const res = await post(`/api/delegations/${id}/withdraw?dryRun=true`, users.tokens.organizer, { reason: '试一下' }).expect(400);
+      const res = await post(`/api/delegations/${id}/withdraw?dryRun=true`, users.tokens.organizer, { reason: '测试用案件，不再出访' }).expect(400);
       expect(res.body.code).toBe('VALIDATION_FAILED');
       expect(res.body.errors).toEqual([{ field: 'query.dryRun', ...unknown }]);
       const detail = await get(`/api/delegations/${id}`, users.tokens.organizer).expect(200);
       expect(detail.body.status).not.toBe('withdrawn');
       // Without the parameter the same request withdraws: the refusal was the query's.
-      const done = await post(`/api/delegations/${id}/withdraw`, users.tokens.organizer, { reason: '试一下' }).expect(200);
+      const done = await post(`/api/delegations/${id}/withdraw`, users.tokens.organizer, { reason: '测试用案件，不再出访' }).expect(200);
       expect(done.body.status).toBe('withdrawn');
     });
 
@@ -976,7 +976,7 @@ describe('input faults of the new-user trial, by kind', () => {
       const submitted = await post('/api/delegations', users.tokens.organizer, canonicalSubmission(users.unit)).expect(201);
       const id = submitted.body.caseId as string;
       for (const path of [`/api/Delegations/${id}/withdraw?dryRun=true`, `/API/delegations/${id}/withdraw`]) {
-        const res = await post(path, users.tokens.organizer, { reason: '试一下' });
+        const res = await post(path, users.tokens.organizer, { reason: '测试用案件，不再出访' });
         expect([path, res.status, res.body.code, res.type]).toEqual([path, 404, 'NOT_FOUND', 'application/json']);
       }
       expect((await get(`/api/delegations/${id}`, users.tokens.organizer).expect(200)).body.status).toBe('open');

@@ -86,7 +86,7 @@ describe('written results: A14 (resolve notice objections) needs its outcome, a 
       expect.objectContaining({ field: 'data.outcome', rule: 'text-bidi' }),
     ]);
     // Handed input (new-user trial): a written outcome with an extra field was accepted and kept in the event store.
-    const extra = await complete({ data: { outcome: 'x', foo: 'bar' } }).expect(422);
+    const extra = await complete({ data: { outcome: '异议不成立', foo: 'bar' } }).expect(422);
     expect(extra.body).toMatchObject({ code: 'INVALID_REQUEST' });
     expect(extra.body.errors).toEqual([
       {
@@ -95,6 +95,18 @@ describe('written results: A14 (resolve notice objections) needs its outcome, a 
         message: { zh: '此步骤不读取此字段（可填：outcome）', en: 'The step reads no such field (known: outcome)' },
       },
     ]);
+    // Handed input (trial 84): A14 completed with 。 dismissed three objections; ｘ says no more.
+    for (const outcome of ['。', 'ｘ', '11'])
+      expect([outcome, (await complete({ data: { outcome } }).expect(422)).body.errors]).toEqual([
+        outcome,
+        [
+          expect.objectContaining({
+            field: 'data.outcome',
+            rule: 'written-words',
+            message: expect.objectContaining({ zh: expect.stringContaining('办理结果须写明内容') }),
+          }),
+        ],
+      ]);
     await waitForStep(api, users.tokens.organizer, caseId, 'A14', ['awaiting', 'overdue']);
     await complete({ data: { outcome: '经核实，来信所述不实，异议不成立，维持原出访安排' } }).expect(200);
     const p = await waitForStep(api, users.tokens.organizer, caseId, 'A14', ['done']);
@@ -127,7 +139,7 @@ describe('written results: A14 (resolve notice objections) needs its outcome, a 
       request(api.http)
         .post(`/api/delegations/${caseId}/steps/A04:US/complete`)
         .set(bearer(users.tokens[role]))
-        .send({ onBehalfOf: users.usernames.organizer, data: { outcome: 'x', secret: 1 } });
+        .send({ onBehalfOf: users.usernames.organizer, data: { outcome: '邀请方为友好城市商会', secret: 1 } });
     const finance = await forOrganizer('finance');
     expect([finance.status, finance.body.errors.map((e: { field: string }) => e.field)]).toEqual([422, ['onBehalfOf']]);
     const clerk = await forOrganizer('fao-clerk').expect(422);

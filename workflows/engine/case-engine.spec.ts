@@ -1186,6 +1186,23 @@ describe('CaseEngine', () => {
     expect(engine.apply({ type: 'decide', request: bare }, t).accepted).toBe(true);
   });
 
+  it("trial 84: a written result with no words (A04's note 。) is refused at data.outcome; a complete signal before patched('written-words') applies as it ran", () => {
+    const engine = newEngine();
+    const now = simulate(engine, { until: (p) => p.steps.some((s) => s.key === 'A04:US' && s.status === 'awaiting') });
+    const request = (outcome: string) => ({ requestId: `w-${outcome}`, actor: actor('organizer'), stepKey: 'A04:US', data: { outcome } });
+    expect(() => engine.validate({ type: 'complete', request: request('。') }, now)).toThrow(
+      expect.objectContaining({ errors: [expect.objectContaining({ field: 'data.outcome', rule: 'written-words' })] }),
+    );
+    const asked: string[] = [];
+    const before = { writtenWords: () => (asked.push('written-words'), false) };
+    expect(() => engine.validate({ type: 'complete', request: request('。') }, now, before)).not.toThrow();
+    expect(asked).toEqual(['written-words']);
+    // A note with words is not asked about.
+    asked.length = 0;
+    expect(() => engine.validate({ type: 'complete', request: request('邀请方为友好城市商会') }, now, before)).not.toThrow();
+    expect(asked).toEqual([]);
+  });
+
   it('trial 73: a document accepted missing is no longer needed once the case closes (not 待补交 with its deadline)', () => {
     const engine = newEngine();
     simulate(engine, { until: (p) => p.steps.some((s) => s.key === 'B02' && s.status === 'awaiting') });

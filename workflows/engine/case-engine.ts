@@ -11,6 +11,7 @@ import {
   dependentsOf,
   organizersOf,
   tripReportSummaryProblems,
+  writtenWordsProblems,
   stepDataFieldProblems,
   CARD_TERM_RULES,
   CARD_NUMBER_RULES,
@@ -150,6 +151,8 @@ export interface ValidationRules {
   routeTable?: () => boolean;
   /** An external outcome's `outcome` given (D12, K05): outcomeRequiredProblems (patched('outcome-required')). */
   outcomeRequired?: () => boolean;
+  /** A written result (A04, A14, D11's outcome, P03's summary) has words: writtenWordsProblems (patched('written-words')). */
+  writtenWords?: () => boolean;
   /** K06's card number given: systemReadDataProblems' CARD_NUMBER_RULES (patched('apec-card-number')). */
   cardNumber?: () => boolean;
   /** Nothing advances a trip whose dates passed without a departure: departurePassedRefusal (patched('departure-passed')). */
@@ -243,6 +246,7 @@ export class CaseEngine {
     const { reportRef: reportRefRule = on, competentDepartment: competentDepartmentRule = on, systemRead: systemReadRule = on } = rules;
     const { outcomeMembers: outcomeMembersRule = on, cardTerm: cardTermRule = on } = rules;
     const { freshFile: freshFileRule = on, routeTable: routeTableRule = on, outcomeRequired: outcomeRequiredRule = on } = rules;
+    const { writtenWords: writtenWordsRule = on } = rules;
     const { cardNumber: cardNumberRule = on, departurePassed: departurePassedRule = on, noPlanReason: noPlanReasonRule = on } = rules;
     const {
       reasonWords: reasonWordsRule = on,
@@ -390,6 +394,10 @@ export class CaseEngine {
         // finds something.
         const missing = outcomeRequiredProblems(meta.behaviour, sent);
         if (missing.length > 0 && outcomeRequiredRule()) refuseData(missing, action.request.stepKey);
+        // A written result has words (trial 84: A14's outcome 。 dismissed three objections). A signal asks
+        // `writtenWordsRule` (patched('written-words')) only when it finds something.
+        const wordless = writtenWordsProblems(meta.behaviour.data, sent);
+        if (wordless.length > 0 && writtenWordsRule()) refuseData(wordless, action.request.stepKey);
         const problems = stepDataFieldProblems(this.core.definition, meta.code, sent);
         if (problems.length > 0 && stepDataRule()) refuseData(problems, action.request.stepKey);
         // What a system step will read of it (K06's card for K07): likewise; a signal asks `systemReadRule`

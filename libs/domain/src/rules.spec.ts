@@ -777,11 +777,18 @@ describe('isStatedReason: a required reason says something', () => {
       'wrong',
       'qwerty zxcv',
       'lkjh',
+      // Trial 84.
+      '请修改一下',
+      '麻烦修改一下',
+      '请尽快修改',
+      '请调整',
+      'nope',
     ])
       expect([text, isStatedReason(text)]).toEqual([text, false]);
     for (const text of [
       // What the request is about still counts (trial 83's rule).
       '请修改预算表住宿标准',
+      '请调整行程，缩短在美停留天数',
       '护照号码有误',
       '请补充邀请函译文',
       'fix the budget',

@@ -360,6 +360,13 @@ const HAN_VAGUE = [
   '提交',
   '报送',
   '办理',
+  // Trial 84: 请修改一下, 麻烦修改一下, 请尽快修改, 请调整 passed.
+  '调整',
+  '一下',
+  '尽快',
+  '麻烦',
+  '及时',
+  '抓紧',
   '有误',
   '错误',
   '不对',
@@ -394,7 +401,7 @@ const ENGLISH_FORMULA =
 
 /** English requests that name no fault, under patched('reason-vague') (HAN_VAGUE's kind: fix, revise, wrong, error). */
 const ENGLISH_VAGUE =
-  /^(?:fix\w*|revis\w*|amend\w*|modif\w*|correct\w*|incorrect|updat\w*|chang\w*|redo|again|resubmit\w*|supplement\w*|add|more|wrong|errors?|erroneous|mistakes?|issues?|problems?|incomplete|invalid|missing|check\w*|verif\w*|recheck\w*|review|inaccurate)$/u;
+  /^(?:nope|nah|yep|yeah|asap|quickly|soon|fix\w*|revis\w*|amend\w*|modif\w*|correct\w*|incorrect|updat\w*|chang\w*|redo|again|resubmit\w*|supplement\w*|add|more|wrong|errors?|erroneous|mistakes?|issues?|problems?|incomplete|invalid|missing|check\w*|verif\w*|recheck\w*|review|inaccurate)$/u;
 
 /**
  * Rows of letters typed without a word: a run of three or more along the alphabet (abcd, xyz) or a keyboard row
@@ -472,6 +479,21 @@ export function reasonRuleBroken(value: string): ReasonRule | undefined {
 
 /** The reason rules, in the order they were added (each its own patch for a decide signal's check). */
 export type ReasonRule = 'reason-words' | 'reason-substance' | 'reason-boilerplate' | 'reason-vague';
+
+/**
+ * Whether a written text has words: at least REASON_MIN_WORDS letters or digits (compatibility forms folded), not one
+ * repeated (。, ｘ, xx and 11 have none). Less than a reason (no stance or formula is taken out): what a written result
+ * asks (writtenWordsProblems), where 已处理 and 无异议 are results.
+ */
+export function hasWords(value: string): boolean {
+  const words = [
+    ...(value
+      .normalize('NFKC')
+      .toLowerCase()
+      .match(/[\p{L}\p{N}]/gu) ?? []),
+  ];
+  return words.length >= REASON_MIN_WORDS && new Set(words).size >= 2;
+}
 
 /** Whether a required reason says something (reasonRuleBroken finds nothing): the one test every reason field asks. */
 export function isStatedReason(value: string): boolean {

@@ -72,6 +72,7 @@ import {
   foldedStepData,
   isRecord,
   tripReportSummaryProblems,
+  writtenWordsProblems,
   versionFilter,
   shanghaiDate,
   type AccessRefusal,
@@ -1503,7 +1504,12 @@ export class DelegationsService {
           ),
         ]
       : [];
-    const errors: FieldError[] = [...report, ...stepDataProblems(schema, fields, true, today), ...strict].map((p) => ({
+    const errors: FieldError[] = [
+      ...report,
+      ...stepDataProblems(schema, fields, true, today),
+      ...writtenWordsProblems(schema, fields),
+      ...strict,
+    ].map((p) => ({
       ...p,
       field: `data.${p.field}`,
     }));

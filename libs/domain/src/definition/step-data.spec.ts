@@ -21,6 +21,7 @@ import {
   stepDataProblems,
   systemWorkReading,
   tripReportSummaryProblems,
+  writtenWordsProblems,
   TRIP_REPORT_LIMITS,
   TRIP_REPORT_SUMMARY_MAX,
   WRITTEN_OUTCOME_MAX,
@@ -67,6 +68,21 @@ describe("'written-outcome': a step whose purpose is a written result is complet
     expect(summary({ summary: 'x'.repeat(TRIP_REPORT_SUMMARY_MAX + 1) })).toEqual([['summary', 'max']]);
     expect(summary({ summary: 'x'.repeat(TRIP_REPORT_SUMMARY_MAX) })).toEqual([]);
     expect(tripReportSummaryProblems({})[0]!.message.zh).toContain('出访报告');
+  });
+
+  it('a written result has words (trial 84: A14 done with 。, P03 with ｘ): two letters or digits, not one repeated', () => {
+    const rules = (schema: 'written-outcome' | 'trip-report', data: Record<string, unknown>) =>
+      writtenWordsProblems(schema, data).map((p) => [p.field, p.rule]);
+    for (const outcome of ['。', 'ｘ', 'xx', '11', '！？'])
+      expect([outcome, rules('written-outcome', { outcome })]).toEqual([outcome, [['outcome', 'written-words']]]);
+    expect(rules('trip-report', { summary: 'ｘ' })).toEqual([['summary', 'written-words']]);
+    for (const outcome of ['已处理', '无异议', '异议不成立', 'OK'])
+      expect([outcome, rules('written-outcome', { outcome })]).toEqual([outcome, []]);
+    // What writtenTextProblems refuses is its own (required, blank), said once; another schema asks nothing.
+    expect(rules('written-outcome', {})).toEqual([]);
+    expect(rules('written-outcome', { outcome: '\u2800' })).toEqual([]);
+    expect(writtenWordsProblems('new-passport', { outcome: '。' })).toEqual([]);
+    expect(writtenWordsProblems('trip-report', { summary: '。' })[0]!.message.zh).toContain('出访报告摘要须写明内容');
   });
 });
 

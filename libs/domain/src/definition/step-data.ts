@@ -1,7 +1,7 @@
 import { addMonths, dateRuleBroken, isIsoDate } from '../dates';
 import { foldedPassportNumber, isPassportNumber, PASSPORT_NUMBER_FORMAT_MESSAGE, passportLastsTrip, passportNeededUntil } from '../facts';
 import { passportDateProblems } from '../registries';
-import { isBlank, textRuleBroken, textError } from '../text-rule';
+import { hasWords, isBlank, textRuleBroken, textError } from '../text-rule';
 import { APEC_CARD_VALIDITY_YEARS, cardValidUntil } from './apec-card';
 import { admissionApplicationProblems, type FieldProblem } from './apec-whitelist';
 import type { StepBehaviour, StepDataSchema, SystemWork } from './behaviour';
@@ -51,6 +51,34 @@ export function writtenOutcomeProblems(data: Record<string, unknown>): FieldProb
  */
 export function tripReportSummaryProblems(data: Record<string, unknown>): FieldProblem[] {
   return writtenTextProblems('summary', data.summary, TRIP_REPORT_SUMMARY_MAX, { zh: '出访报告摘要', en: "trip report's summary" });
+}
+
+/**
+ * A written result has words (rule `written-words`): A04's note, A14's outcome of the notice objections and D11's
+ * interview report (`outcome`, 'written-outcome'), P03's summary (`summary`, 'trip-report'), once they are written
+ * text (writtenTextProblems' rules pass): at least two letters or digits, not one repeated (trial 84: A14 completed with
+ * 。 dismissed three objections, and P03 was filed with ｘ). Checked by the API and the engine's validator; a complete
+ * signal asks patched('written-words') (a result recorded with none before the rule replays as it ran).
+ */
+export function writtenWordsProblems(schema: StepDataSchema | undefined, data: Record<string, unknown>): FieldProblem[] {
+  const [field, what] =
+    schema === 'written-outcome'
+      ? (['outcome', { zh: '办理结果', en: 'outcome' }] as const)
+      : schema === 'trip-report'
+        ? (['summary', { zh: '出访报告摘要', en: "trip report's summary" }] as const)
+        : [undefined, undefined];
+  const value = field ? data[field] : undefined;
+  if (!field || typeof value !== 'string' || isBlank(value) || hasWords(value)) return [];
+  return [
+    {
+      field,
+      rule: 'written-words',
+      message: {
+        zh: `${what.zh}须写明内容：至少两个汉字、字母或数字，不能只有标点或单个字符`,
+        en: `The ${what.en} must say something: at least two letters or digits, not punctuation or one character alone`,
+      },
+    },
+  ];
 }
 
 /**
