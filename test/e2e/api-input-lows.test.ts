@@ -932,7 +932,9 @@ describe('input faults of the new-user trial, by kind', () => {
     it('handed input: POST …/withdraw?dryRun=true withdrew the case; now 400 at query.dryRun and the case stays open', async () => {
       const submitted = await post('/api/delegations', users.tokens.organizer, canonicalSubmission(users.unit)).expect(201);
       const id = submitted.body.caseId as string;
-      const res = await post(`/api/delegations/${id}/withdraw?dryRun=true`, users.tokens.organizer, { reason: '测试用案件，不再出访' }).expect(400);
+      const res = await post(`/api/delegations/${id}/withdraw?dryRun=true`, users.tokens.organizer, {
+        reason: '测试用案件，不再出访',
+      }).expect(400);
       expect(res.body.code).toBe('VALIDATION_FAILED');
       expect(res.body.errors).toEqual([{ field: 'query.dryRun', ...unknown }]);
       const detail = await get(`/api/delegations/${id}`, users.tokens.organizer).expect(200);
