@@ -235,6 +235,16 @@ describe('identity probes through the dry run, submissions and amendments are li
     await register(shared).expect(201);
     const trip = { ...canonicalSubmission(owner.unit, { title: '本单位人员' }), members: [{ id: 'm1', personId }] };
     for (let i = 0; i < 5; i++) expect((await as(owner).check(trip)).status).toBe(200);
+    // Handed input (trial 84): the number, now in the ledger for 李十, registered for another person is the ledger's
+    // unique-number, not typed-elsewhere (which named the case that typed it rightly).
+    const another = `P-${owner.unit}-sq2`;
+    await registerRosterPerson(api, owner, another, { name: '王十一', rank: 'bureau' });
+    const twice = await request(api.http)
+      .post('/api/registries/passports')
+      .set(bearer(owner.tokens['passport-officer']))
+      .send({ number: shared, type: 'official', issuedOn: '2021-07-01', expiresOn: '2031-06-30', holder: another })
+      .expect(409);
+    expect(twice.body.errors).toEqual([expect.objectContaining({ field: 'number', rule: 'unique-number' })]);
   });
 
   it("thirteenth trial: a person id another unit holds is 404 as on the read route, and counted, as a copy of their person is; a free one in another unit's numbering 422 unit-numbering; spent, every registration is 429 and an update of one's own is not", async () => {

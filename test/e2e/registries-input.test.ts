@@ -207,12 +207,17 @@ describe('registries: input refusals (new-user trial)', () => {
 
     it('a plan lists each country of a trip and each trip id once, and a year that has ended is on record (trial)', async () => {
       const trip = { id: 'P1', purpose: 'investment-promotion', countries: ['US', 'DE', 'US'], size: 5, quarter: 1 };
+      // Trial 84: p1 beside P1 is the same id (two trips no one could tell apart).
       const twice = await put(`/api/registries/units/${users.unit}/plans/2028`, users.tokens.organizer, {
-        trips: [trip, { ...trip, countries: ['JP'] }],
+        trips: [trip, { ...trip, id: 'p1', countries: ['JP'] }],
       }).expect(422);
       expect(errorsOf(twice.body)).toEqual([
         { field: 'trips[0].countries[2]', rule: 'unique', message: { zh: '同一国家重复列出', en: 'A country is listed twice' } },
-        { field: 'trips[1].id', rule: 'unique', message: { zh: '计划编号不能重复', en: 'Planned trip ids must be unique' } },
+        {
+          field: 'trips[1].id',
+          rule: 'unique',
+          message: { zh: '计划编号不能重复（不区分大小写）', en: 'Planned trip ids must be unique (without letter case)' },
+        },
       ]);
       await get(`/api/registries/units/${users.unit}/plans/2028`, users.tokens.organizer).expect(404);
       // Last year's plan: A01 matched that year's trips against it, so it stays as it was (the FAO clerk too).

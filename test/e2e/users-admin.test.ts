@@ -241,6 +241,19 @@ describe('user administration (issue 14.4): admin creates, disables, grants, res
     // The words the admin CLI prints too (usernameTaken: one home).
     expect(dup.body.message).toEqual({ zh: `用户名 ${clerk} 已被使用`, en: `Username ${clerk} is taken` });
 
+    // Handed input (trial 84): a display name that reads as another's name and account (林芳（fao-director.fao）), or
+    // markup: a person's name holds what names are written with (422 person-name), nothing created.
+    for (const displayName of ['林芳（fao-director.fao）', '<b>林芳</b>', 'admin@fao'])
+      expect(
+        (
+          await request(api.http)
+            .post('/api/users')
+            .set(bearer(admin))
+            .send({ username: `imp.${uniqueSuffix()}`, displayName, grants: [{ role: 'organizer', unit }] })
+            .expect(422)
+        ).body.errors,
+      ).toEqual([expect.objectContaining({ field: 'displayName', rule: 'person-name' })]);
+
     const ghost = `ghost.${uniqueSuffix()}`;
     const badUnit = await request(api.http)
       .post('/api/users')

@@ -1115,6 +1115,14 @@ describe('unit references: registered units, no cycle', () => {
     const twin = { ...commerce, code: 'commerce-old' };
     expect(unitReferenceProblems({ ...twin, parentCode: 'fao' }, [commerce, twin, u('fao')])).toEqual([]);
     expect(unitReferenceProblems({ ...u('x'), nameZh: '市商务局二处' }, [commerce])).toEqual([]);
+    // Trial 84: another unit's English name as the Chinese one.
+    expect(
+      unitReferenceProblems({ ...u('commerce3'), nameZh: 'Municipal Bureau of Commerce' }, [commerce]).map((p) => [
+        p.field,
+        p.rule,
+        p.message.zh,
+      ]),
+    ).toEqual([['nameZh', 'unique-name', '中文名称与已备案单位 commerce（Municipal Bureau of Commerce）相同，请使用该单位或另取名称']]);
     expect(unitNameKey('市 商務局（二处）')).toBe(unitNameKey('市商务局二处'));
   });
 

@@ -68,16 +68,19 @@ export function unitReferenceProblems(
   ] as const) {
     const key = unitNameKey(unit[field]);
     if (before && unitNameKey(before[field]) === key) continue;
-    const namesake = units.find((u) => u.code !== unit.code && unitNameKey(u[field]) === key);
-    if (namesake)
+    // Either of another unit's names (trial 84: a Chinese name that was another unit's English one was taken).
+    const namesake = units.find((u) => u.code !== unit.code && (unitNameKey(u.nameZh) === key || unitNameKey(u.nameEn) === key));
+    if (namesake) {
+      const name = unitNameKey(namesake.nameZh) === key ? namesake.nameZh : namesake.nameEn;
       problems.push({
         field,
         rule: 'unique-name',
         message: {
-          zh: `${zh}与已备案单位 ${namesake.code}（${namesake[field]}）相同，请使用该单位或另取名称`,
-          en: `The ${en} is the registered unit ${namesake.code}'s (${namesake[field]}): use that unit or another name`,
+          zh: `${zh}与已备案单位 ${namesake.code}（${name}）相同，请使用该单位或另取名称`,
+          en: `The ${en} is the registered unit ${namesake.code}'s (${name}): use that unit or another name`,
         },
       });
+    }
   }
   byCode.set(unit.code, unit);
   for (const field of ['parentCode', 'supervisingDepartment'] as const) {

@@ -1035,6 +1035,9 @@ export class RegistriesService {
           ],
         },
       );
+    // A number the ledger holds already is that first, whatever cases say of it (trial 84: a number in the ledger for
+    // another person read typed-elsewhere, naming a case that was right). The insert below stays the race's guard.
+    if (await this.repo.passport(p.number)) throw passportInLedger(p.number);
     // Nor a number another open case's C05 holds for someone else (its claim, passport_number_claims; seventh trial:
     // registered by hand to another person, whose trip checks then named that case). The case is not named.
     const claimed = await stepNumberHolder(this.db, PASSPORT_NUMBER_CLAIMS, normalPassportNumber(p.number));
@@ -1080,10 +1083,7 @@ export class RegistriesService {
       throw heldRefusal(err, 'holder');
     }
     // A number the ledger holds already is the field's fault, named (new-user trial: it read `(request)`).
-    if (!added) {
-      const label = { zh: `护照 ${echo(p.number)} 已在保管登记中`, en: `Passport ${echo(p.number)} is already in the custody ledger` };
-      throw domainError('ACTION_NOT_ALLOWED', label.zh, label.en, { errors: [{ field: 'number', rule: 'unique-number', message: label }] });
-    }
+    if (!added) throw passportInLedger(p.number);
     return this.getPassport(user, p.number);
   }
 
@@ -1982,6 +1982,12 @@ function packageCounts(year: number): { holidays: number; workdays: number } {
 }
 
 export type UnitBody = z.input<typeof UnitSchema>;
+
+/** POST passports of a number the custody ledger holds already: 409 at `number`, rule `unique-number`. */
+function passportInLedger(number: string): DomainError {
+  const label = { zh: `护照 ${echo(number)} 已在保管登记中`, en: `Passport ${echo(number)} is already in the custody ledger` };
+  return domainError('ACTION_NOT_ALLOWED', label.zh, label.en, { errors: [{ field: 'number', rule: 'unique-number', message: label }] });
+}
 
 /** A field sent with a value the registry holds otherwise (rule `registry-value`); `where` names the registry. */
 function registryMismatch(field: string, where: Label): FieldError {

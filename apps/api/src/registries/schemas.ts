@@ -162,8 +162,18 @@ export const AnnualPlanSchema = z
     rechecked: getOnly('As a PUT answers it: ignored when sent'),
     created: getOnly('As a PUT answers it: ignored when sent'),
     holders: getOnly('The cases holding its trips (as GET gives it): ignored when sent'),
+    actorNames: getOnly('Who approved and who filed it, by display name (as GET gives it): ignored when sent'),
   })
-  .superRefine(eachOnce<{ id: string }>('trips', (t) => t.id, 'id', '计划编号不能重复', 'Planned trip ids must be unique'))
+  // Ids without letter case (trial 84: T1 and t1 were two trips of one plan, which no one could tell apart).
+  .superRefine(
+    eachOnce<{ id: string }>(
+      'trips',
+      (t) => t.id.toLowerCase(),
+      'id',
+      '计划编号不能重复（不区分大小写）',
+      'Planned trip ids must be unique (without letter case)',
+    ),
+  )
   .meta({ id: 'AnnualPlan', example: { trips: [{ id: 'P1', purpose: 'investment-promotion', countries: ['US'], size: 5, quarter: 1 }] } });
 
 /** The FAO clerk's approval of a unit's filed plan: the filing approved, by the instant it was filed (`proposal.at`). */

@@ -4,7 +4,7 @@ import * as zxcvbnCommon from '@zxcvbn-ts/language-common';
 import { z } from 'zod';
 import { ruleRefusal } from '../common/errors';
 import { beyondSchema } from '../common/validation';
-import { formatMessage, line, untrimmedText } from '../common/zod-text';
+import { formatMessage, personName, untrimmedText } from '../common/zod-text';
 import { COMMON_PASSWORDS_ZH } from './common-passwords-zh';
 import { USER_ROLES } from '../auth/access';
 import { KNOWN_UNIT_RULE } from '../common/unit-filter';
@@ -193,7 +193,9 @@ export const RoleGrantSchema = z
 export const CreateUserSchema = z
   .strictObject({
     username: username(),
-    displayName: line(100),
+    // A person's name, as pages show it beside the account (林芳（fao-director.fao）): what names are written with
+    // (personName, rule `person-name`; trial 84: 林芳（fao-director.fao） was taken, and read as another's account).
+    displayName: personName(),
     grants: z.array(RoleGrantSchema).min(1).max(20),
     /** Omitted: a one-time password is generated and returned once. */
     password: password().optional(),
