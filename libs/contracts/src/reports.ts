@@ -23,6 +23,13 @@ export interface TripReportData {
 export const TRIP_OUTCOME_FIELDS = ['investmentSignedYuan', 'tradeSignedYuan', 'promotionEvents'] as const;
 export type TripOutcomeField = (typeof TRIP_OUTCOME_FIELDS)[number];
 
+/** What the refusals call each figure (trial 84: 须为不小于0的金额 was said of investmentSignedYuan, the field's code). */
+export const TRIP_OUTCOME_LABELS: Record<TripOutcomeField, { zh: string; en: string }> = {
+  investmentSignedYuan: { zh: '签约投资额', en: 'investment signed' },
+  tradeSignedYuan: { zh: '贸易成交额', en: 'trade signed' },
+  promotionEvents: { zh: '推介活动场次', en: 'promotion events' },
+};
+
 /** Largest amount accepted (10^15 yuan): beyond any real trip, and exact in a double and in numeric(20,2). */
 export const MAX_OUTCOME_YUAN = 1e15;
 
@@ -56,6 +63,7 @@ export function tripReportProblems(data: Record<string, unknown>): ReportProblem
       continue;
     }
     const isCount = key === 'promotionEvents';
+    const what = TRIP_OUTCOME_LABELS[key as TripOutcomeField];
     const ok =
       typeof value === 'number' &&
       Number.isFinite(value) &&
@@ -67,10 +75,10 @@ export function tripReportProblems(data: Record<string, unknown>): ReportProblem
       problems.push({
         field: `outcomes.${key}`,
         message: isCount
-          ? { zh: `${key} 须为非负整数`, en: `The outcome ${key} must be a whole number ≥ 0` }
+          ? { zh: `${what.zh}须为非负整数`, en: `The ${what.en} (${key}) must be a whole number ≥ 0` }
           : {
-              zh: `${key} 须为不小于0的金额（元，最多两位小数）`,
-              en: `The outcome ${key} must be an amount in yuan ≥ 0 with at most two decimals`,
+              zh: `${what.zh}须为不小于0的金额（元，最多两位小数）`,
+              en: `The ${what.en} (${key}) must be an amount in yuan ≥ 0 with at most two decimals`,
             },
       });
     }

@@ -18,6 +18,8 @@ import { AttachmentEntity, AttachmentsRepository } from '@df/persistence';
 import type { ServiceConfig } from '@df/runtime';
 import { API_CONFIG } from '../api.options';
 import type { AuthUser } from '../auth/access';
+import { UsersService } from '../auth/users.service';
+import { withActorNames } from '../common/actor-names';
 import { echo } from '../common/echo';
 import { DomainError, domainError, fieldRefusal, type FieldError } from '../common/errors';
 import { JsonLogger } from '../common/json-logger';
@@ -94,6 +96,7 @@ export class AttachmentsService {
     private readonly delegations: DelegationsService,
     private readonly attachments: AttachmentsRepository,
     private readonly logger: JsonLogger,
+    private readonly users: UsersService,
   ) {}
 
   /**
@@ -162,6 +165,7 @@ export class AttachmentsService {
     items: Array<AttachmentView & { mayRemove: boolean; heldBy: AttachmentHold | null }>;
     mayUpload: boolean;
     mayRemove: boolean;
+    actorNames: Record<string, string>;
   }> {
     const c = await this.caseFor(user, caseId, 'readAttachments', request);
     // What the web app shows comes from the access table, asked here for this user and case; each file's own
@@ -173,19 +177,23 @@ export class AttachmentsService {
       this.attachments.list(c.caseId, { includeRemoved }),
       this.delegations.lastPublished(c.caseId),
     ]);
-    return {
-      items: rows.map((row) => {
-        const view = viewOf(row);
-        const heldBy = (!row.removedAt && answer && attachmentHeldOnCase({ ...view, kind: view.kind as AttachmentKind }, answer)) || null;
-        return {
-          ...view,
-          mayRemove: mayRemove && !row.removedAt && !heldBy && mayRemoveUpload(user.role, row.uploadedByRole as Role | null),
-          heldBy,
-        };
-      }),
-      mayUpload: !lookupAccessRefusal(user, c, 'uploadAttachment'),
-      mayRemove,
-    };
+    // Who uploaded and removed each file by display name (trial 84: 上传人 read the account).
+    return withActorNames(
+      {
+        items: rows.map((row) => {
+          const view = viewOf(row);
+          const heldBy = (!row.removedAt && answer && attachmentHeldOnCase({ ...view, kind: view.kind as AttachmentKind }, answer)) || null;
+          return {
+            ...view,
+            mayRemove: mayRemove && !row.removedAt && !heldBy && mayRemoveUpload(user.role, row.uploadedByRole as Role | null),
+            heldBy,
+          };
+        }),
+        mayUpload: !lookupAccessRefusal(user, c, 'uploadAttachment'),
+        mayRemove,
+      },
+      (usernames) => this.users.displayNames(usernames),
+    );
   }
 
   /**

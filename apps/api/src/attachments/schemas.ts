@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ATTACHMENT_KINDS, ATTACHMENT_KINDS_BY_PROCESS, ATTACHMENT_MIME_TYPES, ATTACHMENT_NAME_MAX, STEP_KEY_PATTERN } from '@df/domain';
+import { ActorNamesSchema } from '../common/actor-names';
 import { formatMessage } from '../common/zod-text';
 import { ActionResultSchema, StepKeySchema } from '../delegations/schemas';
 
@@ -88,6 +89,7 @@ export const AttachmentListSchema = z
     ),
     mayUpload: z.boolean().meta({ description: 'The access table lets the caller upload to this case now' }),
     mayRemove: z.boolean().meta({ description: 'The access table lets the caller remove attachments of this case now' }),
+    actorNames: ActorNamesSchema,
   })
   .meta({
     id: 'AttachmentList',
@@ -95,6 +97,7 @@ export const AttachmentListSchema = z
       items: [{ ...(AttachmentSchema.meta()?.example as object), mayRemove: true, heldBy: null }],
       mayUpload: true,
       mayRemove: true,
+      actorNames: { 'organizer.commerce': '王建国' },
     },
   });
 

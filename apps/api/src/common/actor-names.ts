@@ -3,9 +3,10 @@ import { z } from 'zod';
 /**
  * The keys under which an answer names an account by its username: who acted on a step (`actedBy`, also inside
  * `returnedBy` and `rerunBy`), who recorded an event (`actorId`), the organizer a 帮代办 step was done for
- * (`onBehalfOf`), who raised or resolved a deficiency or objection (`by`, `resolvedBy`).
+ * (`onBehalfOf`), who raised or resolved a deficiency or objection (`by`, `resolvedBy`), who uploaded or removed a file
+ * (`uploadedBy`, `removedBy`).
  */
-const ACCOUNT_KEYS: ReadonlySet<string> = new Set(['actedBy', 'actorId', 'onBehalfOf', 'by', 'resolvedBy']);
+const ACCOUNT_KEYS: ReadonlySet<string> = new Set(['actedBy', 'actorId', 'onBehalfOf', 'by', 'resolvedBy', 'uploadedBy', 'removedBy']);
 
 /**
  * Every username `value` names under ACCOUNT_KEYS, at any depth, once each: what an answer's `actorNames` maps to

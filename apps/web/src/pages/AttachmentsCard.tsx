@@ -1,3 +1,4 @@
+import { accountName } from '../accounts';
 import { Alert, App, Button, Card, Select, Space, Table, Tag, Typography, Upload } from 'antd';
 import { useState } from 'react';
 import { api, download, uploadAttachment, type Progress } from '../api';
@@ -28,6 +29,8 @@ interface Attachment {
 /** GET /api/delegations/:id/attachments: the items and what the access table lets the signed-in user do. */
 interface AttachmentList {
   items: Attachment[];
+  /** Who uploaded each file, by display name (accountName). */
+  actorNames?: Record<string, string>;
   mayUpload: boolean;
   mayRemove: boolean;
 }
@@ -175,7 +178,7 @@ export function AttachmentsCard({
               </Typography.Text>
             ),
           },
-          { title: t('uploadedBy'), dataIndex: 'uploadedBy' },
+          { title: t('uploadedBy'), dataIndex: 'uploadedBy', render: (v: string) => accountName(v, state.data?.actorNames, lang) },
           { title: t('uploadedAt'), dataIndex: 'uploadedAt', render: (v: string) => fmtDateTime(v) },
           ...(state.data?.mayRemove && !paused
             ? [

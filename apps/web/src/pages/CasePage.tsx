@@ -603,8 +603,12 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
                     {lang === 'zh' ? '：' : ': '}
                     {running.map((s) => `${s.key} ${pick(s.name)}`).join(lang === 'zh' ? '、' : ', ')}
                   </Typography.Text>
-                ) : mine.length === 0 && !organizer ? (
-                  <Typography.Text type="secondary">{t('noActions')}</Typography.Text>
+                ) : mine.length === 0 && !(organizer && p.status === 'open') ? (
+                  // The organizer's case-wide actions (amend, withdraw) stand only while the case is open: a completed
+                  // case's card was empty for them (trial 84).
+                  <Typography.Text type="secondary" data-testid="no-actions">
+                    {t('noActions')}
+                  </Typography.Text>
                 ) : null}
                 {mine.map((i) => (
                   <Fragment key={i.stepKey}>
@@ -825,7 +829,8 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
                     key: 'actor',
                     render: (_: unknown, e) =>
                       e.actorId
-                        ? `${accountName(e.actorId, e.names, lang)} (${label(cat.roles, e.actorRole ?? '', pick)})`
+                        ? // The role before the person, as the closure note names them (trial 84: 王建国（…） (专办员) mixed brackets).
+                          `${e.actorRole ? `${label(cat.roles, e.actorRole, pick)} ` : ''}${accountName(e.actorId, e.names, lang)}`
                         : // Who recorded an objection is the office's to know (the API withholds it from the others).
                           e.type === 'notice.objection'
                           ? `— ${t('withheld')}`
