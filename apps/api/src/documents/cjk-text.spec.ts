@@ -24,6 +24,15 @@ describe('CJK text in the PDFs: Noto Sans SC, embedded with its outlines', () =>
     for (let i = 1; i < runs.length; i++) expect(runs[i]!.font.name).not.toBe(runs[i - 1]!.font.name);
   });
 
+  it("sets a name's rare character in the font that has it (trial 84: 𠮷田龑 printed as ☒田龑), SC first", () => {
+    const runs = fontRuns('𠮷田龑', fonts);
+    expect(runs.map((r) => [r.font.name, r.text])).toEqual([
+      ['NotoSansJP-Regular', '𠮷'],
+      ['NotoSansSC-Regular', '田龑'],
+    ]);
+    for (const r of runs) for (const ch of r.text) expect([ch, r.font.has(ch.codePointAt(0)!)]).toEqual([ch, true]);
+  });
+
   it('embeds every glyph it draws with its outline (trial: the WOFF2 subsets were empty, PDFium showed no text)', async () => {
     const text = '因公出国（境）任务批件 外任批〔2027〕0001号 张三 赴美国 Houston';
     const pdf = await toPdf((w) => w.text(text), 'test');

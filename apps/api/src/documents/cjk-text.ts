@@ -19,28 +19,40 @@ export interface FontFile {
 
 let cache: FontFile[] | null = null;
 
-/** The fonts a document is set in, in the order a character looks for its glyph; loaded once per process. */
+/**
+ * The fonts a document is set in, in the order a character looks for its glyph; loaded once per process. Noto Sans
+ * SC first; Noto Sans JP (the same design, `@expo-google-fonts/noto-sans-jp`, OFL-1.1) for the rare characters of
+ * names the SC subset lacks, as 𠮷 (U+20BB7, CJK Extension B; trial 84: 𠮷田龑 printed as ☒田龑 on the forms).
+ */
 export function cjkFonts(): FontFile[] {
   if (cache) return cache;
-  const path = join(dirname(require.resolve('@expo-google-fonts/noto-sans-sc/package.json')), '400Regular', 'NotoSansSC_400Regular.ttf');
-  const data = readFileSync(path);
-  const font = fontkit.create(data) as fontkit.Font;
-  cache = [{ name: 'NotoSansSC-Regular', data, has: (cp: number) => font.hasGlyphForCodePoint(cp) }];
+  const load = (pkg: string, file: string, name: string): FontFile => {
+    const data = readFileSync(join(dirname(require.resolve(`${pkg}/package.json`)), '400Regular', file));
+    const font = fontkit.create(data) as fontkit.Font;
+    return { name, data, has: (cp: number) => font.hasGlyphForCodePoint(cp) };
+  };
+  cache = [
+    load('@expo-google-fonts/noto-sans-sc', 'NotoSansSC_400Regular.ttf', 'NotoSansSC-Regular'),
+    load('@expo-google-fonts/noto-sans-jp', 'NotoSansJP_400Regular.ttf', 'NotoSansJP-Regular'),
+  ];
   return cache;
 }
 
-/** Splits text into runs that one font covers; a character no font covers goes with the run before it. */
+/**
+ * Splits text into runs, each character in the first font that has it (SC before JP: a Chinese document's glyphs are
+ * SC's wherever SC has them); a space, or a character no font covers, goes with the run before it.
+ */
 export function fontRuns(text: string, fonts: FontFile[]): Array<{ font: FontFile; text: string }> {
   const runs: Array<{ font: FontFile; text: string }> = [];
   for (const ch of text) {
     const cp = ch.codePointAt(0)!;
     const last = runs.at(-1);
-    if (last && (last.font.has(cp) || /\s/.test(ch))) {
+    const font = /\s/.test(ch) ? last?.font : (fonts.find((f) => f.has(cp)) ?? last?.font);
+    if (last && (font === undefined || font === last.font)) {
       last.text += ch;
       continue;
     }
-    const font = fonts.find((f) => f.has(cp)) ?? last?.font ?? fonts[0]!;
-    runs.push({ font, text: ch });
+    runs.push({ font: font ?? fonts[0]!, text: ch });
   }
   return runs;
 }
