@@ -314,11 +314,11 @@ describe('personal data masked by classification on every GET endpoint, for ever
       422,
       [['objection', 'duplicate']],
     ]);
-    // Nor with a full stop after it (trial 83: recorded twice).
+    // Nor with a full stop after it (trial 83: recorded twice), nor in traditional characters (trial 84).
     const stopped = await request(api.http)
       .post(`/api/delegations/${caseId}/notice-objections`)
       .set(bearer(users.tokens['unit-leader']))
-      .send({ objection: `张三（护照EA1234567，身份证${ID_18}）本年度已出访。` });
+      .send({ objection: `張三（護照EA1234567，身份證${ID_18}）本年度已出訪。` });
     expect([stopped.status, stopped.body.errors?.map((e: { field: string; rule: string }) => [e.field, e.rule])]).toEqual([
       422,
       [['objection', 'duplicate']],

@@ -179,6 +179,10 @@ export const DICT = {
   decide: ['审批', 'Decide'],
   complete: ['办结', 'Complete'],
   onBehalf: ['帮代办', 'On behalf'],
+  onBehalfSeparation: [
+    '代办后，您在本案中视同专办员：本案须分离职责的审核、审批步骤（如 B02 受理）将由本角色的其他人员办理',
+    'Once done, you count as the organizer of this case: its review and approval steps that need separate hands (such as B02 intake) go to another officer of your role',
+  ],
   onBehalfOf: ['代为办理对象', 'On behalf of'],
   // decision dialog
   decision: ['审批决定', 'Decision'],

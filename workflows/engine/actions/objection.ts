@@ -1,6 +1,6 @@
 import type { ObjectionRequest } from '@df/contracts';
 import type { CaseCore } from '../core';
-import { INVISIBLE } from '@df/domain';
+import { personNameKey } from '@df/domain';
 import { refuseField, reject } from '../rejection';
 
 /** objection: recorded while the step declaring notice.objections runs; the first opens the steps conditioned on objectionRaised. */
@@ -30,13 +30,9 @@ export function applyObjection(core: CaseCore, r: ObjectionRequest): void {
 }
 
 /**
- * An objection's text as the duplicate rule compares it: invisible characters, width, letter case, spaces and
- * punctuation do not make another objection (trial: the same text with a zero-width space was recorded twice; trial
- * 83: with a full stop after it). The Update validator's only, so no patch: a signal replays through the handler.
+ * An objection's text as the duplicate rule compares it, with the fold names are compared with (personNameKey):
+ * invisible characters, width, letter case, spaces, punctuation and traditional characters do not make another
+ * objection (trial: the same text with a zero-width space was recorded twice; trial 83: with a full stop after it;
+ * trial 84: in traditional characters). The Update validator's only, so no patch: a signal replays through the handler.
  */
-const objectionKey = (text: string): string =>
-  text
-    .normalize('NFKC')
-    .replace(INVISIBLE, '')
-    .replace(/[\s\p{P}\p{S}]+/gu, '')
-    .toLowerCase();
+const objectionKey = (text: string): string => personNameKey(text).replace(/\s+/gu, '');

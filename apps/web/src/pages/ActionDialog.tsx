@@ -709,7 +709,14 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
           </Form.List>
         ) : null}
         {target.onBehalf ? (
-          <Form.Item label={`${t('onBehalf')} · ${t('onBehalfOf')}`} name="onBehalfOf" rules={[{ required: true, message: t('required') }]}>
+          <Form.Item
+            label={`${t('onBehalf')} · ${t('onBehalfOf')}`}
+            name="onBehalfOf"
+            rules={[{ required: true, message: t('required') }]}
+            // Said before it is done (trial 84: an office's only clerk did D03 for the organizer, and its B02 was then
+            // refused SELF_APPROVAL, with nothing said at the time).
+            extra={<span data-testid="on-behalf-separation">{t('onBehalfSeparation')}</span>}
+          >
             <Input />
           </Form.Item>
         ) : null}
