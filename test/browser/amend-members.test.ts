@@ -147,6 +147,17 @@ describe('the amendment dialog changes the members', () => {
     expect(sent).toEqual([]);
     expect((await getProgress(stack.api, stack.users.tokens.organizer, caseId)).departureDate).toBe(before);
     await fillDay(departure, before);
+    // A trip longer than the days its countries allow (trial 85: 9 days in two countries): the preview says the rule's
+    // refusal before 确定, not nothing.
+    const returning = dialog.getByLabel('回国日期');
+    const returnBefore = await returning.inputValue();
+    await fillDay(returning, new Date(Date.parse(`${before}T00:00:00Z`) + 30 * 86_400_000).toISOString().slice(0, 10));
+    const refused = dialog.getByTestId('amend-preview-refused');
+    await refused.waitFor({ timeout: 30_000 });
+    await expect(refused.innerText()).resolves.toMatch(/此变更将被拒绝[\s\S]*天/);
+    await fillDay(returning, returnBefore);
+    await refused.waitFor({ state: 'detached', timeout: 30_000 });
+    expect(sent).toEqual([]);
     sent.length = 0;
     // An emptied box is required, not quietly the case's (trial 49); the API's refusal of a city is said at the box.
     await stop.getByLabel(/^城市 ·/).fill('');

@@ -209,6 +209,7 @@ export const DICT = {
     'The case is closed: nothing more can be done on it. To travel still, submit a new application.',
   ],
   amendPreviewTitle: ['提交此变更后', 'Once this amendment is sent'],
+  amendPreviewRefused: ['此变更将被拒绝', 'This amendment would be refused'],
   amendPreviewReruns: ['将重新办理：', 'these steps run again: '],
   amendPreviewNoReruns: ['已办理的步骤均不需重新办理', 'no step done runs again'],
   amendPreviewAdded: ['新增的 {n} 名成员，其审查步骤将开始办理', 'the steps of the {n} member(s) added start'],

@@ -1,6 +1,6 @@
 import { Alert, Form, type FormInstance } from 'antd';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { api, type StepProgress } from '../api';
+import { api, ApiError, type StepProgress } from '../api';
 import { useT } from '../i18n';
 import { joinNames } from '../lists';
 // The API's answer (POST /api/delegations/:id/amendment-preview): the contract's type, erased in the build.
@@ -12,7 +12,8 @@ const PREVIEW_PAUSE_MS = 500;
 /**
  * What the amendment as filled in would run again, said in its dialog before it is sent (trial 77: an amendment said
  * what it undid only once it was done): the API's preview, the engine's own rules (nothing is recorded), asked again
- * after each pause in the changes. Says nothing while the changes are none or refused: 确定 answers those, at the fields.
+ * after each pause in the changes. Says nothing while the changes are none; refused by a rule (422, 409), says why
+ * before 确定 is pressed (trial 85: 9 days in two countries, DAYS_EXCEEDED, showed no preview and no word of it).
  * `changesOf`: the amendment's `changes` the dialog would send for its values.
  */
 export function AmendPreviewNote(props: {
@@ -27,6 +28,7 @@ export function AmendPreviewNote(props: {
   const { t, pick, code, lang } = useT();
   const values = Form.useWatch([], form) as unknown;
   const [preview, setPreview] = useState<AmendPreview | null>(null);
+  const [refusal, setRefusal] = useState<ApiError | null>(null);
   const asked = useRef(0);
   // The dialog's values as it opened: no change, nothing to ask (the API would answer 422 no-change).
   const opened = useRef<string | null>(null);
@@ -43,17 +45,48 @@ export function AmendPreviewNote(props: {
     opened.current ??= body;
     if (!body || body === opened.current) {
       setPreview(null);
+      setRefusal(null);
       return;
     }
     const timer = setTimeout(() => {
       // Half typed (a field the dialog refuses as it stands, e.g. a stop outside the new dates): nothing to ask yet.
       if (form.getFieldsError().some((f) => f.errors.length > 0)) return setPreview(null);
       api<AmendPreview>('POST', `/api/delegations/${caseId}/amendment-preview`, JSON.parse(body) as unknown)
-        .then((answer) => n === asked.current && setPreview(answer))
-        .catch(() => n === asked.current && setPreview(null));
+        .then((answer) => {
+          if (n !== asked.current) return;
+          setPreview(answer);
+          setRefusal(null);
+        })
+        .catch((err: unknown) => {
+          if (n !== asked.current) return;
+          setPreview(null);
+          // A rule's refusal is said now; anything else (the engine unavailable, a request the dialog cannot send) is
+          // left to 确定, which says it in the dialog.
+          setRefusal(err instanceof ApiError && (err.status === 422 || err.status === 409) ? err : null);
+        });
     }, PREVIEW_PAUSE_MS);
     return () => clearTimeout(timer);
   }, [body, caseId, form]);
+  if (refusal) {
+    const why = [...new Set([...refusal.violations, ...refusal.errors].map((x) => pick(x.message)))];
+    return (
+      <Alert
+        type="error"
+        showIcon
+        role="note"
+        data-testid="amend-preview-refused"
+        title={t('amendPreviewRefused')}
+        description={
+          <ul style={{ margin: 0, paddingInlineStart: 20 }}>
+            {(why.length > 0 ? why : [pick(refusal.bilingual)]).map((line) => (
+              <li key={line}>{line}</li>
+            ))}
+          </ul>
+        }
+        style={{ marginBottom: 16 }}
+      />
+    );
+  }
   if (!preview) return null;
   const stepName = (key: string) => {
     const s = steps.find((x) => x.key === key);
