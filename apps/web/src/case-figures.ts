@@ -1,4 +1,4 @@
-import { tenths } from '../../../libs/domain/src/dates';
+import { preparationDone, tenths } from '../../../libs/domain/src/dates';
 import { codeLabel } from './labels';
 
 /** What the case page's countdown figures show (slack and days to departure). */
@@ -71,7 +71,7 @@ export const forecastFigure = (c: { status: string; plan: { forecastReadyDate: s
  * counts down shows no date (forecastFigure), under the forecast's name.
  */
 export const forecastTitle = (c: { status: string; now: string; plan: { forecastReadyAt: string } }): 'forecastReady' | 'preparedOn' =>
-  countsDown(c.status) && Date.parse(c.plan.forecastReadyAt) < Date.parse(c.now) ? 'preparedOn' : 'forecastReady';
+  countsDown(c.status) && preparationDone(c.plan.forecastReadyAt, Date.parse(c.now)) ? 'preparedOn' : 'forecastReady';
 
 /**
  * Whether the forecast carries the 暂排 / Provisional mark (its plan counts on a year's holidays not yet published):

@@ -126,3 +126,11 @@ export function daysInclusive(from: string, to: string): number {
  * board's export alike; trial 77: -0.04 read -0.0; trial 79: the export's 245.469 beside the board's 245.5).
  */
 export const tenths = (wd: number): number => Math.round(wd * 10) / 10 || 0;
+
+/**
+ * Whether a case's preparation is done as of its clock: the plan's forecast ready instant (ISO) lies behind `nowMs`
+ * (epoch ms on the case clock). Done, the forecast is the day the preparation ended, 准备就绪 / prepared, not a date ahead
+ * (trials 77, 78 and 83: 预计办结 read a past day beside a negative slack with only E07 waiting). No forecast is not done.
+ */
+export const preparationDone = (forecastReadyAt: string | null, nowMs: number): boolean =>
+  forecastReadyAt !== null && Date.parse(forecastReadyAt) < nowMs;

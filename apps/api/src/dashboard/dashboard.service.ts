@@ -5,6 +5,7 @@ import {
   DEFAULT_DEFINITION,
   PHASES,
   PROCESS_PHASES,
+  preparationDone,
   ROLE_LABELS,
   processDefinitions,
   processOfVersion,
@@ -268,10 +269,10 @@ export class DashboardService implements OnApplicationBootstrap, OnApplicationSh
       forecastReadyDate: r.forecast_ready_at ? shanghaiDate(new Date(r.forecast_ready_at).getTime()) : null,
       // The forecast behind the case's now: the preparation is done, the date is when (trial 83: 预计办结日期 read a past
       // day beside a negative slack, only E07 waiting), as the case page's 准备就绪日期 (forecastTitle) says.
-      prepared:
-        r.forecast_ready_at !== null &&
-        new Date(r.forecast_ready_at).getTime() <
-          caseClockNow({ submittedAt: new Date(r.submitted_at).toISOString(), workingDaySeconds: this.config.workingDaySeconds }),
+      prepared: preparationDone(
+        iso(r.forecast_ready_at),
+        caseClockNow({ submittedAt: new Date(r.submitted_at).toISOString(), workingDaySeconds: this.config.workingDaySeconds }),
+      ),
       slackWd: r.slack_wd,
       atRisk: r.at_risk,
       criticalStep: r.critical_step,

@@ -1,5 +1,5 @@
 import { UsersService } from '../auth/users.service';
-import { accountsNamedIn } from '../common/actor-names';
+import { withActorNames } from '../common/actor-names';
 import { Inject, Injectable } from '@nestjs/common';
 import {
   ACCESS,
@@ -166,16 +166,18 @@ export class InboxService {
               custody.get(r) ??
               blockedFor(user, r, definitions.get(r.definition_version), decisions.get(r.case_id) ?? [])),
     }));
-    return {
-      items,
-      // Counted up to INBOX_COUNT_CAP (1,000): past it `total` is 1,000 and says so (the web shows "1,000+").
-      total,
-      totalIsLowerBound: capped,
-      page: q.page,
-      pageSize: q.pageSize,
-      // Who sent a step back, by name (a returnedBy's actedBy: accountsNamedIn), as the case page names them.
-      actorNames: await this.users.displayNames([...accountsNamedIn(items)]),
-    };
+    // Who sent a step back, by name (a returnedBy's actedBy), as the case page names them (withActorNames).
+    return withActorNames(
+      {
+        items,
+        // Counted up to INBOX_COUNT_CAP (1,000): past it `total` is 1,000 and says so (the web shows "1,000+").
+        total,
+        totalIsLowerBound: capped,
+        page: q.page,
+        pageSize: q.pageSize,
+      },
+      (usernames) => this.users.displayNames(usernames),
+    );
   }
 
   /**

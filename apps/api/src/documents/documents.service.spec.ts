@@ -39,7 +39,7 @@ describe('the documents name the unit and the officers as people read them (tria
       .map(decided('A15', 'fao-clerk.fao', 'organizer.commerce')),
   };
   const people: Record<string, string> = { 'fao-director.fao': '林芳', 'leader.city': '王建国', 'organizer.commerce': '李秀英' };
-  const names: DocumentNames = { unit: '市商务局', person: (account) => people[account] ?? account };
+  const names: DocumentNames = { unit: '市商务局', office: '市人民政府外事办公室', person: (account) => people[account] ?? account };
 
   it('the application form: the unit by name, each decision by the officer, 帮代办 by the principal', () => {
     const form = lines((w) => applicationForm(w, p, names));
@@ -51,6 +51,7 @@ describe('the documents name the unit and the officers as people read them (tria
 
   it('the approval document: the unit by name, the approving leader and the director by name', () => {
     const doc = lines((w) => approvalDocument(w, p, names));
+    expect(doc[0]).toBe('市人民政府外事办公室');
     expect(doc).toContain('组团单位：市商务局');
     expect(doc.find((l) => l.startsWith('审批：'))).toMatch(/^审批：审批领导（王建国）/);
     expect(doc.find((l) => l.startsWith('外办主任审核：'))).toMatch(/^外办主任审核：林芳/);

@@ -1,8 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import type { ServiceConfig } from '@df/runtime';
 import PDFDocument from 'pdfkit';
 import { DECISION_KIND_LABELS, type DelegationProgress } from '@df/contracts';
 import { countryLabel, processOfVersion, PROCESS_LABELS, PURPOSE_LABELS, RANK_LABELS, ROLE_LABELS } from '@df/domain';
 import { RegistriesRepository } from '@df/persistence';
+import { API_CONFIG } from '../api.options';
 import type { AuthUser } from '../auth/access';
 import { UsersService } from '../auth/users.service';
 import { accountsNamedIn } from '../common/actor-names';
@@ -29,6 +31,8 @@ const countryName = (code: string): string => countryLabel(code).zh;
  */
 export interface DocumentNames {
   unit: string;
+  /** The issuing office by its registered Chinese name (市人民政府外事办公室), the approval document's header (trial 85). */
+  office: string;
   person(account: string): string;
 }
 
@@ -43,6 +47,7 @@ export class DocumentsService {
     private readonly delegations: DelegationsService,
     private readonly registries: RegistriesRepository,
     private readonly users: UsersService,
+    @Inject(API_CONFIG) private readonly config: Pick<ServiceConfig, 'officeUnits'>,
   ) {}
 
   /**
@@ -71,6 +76,7 @@ export class DocumentsService {
     const accounts = await this.users.displayNames([...accountsNamedIn(p.steps)]);
     const names: DocumentNames = {
       unit: (await this.registries.unit(p.unit))?.nameZh ?? p.unit,
+      office: await this.issuingOffice(p),
       person: (account) => accounts[account] ?? account,
     };
     const pdf = await toPdf(
@@ -78,6 +84,22 @@ export class DocumentsService {
       kind === 'approval-document' ? `任务批件 ${p.approvalDocumentNo}` : `出访申请表 ${p.title}`,
     );
     return { pdf, filename: `${kind}-${caseId}.pdf` };
+  }
+
+  /**
+   * The office that issues the case's approval document, by its registered Chinese name: the unit the FAO director who
+   * reviewed it (B06) holds that role at, else the first of the office's own units (config OFFICE_UNITS); 外事办公室
+   * while the registry names neither (trial 85: every document's header read 外事办公室, not the office's name).
+   */
+  private async issuingOffice(p: DelegationProgress): Promise<string> {
+    const b06 = decided(p, 'B06');
+    const director = b06?.actedBy ? await this.users.findByUsername(b06.actedBy) : null;
+    const granted = director?.grants.find((g) => g.role === b06?.actedByRole)?.unit;
+    for (const code of [granted, this.config.officeUnits[0]]) {
+      const unit = code ? await this.registries.unit(code) : null;
+      if (unit) return unit.nameZh;
+    }
+    return '外事办公室';
   }
 }
 
@@ -149,7 +171,7 @@ function memberLines(w: Writer, p: DelegationProgress): void {
 
 /** The approval document 任务批件, drawn on `w` (exported for its test). */
 export function approvalDocument(w: Writer, p: DelegationProgress, names: DocumentNames): void {
-  w.text('外事办公室', { size: 14, align: 'center' });
+  w.text(names.office, { size: 14, align: 'center' });
   w.text('因公出国（境）任务批件', { size: 20, align: 'center', gap: 0.3 });
   w.text(p.approvalDocumentNo ?? '', { size: 11, align: 'center' });
   w.rule();
