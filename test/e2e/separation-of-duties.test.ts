@@ -183,7 +183,8 @@ describe('separation of duties: nobody decides on a case they submitted', () => 
       .expect(403);
     expect(refused.body).toMatchObject({
       code: 'SELF_APPROVAL',
-      message: { zh: expect.stringContaining(home.usernames['fao-reviewer']), en: expect.stringContaining(home.usernames['fao-reviewer']) },
+      // Said to the officer refused, not by their account (trial 84).
+      message: { zh: '不得审批本人报送的案件（您是本案的报送人或经办人）', en: expect.stringContaining('(you did)') },
     });
     // … and by the workflow's validator for any other client.
     await expect(
@@ -241,7 +242,6 @@ describe('separation of duties: nobody decides on a case they submitted', () => 
       }
       return undefined;
     };
-    const clerk = home.usernames['fao-clerk'];
     const mine = await eventually(
       () => b02In(home.tokens['fao-clerk']),
       (item) => item !== undefined,
@@ -252,7 +252,7 @@ describe('separation of duties: nobody decides on a case they submitted', () => 
       stepKey: 'B02',
       blockedFor: {
         code: 'SELF_APPROVAL',
-        message: { zh: `不得审批本人报送的案件（${clerk} 是本案的报送人或经办人）`, en: expect.stringContaining(clerk) },
+        message: { zh: '不得审批本人报送的案件（您是本案的报送人或经办人）', en: expect.stringContaining('(you did)') },
       },
     });
     // What the inbox says is what the decision gets.
@@ -327,8 +327,8 @@ describe('separation of duties: nobody decides on a case they submitted', () => 
       10_000,
     );
     const crossRole = {
-      zh: `不得审批以本人在其他岗位上所作审批为前提的事项（${dual.username} 已以组织人事部门身份审批 ${a11.key}）`,
-      en: `No one may decide a step that rests on their own decision in another role (${dual.username} decided ${a11.key} as Personnel office)`,
+      zh: `不得审批以本人在其他岗位上所作审批为前提的事项（您已以组织人事部门身份审批 ${a11.key}）`,
+      en: `No one may decide a step that rests on their own decision in another role (you decided ${a11.key} as Personnel office)`,
     };
     expect(offered).toMatchObject({ blockedFor: { code: 'SELF_APPROVAL', message: crossRole } });
     expect(await a15In(home.tokens['unit-leader'])).toMatchObject({ blockedFor: null });
@@ -365,7 +365,7 @@ describe('separation of duties: nobody decides on a case they submitted', () => 
     expect(asClerk.body).toMatchObject({
       code: 'SELF_APPROVAL',
       message: {
-        en: `No one who decided on a case may act on it as its organizer (${dual.username} decided ${a11.key} as Personnel office)`,
+        en: `No one who decided on a case may act on it as its organizer (you decided ${a11.key} as Personnel office)`,
       },
     });
     // The unit's own leader signs off.

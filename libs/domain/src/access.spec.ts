@@ -449,8 +449,11 @@ describe('separation of duties (separationRefusal)', () => {
   it('refuses the submitter deciding their own case, whatever role they hold now', () => {
     const r = separationRefusal({ action: 'decide', actor: { id: 'zw.user' }, organizers });
     expect(r?.code).toBe('SELF_APPROVAL');
-    expect(r?.message.zh).toContain('不得审批本人报送的案件');
-    expect(r?.message.en).toMatch(/submitted/);
+    // Said to the one refused, not by their account (trial 84: the refusal named the account).
+    expect(r?.message).toEqual({
+      zh: '不得审批本人报送的案件（您是本案的报送人或经办人）',
+      en: 'No one may decide on a case they submitted or acted on as its organizer (you did)',
+    });
   });
   it('refuses completing an approval-kind step, but not the organizer recording their own (task) steps', () => {
     expect(separationRefusal({ action: 'complete', stepKind: 'approval', actor: { id: 'zw.user' }, organizers })?.code).toBe(
@@ -460,8 +463,8 @@ describe('separation of duties (separationRefusal)', () => {
     expect(separationRefusal({ action: 'amend', actor: { id: 'zw.user' }, organizers })).toBeUndefined();
   });
   it('refuses an officer deciding on behalf of the submitter; lets anyone else decide', () => {
-    expect(separationRefusal({ action: 'decide', actor: { id: 'clerk' }, onBehalfOfUserId: 'zw.user', organizers })?.code).toBe(
-      'SELF_APPROVAL',
+    expect(separationRefusal({ action: 'decide', actor: { id: 'clerk' }, onBehalfOfUserId: 'zw.user', organizers })?.message.zh).toBe(
+      '不得审批本人报送的案件（代办对象 zw.user 是本案的报送人或经办人）',
     );
     expect(separationRefusal({ action: 'decide', actor: { id: 'leader.1' }, organizers })).toBeUndefined();
   });
@@ -496,8 +499,8 @@ describe('separation of duties across roles (crossRoleRefusal)', () => {
     const r = crossRoleRefusal(a15);
     expect(r?.code).toBe('SELF_APPROVAL');
     expect(r?.message).toEqual({
-      zh: '不得审批以本人在其他岗位上所作审批为前提的事项（hr.one 已以组织人事部门身份审批 A11:m1）',
-      en: 'No one may decide a step that rests on their own decision in another role (hr.one decided A11:m1 as Personnel office)',
+      zh: '不得审批以本人在其他岗位上所作审批为前提的事项（您已以组织人事部门身份审批 A11:m1）',
+      en: 'No one may decide a step that rests on their own decision in another role (you decided A11:m1 as Personnel office)',
     });
     expect(crossRoleRefusal({ ...a15, action: 'complete', stepKind: 'approval' })?.code).toBe('SELF_APPROVAL');
   });
@@ -512,7 +515,7 @@ describe('separation of duties across roles (crossRoleRefusal)', () => {
       expect([
         action,
         crossRoleRefusal({ action, actor: { id: 'hr.one', role: 'organizer' }, asOrganizer: true, decisions })?.message.en,
-      ]).toEqual([action, 'No one who decided on a case may act on it as its organizer (hr.one decided A11:m1 as Personnel office)']);
+      ]).toEqual([action, 'No one who decided on a case may act on it as its organizer (you decided A11:m1 as Personnel office)']);
     expect(
       crossRoleRefusal({ action: 'amend', actor: { id: 'clerk.1', role: 'organizer' }, asOrganizer: true, decisions }),
     ).toBeUndefined();

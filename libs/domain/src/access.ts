@@ -682,11 +682,14 @@ export function separationRefusal(q: DutyQuery): AccessRefusal | undefined {
   const who = [q.actor.id, ...(q.onBehalfOfUserId !== undefined ? [q.onBehalfOfUserId] : [])];
   const self = who.find((id) => q.organizers.includes(id));
   if (self === undefined) return undefined;
+  // Said to the one refused: "you", not their account (trial 84: the refusal named fao-clerk.fao); the person acted for
+  // (帮代办) by the account the request named.
+  const mine = self === q.actor.id;
   return {
     code: 'SELF_APPROVAL',
     message: {
-      zh: `不得审批本人报送的案件（${self} 是本案的报送人或经办人）`,
-      en: `No one may decide on a case they submitted or acted on as its organizer (${self} did)`,
+      zh: `不得审批本人报送的案件（${mine ? '您' : `代办对象 ${self} `}是本案的报送人或经办人）`,
+      en: `No one may decide on a case they submitted or acted on as its organizer (${mine ? 'you did' : `${self}, acted for, did`})`,
     },
   };
 }
@@ -728,8 +731,8 @@ export function crossRoleRefusal(q: CrossRoleQuery): AccessRefusal | undefined {
     return {
       code: 'SELF_APPROVAL',
       message: {
-        zh: `审批过本案的人员不得再以报送人身份办理本案（${d.actorId} 已以${roleLabelOf(d.role).zh}身份审批 ${d.stepKey}）`,
-        en: `No one who decided on a case may act on it as its organizer (${d.actorId} decided ${d.stepKey} as ${roleLabelOf(d.role).en})`,
+        zh: `审批过本案的人员不得再以报送人身份办理本案（您已以${roleLabelOf(d.role).zh}身份审批 ${d.stepKey}）`,
+        en: `No one who decided on a case may act on it as its organizer (you decided ${d.stepKey} as ${roleLabelOf(d.role).en})`,
       },
     };
   }
@@ -739,8 +742,8 @@ export function crossRoleRefusal(q: CrossRoleQuery): AccessRefusal | undefined {
   return {
     code: 'SELF_APPROVAL',
     message: {
-      zh: `不得审批以本人在其他岗位上所作审批为前提的事项（${d.actorId} 已以${roleLabelOf(d.role).zh}身份审批 ${d.stepKey}）`,
-      en: `No one may decide a step that rests on their own decision in another role (${d.actorId} decided ${d.stepKey} as ${roleLabelOf(d.role).en})`,
+      zh: `不得审批以本人在其他岗位上所作审批为前提的事项（您已以${roleLabelOf(d.role).zh}身份审批 ${d.stepKey}）`,
+      en: `No one may decide a step that rests on their own decision in another role (you decided ${d.stepKey} as ${roleLabelOf(d.role).en})`,
     },
   };
 }

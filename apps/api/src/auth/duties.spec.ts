@@ -22,7 +22,10 @@ describe('dutiesRefusalFor (the pre-check and the inbox: what the workflow refus
     });
 
   it('the handed input: who decided A11 as personnel may not decide A15, which rests on it, as unit leader', () => {
-    expect(ask()).toMatchObject({ code: 'SELF_APPROVAL', message: { en: expect.stringContaining('decided A11:m1 as Personnel office') } });
+    expect(ask()).toMatchObject({
+      code: 'SELF_APPROVAL',
+      message: { en: expect.stringContaining('you decided A11:m1 as Personnel office') },
+    });
   });
 
   it('the same role deciding its own chain, a step not resting on the decision, another person: free', () => {
