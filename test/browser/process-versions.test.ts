@@ -103,7 +103,10 @@ describe('process versions in the web app: check, then publish as checked', () =
     expect(await versions()).toEqual([[DEFAULT_DEFINITION.version, true]]);
     await publish.click();
     await director.getByTestId('version-publish-confirm').click();
-    await director.getByTestId('versions-table').locator('tr', { hasText: 'office-web-1' }).filter({ hasText: '新案件使用' }).waitFor();
+    const published = director.getByTestId('versions-table').locator('tr', { hasText: 'office-web-1' }).filter({ hasText: '新案件使用' });
+    await published.waitFor();
+    // 发布人 by display name, the account beside it (trial 85's kind: it read the account alone).
+    expect(await published.innerText()).toMatch(new RegExp(`\\S（${stack.users.usernames['fao-director'].replace(/\./g, '\\.')}）`));
     expect(await versions()).toEqual([
       ['office-web-1', true],
       [DEFAULT_DEFINITION.version, false],

@@ -75,7 +75,8 @@ describe('trial: objections, the amendment of stops, the Users page', () => {
     await clerk.goto(`/cases/${caseId}`);
     const office = clerk.getByTestId('objections').locator('tr', { hasText: objection });
     await office.waitFor();
-    expect(await office.innerText()).toContain(stack.users.usernames['unit-leader']);
+    // By display name, the account beside it (trial 85's kind: the recorder read as an account).
+    expect(await office.innerText()).toMatch(new RegExp(`\\S（${stack.users.usernames['unit-leader'].replace(/\./g, '\\.')}）`));
     await clerk.getByTestId('objections').getByTestId('record-objection').waitFor();
     // The timeline lists the latest events first or last: look through its pages for the row.
     const timeline = clerk.locator('.ant-card').filter({ has: clerk.locator('.ant-card-head-title', { hasText: /^办理记录$/ }) });

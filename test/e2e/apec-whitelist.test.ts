@@ -250,6 +250,12 @@ describe('whitelist admission over the API (issue 17)', () => {
       previous: { version: 1, criteria: { registeredCapitalWan: { small: 100 } } },
       criteria: { registeredCapitalWan: { small: 200 } },
     });
+    // Who changed it, by display name (the criteria card's 修改人; trial 85: it read the account).
+    const deskAccount = ent.usernames['apec-desk'];
+    expect(raised.body.actorNames).toEqual({
+      [deskAccount]: (await api.app.get(DataSource).query('SELECT display_name FROM users WHERE username = $1', [deskAccount]))[0]
+        .display_name,
+    });
     await request(http).put(`/api/apec/enterprises/${gov.unit}`).set(desk).send({ ownership: 'non-state', size: 'small' }).expect(200);
     const direct = await request(http).post(`/api/apec/enterprises/${gov.unit}/whitelist/admission`).set(desk).send(figures).expect(200);
     documented(AdmissionResultSchema, direct.body);

@@ -1288,14 +1288,25 @@ describe('registries (issue 14): holiday calendars and process versions (own dat
       workdays: 1,
       loadedBy: users.usernames['fao-director'],
     });
+    // Who loaded it, by display name, as pages name people (trial 85's kind: 载入人, 发布人 and 修改人 read accounts).
+    const director = users.usernames['fao-director'];
+    const directorName = (await api.app.get(DataSource).query('SELECT display_name FROM users WHERE username = $1', [director]))[0]
+      .display_name as string;
+    expect(after.body.actorNames).toEqual({ [director]: directorName });
     const loaded = await request(http).get('/api/registries/calendars/2027').set(bearer(users.tokens.organizer)).expect(200);
-    expect(loaded.body).toMatchObject({ source: 'loaded', holidays: official.holidays, workdays: official.workdays });
+    expect(loaded.body).toMatchObject({
+      source: 'loaded',
+      holidays: official.holidays,
+      workdays: official.workdays,
+      actorNames: { [director]: directorName },
+    });
     const changes = await request(http)
       .get('/api/registries/changes')
       .query({ entity: 'calendar' })
       .set(bearer(users.tokens.manager))
       .expect(200);
-    expect(changes.body.items[0]).toMatchObject({ entityKey: '2027', action: 'loaded', actor: users.usernames['fao-director'] });
+    expect(changes.body.items[0]).toMatchObject({ entityKey: '2027', action: 'loaded', actor: director });
+    expect(changes.body.actorNames).toMatchObject({ [director]: directorName });
   });
 
   it('loading a schedule re-plans the running cases: the forecast moves past the new days off (issue 14 item 5)', async () => {
@@ -1568,6 +1579,11 @@ describe('registries (issue 14): holiday calendars and process versions (own dat
       ['office-2027.1', true],
       [DEFAULT_DEFINITION.version, false],
     ]);
+    // Who published it, by display name (the versions tab's 发布人).
+    const publisher = list.body.items[0].publishedBy as string;
+    expect(list.body.actorNames).toEqual({
+      [publisher]: (await api.app.get(DataSource).query('SELECT display_name FROM users WHERE username = $1', [publisher]))[0].display_name,
+    });
 
     const second = await request(http)
       .post('/api/delegations')

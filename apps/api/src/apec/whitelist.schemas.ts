@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_WHITELIST_CRITERIA, TAX_CREDIT_GRADES } from '@df/domain';
 import { isoDate } from '../common/zod-text';
+import { ActorNamesSchema } from '../common/actor-names';
 import { DEFAULT_CRITERIA_VERSION } from '@df/persistence';
 import { admissionAmount } from './schemas';
 
@@ -41,10 +42,10 @@ const version = z.looseObject({
   changedBy: z.string().nullable(),
   changedAt: z.string().nullable(),
 });
-export const CriteriaViewSchema = z.looseObject({ current: version, versions: z.array(version) }).meta({
+export const CriteriaViewSchema = z.looseObject({ current: version, versions: z.array(version), actorNames: ActorNamesSchema }).meta({
   id: 'ApecWhitelistCriteria',
   description: 'The criteria version in force today and every version (the audit: who, when, before and after).',
-  example: { current: DEFAULT_CRITERIA_VERSION, versions: [DEFAULT_CRITERIA_VERSION] },
+  example: { current: DEFAULT_CRITERIA_VERSION, versions: [DEFAULT_CRITERIA_VERSION], actorNames: {} },
 });
 
 export const WhitelistApplicationResponseSchema = z

@@ -13,10 +13,11 @@ import {
   WHITELIST_STATE_LABELS,
   type WhitelistCriteria,
 } from '@df/domain';
-import { ApecCriteriaRepository, ApecRepository, PendingCriteriaExists, RegistriesRepository } from '@df/persistence';
+import { ApecCriteriaRepository, ApecRepository, PendingCriteriaExists, RegistriesRepository, UsersRepository } from '@df/persistence';
 import type { ServiceConfig } from '@df/runtime';
 import { API_CONFIG } from '../api.options';
 import type { AuthUser } from '../auth/access';
+import { withActorNames } from '../common/actor-names';
 import { domainError, ruleRefusal, type FieldError } from '../common/errors';
 import { assertText, parseOrThrow } from '../common/validation';
 import { assertRegisteredClerk } from '../common/registered-clerk';
@@ -57,14 +58,17 @@ export class WhitelistService {
     private readonly registries: RegistriesRepository,
     private readonly temporal: TemporalClientService,
     private readonly idempotency: IdempotencyService,
+    private readonly users: UsersRepository,
   ) {
     this.repo = new ApecRepository(db);
     this.criteria = new ApecCriteriaRepository(db);
   }
 
-  /** The version in force today and every version (the audit). */
+  /** The version in force today and every version (the audit), who changed each by display name (`actorNames`). */
   async getCriteria() {
-    return { current: await this.criteria.current(today()), versions: await this.criteria.versions() };
+    return withActorNames({ current: await this.criteria.current(today()), versions: await this.criteria.versions() }, (usernames) =>
+      this.users.displayNames(usernames),
+    );
   }
 
   /**

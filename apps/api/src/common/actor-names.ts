@@ -2,11 +2,24 @@ import { z } from 'zod';
 
 /**
  * The keys under which an answer names an account by its username: who acted on a step (`actedBy`, also inside
- * `returnedBy` and `rerunBy`), who recorded an event (`actorId`), the organizer a 帮代办 step was done for
- * (`onBehalfOf`), who raised or resolved a deficiency or objection (`by`, `resolvedBy`), who uploaded or removed a file
- * (`uploadedBy`, `removedBy`).
+ * `returnedBy` and `rerunBy`), who recorded an event (`actorId`) or a registry change (`actor`), the organizer a 帮代办
+ * step was done for (`onBehalfOf`), who raised or resolved a deficiency or objection (`by`, `resolvedBy`), who uploaded
+ * or removed a file (`uploadedBy`, `removedBy`), who loaded a holiday schedule (`loadedBy`), published a process version
+ * (`publishedBy`) or changed the APEC whitelist criteria (`changedBy`).
  */
-const ACCOUNT_KEYS: ReadonlySet<string> = new Set(['actedBy', 'actorId', 'onBehalfOf', 'by', 'resolvedBy', 'uploadedBy', 'removedBy']);
+const ACCOUNT_KEYS: ReadonlySet<string> = new Set([
+  'actedBy',
+  'actorId',
+  'actor',
+  'onBehalfOf',
+  'by',
+  'resolvedBy',
+  'uploadedBy',
+  'removedBy',
+  'loadedBy',
+  'publishedBy',
+  'changedBy',
+]);
 
 /**
  * Every username `value` names under ACCOUNT_KEYS, at any depth, once each: what an answer's `actorNames` maps to
@@ -37,6 +50,6 @@ export async function withActorNames<T extends object>(
 /** An answer's `actorNames` (a case's detail, timeline and inbox, an annual plan): who its usernames are. */
 export const ActorNamesSchema = z.record(z.string(), z.string()).meta({
   description:
-    "The display name of each account the answer names (a step's actedBy, an event's actorId, onBehalfOf, by, resolvedBy), by username; an account not registered (system) is absent",
+    "The display name of each account the answer names (a step's actedBy, an event's actorId, a change's actor, onBehalfOf, by, resolvedBy, uploadedBy, removedBy, loadedBy, publishedBy, changedBy), by username; an account not registered (system) is absent",
   example: { 'fao-director.fao': '林芳' },
 });

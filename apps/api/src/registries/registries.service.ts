@@ -691,7 +691,10 @@ export class RegistriesService {
     return this.withActorNames({ ...plan, holders: await this.repo.planHolders(unit, y) });
   }
 
-  /** A plan answer with who approved and who filed it by display name (`actorNames`, as a case's detail has). */
+  /**
+   * An answer with the display name of each account it names (`actorNames`, as a case's detail has): a plan's approver and
+   * filer, a schedule's loader, a process version's publisher, a registry change's actor.
+   */
   private withActorNames<T extends object>(answer: T): Promise<T & { actorNames: Record<string, string> }> {
     return withActorNames(answer, (usernames) => this.users.displayNames(usernames));
   }
@@ -1634,13 +1637,14 @@ export class RegistriesService {
         });
     }
     for (const it of items) if (it.source === 'package') Object.assign(it, packageCounts(it.year));
-    return { items };
+    // Who loaded each schedule, by name (trial 85's kind: pages name people, not accounts).
+    return this.withActorNames({ items });
   }
 
   async getCalendar(rawYear: string) {
     const y = parsePathParam(CalendarYearPathSchema, rawYear, 'year');
     const s = (await this.repo.schedules()).find((x) => x.year === y);
-    if (s) return { ...s, source: 'loaded' as const, provisional: false, note: s.source };
+    if (s) return this.withActorNames({ ...s, source: 'loaded' as const, provisional: false, note: s.source });
     const coverage = holidayDataCoverage();
     if (y >= coverage.from && y <= coverage.to) return { year: y, source: 'package' as const, provisional: false, ...packageDays(y) };
     return {
@@ -1727,7 +1731,7 @@ export class RegistriesService {
       publishedBy: null,
       publishedAt: null,
     };
-    return {
+    return this.withActorNames({
       items: [
         ...stored.map((v, i) => ({
           version: v.version,
@@ -1741,7 +1745,7 @@ export class RegistriesService {
         })),
         { ...builtIn, steps: DEFAULT_DEFINITION.steps.length },
       ],
-    };
+    });
   }
 
   async getProcessVersion(rawVersion: string) {
@@ -1887,7 +1891,7 @@ export class RegistriesService {
           ],
         },
       );
-    return {
+    return this.withActorNames({
       items: await this.repo.changes({
         ...(unit !== undefined ? { unit } : {}),
         ...(units ? { units } : {}),
@@ -1895,7 +1899,7 @@ export class RegistriesService {
         ...(peopleHidden ? { notEntities: PEOPLE_ENTITIES } : {}),
         limit: q.limit,
       }),
-    };
+    });
   }
 }
 

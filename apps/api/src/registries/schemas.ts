@@ -574,6 +574,7 @@ export const CalendarListSchema = z
         note: z.string().optional(),
       }),
     ),
+    actorNames: ActorNamesSchema.meta({ description: 'Who loaded each schedule, by display name' }),
   })
   .meta({
     id: 'HolidayCalendarList',
@@ -582,6 +583,7 @@ export const CalendarListSchema = z
         { year: 2026, source: 'package', provisional: false, holidays: 33, workdays: 6, note: 'chinese-days' },
         { year: 2027, source: 'provisional', provisional: true, holidays: 13, workdays: 0, note: '《全国年节及纪念日放假办法》' },
       ],
+      actorNames: {},
     },
   });
 export const CalendarYearSchema = z
@@ -591,6 +593,7 @@ export const CalendarYearSchema = z
     provisional: z.boolean(),
     holidays: z.array(z.string()),
     workdays: z.array(z.string()),
+    actorNames: ActorNamesSchema.optional().meta({ description: 'A loaded schedule: who loaded it (loadedBy), by display name' }),
   })
   .meta({
     id: 'HolidayCalendarYear',
@@ -641,6 +644,7 @@ export const ProcessVersionListSchema = z
         steps: z.number().int(),
       }),
     ),
+    actorNames: ActorNamesSchema.meta({ description: 'Who published each version, by display name' }),
   })
   .meta({
     id: 'ProcessVersionList',
@@ -667,6 +671,7 @@ export const ProcessVersionListSchema = z
           steps: 53,
         },
       ],
+      actorNames: { 'fao-director.fao': '林芳' },
     },
   });
 export const ProcessVersionDetailSchema = z
@@ -713,6 +718,7 @@ export const RegistryChangeListSchema = z
         after: z.unknown(),
       }),
     ),
+    actorNames: ActorNamesSchema.meta({ description: 'Who made each change (actor), by display name' }),
   })
   .meta({
     id: 'RegistryChangeList',
@@ -731,5 +737,6 @@ export const RegistryChangeListSchema = z
           after: UNIT_EXAMPLE,
         },
       ],
+      actorNames: { 'fao-clerk.fao': '赵敏' },
     },
   });

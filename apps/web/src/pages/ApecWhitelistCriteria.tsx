@@ -4,6 +4,7 @@ import { DayItem } from '../DayField';
 import { api } from '../api';
 import { AmountItem, fmtDateTime, Loaded, useLoad } from '../common';
 import { effectiveFromErrors, shanghaiToday } from '../date-rules';
+import { accountName } from '../accounts';
 import { useT } from '../i18n';
 import { useSchemaForm } from '../schema-form';
 import { criteriaProblems } from '../../../../libs/domain/src/definition/apec-whitelist';
@@ -18,6 +19,8 @@ import {
 interface CriteriaView {
   current: WhitelistCriteriaVersion;
   versions: WhitelistCriteriaVersion[];
+  /** Who changed each version, by display name (the API's actorNames). */
+  actorNames?: Record<string, string>;
 }
 type Values = WhitelistCriteria & { effectiveFrom?: string };
 
@@ -54,7 +57,7 @@ const L = {
  * desk and the administrator; others read.
  */
 export function WhitelistCriteriaCard({ editable }: { editable: boolean }) {
-  const { pick, code } = useT();
+  const { pick, code, lang } = useT();
   const { message } = AntApp.useApp();
   const state = useLoad(() => api<CriteriaView>('GET', '/api/apec/whitelist/criteria'), []);
   // Validated as the user types, as the other forms: the OpenAPI schema of the PUT (ApecWhitelistCriteriaChange),
@@ -87,7 +90,7 @@ export function WhitelistCriteriaCard({ editable }: { editable: boolean }) {
 
   return (
     <Loaded state={state}>
-      {({ current, versions }) => (
+      {({ current, versions, actorNames }) => (
         <Space orientation="vertical" style={{ width: '100%' }} data-testid="apec-criteria">
           <Typography.Text strong>
             {pick(L.current)}: {current.version}
@@ -143,7 +146,7 @@ export function WhitelistCriteriaCard({ editable }: { editable: boolean }) {
               { title: pick(L.capital), render: (_, v) => perSize(v.criteria, 'registeredCapitalWan') },
               { title: pick(L.trade), render: (_, v) => perSize(v.criteria, 'foreignTradeUsd') },
               { title: pick(L.grades), render: (_, v) => v.criteria.taxCreditGrades.join(', ') },
-              { title: pick(L.by), render: (_, v) => v.changedBy ?? '—' },
+              { title: pick(L.by), render: (_, v) => (v.changedBy ? accountName(v.changedBy, actorNames, lang) : '—') },
               { title: pick(L.at), render: (_, v) => (v.changedAt ? fmtDateTime(v.changedAt) : '—') },
             ]}
           />

@@ -1,3 +1,4 @@
+import { accountName } from '../accounts';
 import { Alert, App, Button, Card, Form, Input, Modal, Space, Table, Typography } from 'antd';
 import { useState } from 'react';
 import { api, ApiError, type Progress, type Session } from '../api';
@@ -86,7 +87,8 @@ export function ObjectionsCard({
             title: t('objectionBy'),
             dataIndex: 'by',
             width: 160,
-            render: (v: string | null) => v ?? <Typography.Text type="secondary">— {t('withheld')}</Typography.Text>,
+            render: (v: string | null) =>
+              v !== null ? accountName(v, p.actorNames, lang) : <Typography.Text type="secondary">— {t('withheld')}</Typography.Text>,
           },
         ]}
       />

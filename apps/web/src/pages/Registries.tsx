@@ -5,6 +5,7 @@ import { DayField, DayItem } from '../DayField';
 const PublishVersion = lazy(() => import('./PublishVersion'));
 // The annual plans tab, loaded when opened (the budget: docs/web.md).
 const PlansTab = lazy(() => import('./PlansTab'));
+import { accountName } from '../accounts';
 import { api, type Session } from '../api';
 import { CaseLink, fmtDateTime, foldWidth, Loaded, rememberUnits, TAG, textLimit, useErrorText, useLoad, useUnitNames } from '../common';
 import { useT, type LabelKey } from '../i18n';
@@ -863,8 +864,8 @@ function PassportDialog({ people, onClose, onSaved }: { people: PersonRow[]; onC
 // Calendar ---------------------------------------------------------------------------------------
 
 function CalendarTab({ session }: { session: Session }) {
-  const { t, code } = useT();
-  const state = useLoad(() => api<{ items: CalendarRow[] }>('GET', '/api/registries/calendars'), []);
+  const { t, code, lang } = useT();
+  const state = useLoad(() => api<{ items: CalendarRow[]; actorNames?: Record<string, string> }>('GET', '/api/registries/calendars'), []);
   const [year, setYear] = useState<number | null>(null);
   const [editing, setEditing] = useState<number | null>(null);
   const writer = mayWrite('calendar', session.user.role);
@@ -892,7 +893,7 @@ function CalendarTab({ session }: { session: Session }) {
               { title: t('holidayCount'), dataIndex: 'holidays' },
               { title: t('workdayCount'), dataIndex: 'workdays' },
               { title: t('calendarNotice'), render: (_, c) => c.note ?? '—' },
-              { title: t('loadedBy'), render: (_, c) => c.loadedBy ?? '—' },
+              { title: t('loadedBy'), render: (_, c) => (c.loadedBy ? accountName(c.loadedBy, d.actorNames, lang) : '—') },
               { title: t('loadedAt'), render: (_, c) => fmtDateTime(c.loadedAt) },
               ...(writer
                 ? [
@@ -1053,8 +1054,11 @@ function CalendarDialog({ year, onClose, onSaved }: { year: number; onClose(): v
 // Process versions -------------------------------------------------------------------------------
 
 function VersionsTab({ session }: { session: Session }) {
-  const { t } = useT();
-  const state = useLoad(() => api<{ items: VersionRow[] }>('GET', '/api/registries/process-versions'), []);
+  const { t, lang } = useT();
+  const state = useLoad(
+    () => api<{ items: VersionRow[]; actorNames?: Record<string, string> }>('GET', '/api/registries/process-versions'),
+    [],
+  );
   return (
     <Loaded state={state}>
       {(d) => (
@@ -1084,7 +1088,7 @@ function VersionsTab({ session }: { session: Session }) {
               { title: t('versionSource'), render: (_, v) => t(v.source === 'published' ? 'versionPublished' : 'versionBuiltIn') },
               { title: t('stepCount'), dataIndex: 'steps' },
               { title: t('changeCount'), render: (_, v) => v.changes.length },
-              { title: t('publishedBy'), render: (_, v) => v.publishedBy ?? '—' },
+              { title: t('publishedBy'), render: (_, v) => (v.publishedBy ? accountName(v.publishedBy, d.actorNames, lang) : '—') },
               { title: t('publishedAt'), render: (_, v) => fmtDateTime(v.publishedAt) },
             ]}
           />
