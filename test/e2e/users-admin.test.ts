@@ -253,6 +253,47 @@ describe('user administration (issue 14.4): admin creates, disables, grants, res
             .expect(422)
         ).body.errors,
       ).toEqual([expect.objectContaining({ field: 'displayName', rule: 'person-name' })]);
+    // Handed input (trial 85): a name that is another's account, alone or beside a name, in any letter case or width,
+    // reads as that account (fao-director.fao（evil）): 422 not-an-account, nothing created.
+    const create = (username: string, displayName: string) =>
+      request(api.http)
+        .post('/api/users')
+        .set(bearer(admin))
+        .send({ username, displayName, grants: [{ role: 'organizer', unit }] });
+    const upper = clerk.toUpperCase();
+    const wide = [...clerk].map((c) => (/[a-z0-9]/.test(c) ? String.fromCharCode(c.charCodeAt(0) + 0xfee0) : c)).join('');
+    for (const displayName of [clerk, `林芳 ${clerk}`, `${upper}.`, `王·${wide}`]) {
+      const impostor = `imp.${uniqueSuffix()}`;
+      const refused = (await create(impostor, displayName).expect(422)).body;
+      expect([displayName, refused.errors]).toEqual([
+        displayName,
+        [
+          {
+            field: 'displayName',
+            rule: 'not-an-account',
+            message: {
+              zh: `姓名不能含其他账号的用户名（${clerk}），否则页面上会被误认为该账号`,
+              en: `A display name may not hold another account's username (${clerk}): pages would read it as that account`,
+            },
+          },
+        ],
+      ]);
+      await request(api.http).get(`/api/users/${impostor}`).set(bearer(admin)).expect(404);
+    }
+    // The other way: an account named after a word of someone's display name (created first) is refused at username.
+    const named = `named.${uniqueSuffix()}`;
+    const word = `zx${uniqueSuffix()}`.toLowerCase();
+    await create(named, `Wang ${word}`).expect(201);
+    expect((await create(word, '王五').expect(422)).body.errors).toEqual([
+      expect.objectContaining({
+        field: 'username',
+        rule: 'not-an-account',
+        message: expect.objectContaining({ en: expect.stringContaining(named) }),
+      }),
+    ]);
+    // A name word that only contains an account (fao-director.fao2 beside fao-director.fao) is no account; one's own is theirs.
+    await create(`own.${word}`, `Li own.${word}`).expect(201);
+    await create(`near.${uniqueSuffix()}`, `Li ${clerk}x`).expect(201);
 
     const ghost = `ghost.${uniqueSuffix()}`;
     const badUnit = await request(api.http)

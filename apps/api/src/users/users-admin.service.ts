@@ -64,7 +64,8 @@ const NOT_FOUND = (username: string) => domainError('USER_NOT_FOUND', `没有用
 /**
  * User administration (issue 14 item 4, docs/security.md "Users and roles"): the admin role only (the
  * controller's @Roles). Every change is one transaction with its audit event (UsersRepository). Errors:
- * 400 VALIDATION_FAILED (field and rule), 422 INVALID_REQUEST (a unit role's unit must be registered: rule registered-unit), 404 USER_NOT_FOUND,
+ * 400 VALIDATION_FAILED (field and rule), 422 INVALID_REQUEST (a unit role's unit must be registered: rule registered-unit;
+ * a display name holding another account's username: rule not-an-account), 404 USER_NOT_FOUND,
  * 403 SELF_GRANT (assertNotSelf), 422 rule `admin-alone` (assertAdminAlone), 409 USERNAME_TAKEN / ADMIN_SELF_DISABLE /
  * LAST_ACTIVE_ADMIN / LAST_GRANT.
  */
@@ -275,6 +276,27 @@ export class UsersAdminService {
         );
       case 'no-such-grant':
         throw domainError('GRANT_NOT_FOUND', '该用户没有这个角色', 'The user does not hold this role in this unit');
+      case 'name-is-account':
+        // Pages show a person as 林芳（fao-director.fao）: a name holding another account reads as that account.
+        throw ruleRefusal([
+          r.field === 'displayName'
+            ? {
+                field: 'displayName',
+                rule: 'not-an-account',
+                message: {
+                  zh: `姓名不能含其他账号的用户名（${echo(r.account)}），否则页面上会被误认为该账号`,
+                  en: `A display name may not hold another account's username (${echo(r.account)}): pages would read it as that account`,
+                },
+              }
+            : {
+                field: 'username',
+                rule: 'not-an-account',
+                message: {
+                  zh: `该用户名是账号 ${echo(r.account)} 姓名中的一个词，页面上会被误认为该用户`,
+                  en: `This username is a word of the display name of ${echo(r.account)}: pages would read one as the other`,
+                },
+              },
+        ]);
     }
   }
 

@@ -37,7 +37,26 @@ export interface NewUserRecord {
  * themselves, the change would leave no active administrator, or would leave the user with no grant.
  */
 export type UserChangeRefusal = 'username-taken' | 'not-found' | 'self' | 'last-admin' | 'last-grant' | 'no-such-grant';
-export type UserChange = { ok: true; user: UserRecord; changed: boolean } | { ok: false; reason: UserChangeRefusal };
+export type UserChange =
+  | { ok: true; user: UserRecord; changed: boolean }
+  | { ok: false; reason: UserChangeRefusal }
+  /**
+   * `field` displayName: the new display name holds `account`'s username; `field` username: the new username is a word
+   * of `account`'s display name.
+   */
+  | { ok: false; reason: 'name-is-account'; account: string; field: 'displayName' | 'username' };
+
+/**
+ * The words of a display name as an account would be read in it: split at spaces and the name's middle dot, the marks
+ * a name may end a word with (. ' -) set aside, compatibility forms folded (ｆａｏ is fao), without letter case.
+ */
+export const nameWords = (displayName: string): string[] =>
+  displayName
+    .normalize('NFKC')
+    .toLowerCase()
+    .split(/[\s·・]+/u)
+    .map((w) => w.replace(/^[.'’-]+|[.'’-]+$/gu, ''))
+    .filter((w) => w !== '');
 
 /**
  * The caller's own rules of a change (apps/api/src/users: an administrator changes no grant of their own account, an
@@ -130,6 +149,8 @@ export class UsersRepository {
   async create(u: NewUserRecord, audit: (user: UserRecord) => NewAuditEvent): Promise<UserChange> {
     return this.change(async (m) => {
       if (await m.findOneBy(UserEntity, byUsername(u.username))) return { ok: false, reason: 'username-taken' };
+      const named = await this.accountInNames(m, u.username, u.displayName);
+      if (named !== undefined) return { ok: false, reason: 'name-is-account', ...named };
       await m.insert(UserEntity, { ...u, role: u.grants[0]!.role, unit: u.grants[0]!.unit });
       return this.done(m, u.username, true, audit);
     });
@@ -232,6 +253,34 @@ export class UsersRepository {
       if ((err as { code?: string }).code === '23505') return { ok: false, reason: 'username-taken' };
       throw err;
     }
+  }
+
+  /**
+   * An account a new user's names would read as (trial 85: the display name fao-director.fao, or 林芳 fao-director.fao,
+   * shown as fao-director.fao（evil）): another account whose username is a word of `displayName` (nameWords), or one
+   * whose display name has `username` as a word. Under the users' lock, so two creations cannot cross. A name word
+   * that is the user's own username is theirs.
+   */
+  private async accountInNames(
+    m: EntityManager,
+    username: string,
+    displayName: string,
+  ): Promise<{ account: string; field: 'displayName' | 'username' } | undefined> {
+    const own = username.toLowerCase();
+    const words = nameWords(displayName).filter((w) => w !== own);
+    if (words.length > 0) {
+      const [hit] = (await m.query(`SELECT username FROM users WHERE lower(username) = ANY($1::text[]) ORDER BY username LIMIT 1`, [
+        words,
+      ])) as Array<{ username: string }>;
+      if (hit) return { account: hit.username, field: 'displayName' };
+    }
+    // The other way: the new username a word of someone's display name (only the names holding it as text are read).
+    const holders = (await m.query(
+      `SELECT username, display_name AS "displayName" FROM users WHERE strpos(lower(normalize(display_name, NFKC)), $1) > 0 ORDER BY username`,
+      [own],
+    )) as Array<{ username: string; displayName: string }>;
+    const holder = holders.find((h) => nameWords(h.displayName).includes(own));
+    return holder ? { account: holder.username, field: 'username' } : undefined;
   }
 
   private locked(m: EntityManager, username: string): Promise<UserEntity | null> {
