@@ -192,7 +192,8 @@ describe('a passport out on loan for a withdrawn case: the next case waits for i
         rule: 'passport-checked-out',
         message: {
           zh: expect.stringContaining(valid),
-          en: expect.stringContaining(`Passport ${valid} is checked out, due back by ${due}`),
+          // The case it is out for by its title (trial 86: by its id alone).
+          en: expect.stringMatching(new RegExp(`^Passport ${valid} is checked out for case “[^”]+” \\(${first}\\), due back by ${due}`)),
         },
       },
     ]);
@@ -533,7 +534,7 @@ describe('a passport out on loan for a withdrawn case: the next case waits for i
     const waits = await c05(later, uniquePassportNumber(), addDays(today, 3600)).expect(409);
     expect(waits.body.errors).toEqual([expect.objectContaining({ field: 'path.stepKey', rule: 'passport-checked-out' })]);
     expect(waits.body.message.en).toMatch(
-      new RegExp(`^Passport ${short} is out for the running case ${first}.*do not check it in by hand`),
+      new RegExp(`^Passport ${short} is out for the running case “[^”]+” \\(${first}\\).*do not check it in by hand`),
     );
     await transition(short, { to: 'in-custody' }).expect(200);
     const lasting = uniquePassportNumber();
@@ -634,6 +635,51 @@ describe('a passport out on loan for a withdrawn case: the next case waits for i
     // The case withdrawn, it comes back by hand.
     await withdraw(caseId);
     await transition(number, { to: 'in-custody', note: '交回' }).expect(200);
+  });
+
+  it("trial 86: a passport out for a case whose refused visa withdrew its holder is checked in at the ledger, not waited for at that case's P02", async () => {
+    const { personId: wu, number: wuPassport } = await personWithPassport('吴十');
+    const { personId: zheng } = await personWithPassport('郑一');
+    // The first case: both checked out (C07), then the embassy refuses 吴十 (D12 refused, members m2): withdrawn.
+    const first = await submit([
+      { id: 'm1', personId: zheng },
+      { id: 'm2', personId: wu },
+    ]);
+    const atEmbassy = await driveUntil(first, ['D12:US']);
+    expect(status(atEmbassy, 'C07:m2')).toBe('done');
+    expect(await ledger(wuPassport)).toMatchObject({ state: 'checked-out', caseId: first });
+    await request(api.http)
+      .post(`/api/delegations/${first}/steps/D12:US/complete`)
+      .set(bearer(users.tokens['visa-officer']))
+      .send({ data: { outcome: 'refused', members: ['m2'] } })
+      .expect(200);
+    await eventually(
+      () =>
+        api.app.get(DataSource).query('SELECT 1 FROM case_members WHERE case_id = $1 AND member_id = $2', [first, 'm2']) as Promise<
+          unknown[]
+        >,
+      (rows) => rows.length === 0,
+    );
+    const title = (await getProgress(api, users.tokens.organizer, first)).title;
+
+    // The second case's C07 for 吴十: the passport is out for a case he left, whose P02 will never come for him: the
+    // refusal says to check it in at the ledger, naming that case by its title (the handed input read "wait for P02").
+    const sent = await request(api.http)
+      .post('/api/delegations')
+      .set(bearer(users.tokens.organizer))
+      .send(rosterTrip(users.unit, wu, '2028-05-08', '2028-05-12'));
+    expect([sent.status, sent.body.errors]).toEqual([201, undefined]);
+    const second = sent.body.caseId as string;
+    await driveUntil(second, ['C07:m1']);
+    const refused = await officerCompletes(second, 'C07:m1').expect(409);
+    expect(refused.body.errors).toEqual([expect.objectContaining({ field: 'path.stepKey', rule: 'passport-checked-out' })]);
+    expect(refused.body.message.zh).toContain(`已为案件 “${title}”（${first}） 借出`);
+    expect(refused.body.message.zh).toContain('护照登记中的“交回”');
+    expect(refused.body.message.en).not.toMatch(/do not check it in by hand/);
+    // The ledger's check-in is open to it (no out-for-trip refusal: the first case has no check-in step for him), then C07 goes.
+    await transition(wuPassport, { to: 'in-custody', note: '签证被拒，人员撤出' }).expect(200);
+    await officerCompletes(second, 'C07:m1').expect(200);
+    expect(await ledger(wuPassport)).toMatchObject({ state: 'checked-out', caseId: second });
   });
 
   it('eighth trial: a member dropped (or re-picked with the new passport) between C05 and C06: the passport replaced is cancelled, superseded', async () => {

@@ -457,6 +457,8 @@ export interface CustodyMoveProblem {
    * with its C07 done, nothing out and, once this case's C06 ran, a cancelled passport).
    */
   forOpenCase?: boolean;
+  /** For `checked-out`: the title of the case the passport is out for, as the refusal names it (trial 86: its UUID). */
+  caseTitle?: string;
 }
 
 /** The refusal of a step whose custody move cannot be made (custodyMoveProblem): which passport, why, what to do. */
@@ -485,14 +487,19 @@ export function custodyMoveLabel(problem: CustodyMoveProblem, today: string): La
   }
   const due = p.dueBackOn ? `，应于 ${p.dueBackOn} 前交回` : '';
   const dueEn = p.dueBackOn ? `, due back by ${p.dueBackOn}` : '';
+  const other = problem.caseTitle ? `“${problem.caseTitle}”（${p.caseId ?? ''}）` : (p.caseId ?? '');
+  const otherEn = problem.caseTitle ? `“${problem.caseTitle}” (${p.caseId ?? ''})` : (p.caseId ?? '');
   if (problem.forOpenCase)
     return {
-      zh: `护照 ${p.number} 已为在办案件 ${p.caseId ?? ''} 借出${due}：待该案件出访归来、在其护照交回步骤交回保管（或该案件结案）后，才能办理此步骤；请勿在护照登记中提前交回，否则该案件将无护照可用`,
-      en: `Passport ${p.number} is out for the running case ${p.caseId ?? ''}${dueEn}: this step waits until it comes back at that case's check-in step after its trip (or that case closes); do not check it in by hand before, or that case is left without a passport`,
+      zh: `护照 ${p.number} 已为在办案件 ${other} 借出${due}：待该案件出访归来、在其护照交回步骤交回保管（或该案件结案）后，才能办理此步骤；请勿在护照登记中提前交回，否则该案件将无护照可用`,
+      en: `Passport ${p.number} is out for the running case ${otherEn}${dueEn}: this step waits until it comes back at that case's check-in step after its trip (or that case closes); do not check it in by hand before, or that case is left without a passport`,
     };
+  // Out for a case that closed, or one its holder has left: nothing brings it back but the ledger's check-in.
+  const forCase = p.caseId ? `为案件 ${other} ` : '';
+  const forCaseEn = p.caseId ? ` for case ${otherEn}` : '';
   return {
-    zh: `护照 ${p.number} 已借出${due}：借出的护照仍属外办保管，须先办理交回保管（其案件的护照交回步骤，或护照登记中的“交回”），才能办理此步骤`,
-    en: `Passport ${p.number} is checked out${dueEn}: a passport out on loan is still the office's; check it back in first (its case's check-in step, or the ledger's check-in), then this step`,
+    zh: `护照 ${p.number} 已${forCase}借出${due}：借出的护照仍属外办保管，须先办理交回保管（其案件的护照交回步骤，或护照登记中的“交回”），才能办理此步骤`,
+    en: `Passport ${p.number} is checked out${forCaseEn}${dueEn}: a passport out on loan is still the office's; check it back in first (its case's check-in step, or the ledger's check-in), then this step`,
   };
 }
 
@@ -732,10 +739,12 @@ export function checkInDueDays(definition: Pick<ProcessDefinition, 'steps'>): nu
 /** The case a passport is checked out for by hand, as the custody ledger checks it (checkOutProblems). */
 export interface CheckOutCase {
   caseId: string;
+  /** The case's title (团组名称), as refusals name it. */
+  title?: string;
   /** Whether the case still runs (open or departed: not closed). */
   open: boolean;
   returnDate: string;
-  /** The person ids of its members (roster members, and typed ones the registries resolved). */
+  /** The person ids of its members still on it (roster members, and typed ones the registries resolved; not withdrawn). */
   personIds: readonly string[];
 }
 

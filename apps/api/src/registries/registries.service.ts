@@ -213,7 +213,9 @@ export class RegistriesService {
   private scheduleListener?: (schedules: YearSchedule[]) => Promise<{ signalled: number; failed: number }>;
   private planListener?: AnnualPlanListener;
   /** The case workflow's own answer (answerCasesWith), for a manual check-out's confirmation; none in tools. */
-  private caseAnswer?: (caseId: string) => Promise<Pick<DelegationProgress, 'status' | 'facts' | 'definitionVersion' | 'steps'>>;
+  private caseAnswer?: (
+    caseId: string,
+  ) => Promise<Pick<DelegationProgress, 'status' | 'facts' | 'definitionVersion' | 'steps' | 'withdrawnMembers'>>;
 
   private registrationGuard?: (userId: string, heldElsewhere: boolean) => Promise<void>;
 
@@ -309,12 +311,19 @@ export class RegistriesService {
     return custodyMoveRefusal(await this.withOtherCase(problem, caseId), today(), stepKey);
   }
 
-  /** A passport out for another case that still runs is waited for at that case's check-in (forOpenCase), not by hand. */
+  /**
+   * A passport out for another case that still runs, its holder still on it, is waited for at that case's check-in
+   * (forOpenCase), not by hand; one out for a case that closed or its holder left (a refused visa withdrew them: trial
+   * 86) comes back by the ledger's check-in. The other case named by its title.
+   */
   private async withOtherCase(problem: CustodyMoveProblem, caseId: string): Promise<CustodyMoveProblem> {
     const other = problem.passport.caseId;
     if (problem.reason !== 'checked-out' || !other || other === caseId) return problem;
     const running = await this.repo.caseForCheckOut(other);
-    return running === 'registering' || (running && running.open) ? { ...problem, forOpenCase: true } : problem;
+    if (running === 'registering') return { ...problem, forOpenCase: true };
+    if (!running) return problem;
+    const named = running.title ? { ...problem, caseTitle: running.title } : problem;
+    return running.open && running.personIds.includes(problem.passport.holder) ? { ...named, forOpenCase: true } : named;
   }
 
   /** The passports the custody ledger has out on loan for a case (C07 done, or by hand; not yet back). */
@@ -497,7 +506,9 @@ export class RegistriesService {
   }
 
   /** How a case's workflow is asked for its current answer (DelegationsService: its progress query); none in tools. */
-  answerCasesWith(query: (caseId: string) => Promise<Pick<DelegationProgress, 'status' | 'facts' | 'definitionVersion' | 'steps'>>): void {
+  answerCasesWith(
+    query: (caseId: string) => Promise<Pick<DelegationProgress, 'status' | 'facts' | 'definitionVersion' | 'steps' | 'withdrawnMembers'>>,
+  ): void {
     this.caseAnswer = query;
   }
 
@@ -1148,7 +1159,10 @@ export class RegistriesService {
     if (found === null || (found !== 'registering' && !found.open)) return;
     const answer = await this.caseAnswer(caseId);
     if (CLOSED_STATUSES.includes(answer.status)) return;
-    const member = answer.facts?.members?.find((m) => m.personId === passport.holder);
+    // A member the case withdrew (a refused visa) has no check-in step to wait for (trial 86).
+    const member = answer.facts?.members?.find(
+      (m) => m.personId === passport.holder && !(answer.withdrawnMembers ?? []).some((w) => w.memberId === m.id),
+    );
     const definition = member ? await this.processDefinition(answer.definitionVersion) : null;
     const codeOf = (move: 'check-out' | 'check-in') => definition?.steps.find((s) => s.behaviour?.custody === move)?.code;
     const [out, back] = [codeOf('check-out'), codeOf('check-in')];

@@ -751,30 +751,42 @@ export class RegistriesRepository {
    */
   async caseForCheckOut(caseId: string): Promise<(CheckOutCase & { definitionVersion: string }) | 'registering' | null> {
     const record = await readCaseRecord(this.ds.manager, caseId);
-    const personIds = (members: unknown) =>
-      (Array.isArray(members) ? (members as Array<{ personId?: unknown }>) : [])
+    // The members still on the case: one withdrawn (a refused visa, D12) is no longer its member (trial 86: a passport
+    // out for a case its holder had left was "waited for" at that case's check-in, which never comes for them).
+    const personIds = (members: unknown, current: (id: string) => boolean) =>
+      (Array.isArray(members) ? (members as Array<{ id?: unknown; personId?: unknown }>) : [])
+        .filter((mb) => typeof mb?.id !== 'string' || current(mb.id))
         .map((mb) => mb?.personId)
         .filter((id): id is string => typeof id === 'string');
-    if (record)
+    if (record) {
+      const onCase = new Set(
+        (await this.ds.query<Array<{ member_id: string }>>('SELECT DISTINCT member_id FROM case_members WHERE case_id = $1', [caseId])).map(
+          (r) => r.member_id,
+        ),
+      );
       return {
         caseId,
+        title: record.case.title,
         open: !CLOSED_STATUSES.includes(record.case.status as CaseStatus),
         returnDate: record.case.returnDate,
-        personIds: personIds(record.facts?.members),
+        personIds: personIds(record.facts?.members, (id) => onCase.has(id)),
         definitionVersion: record.case.definitionVersion,
       };
-    const [published] = await this.ds.query<Array<{ answer: Pick<DelegationProgress, 'status' | 'facts' | 'definitionVersion'> }>>(
-      'SELECT answer FROM case_progress WHERE case_id = $1',
-      [caseId],
-    );
-    if (published)
+    }
+    const [published] = await this.ds.query<
+      Array<{ answer: Pick<DelegationProgress, 'status' | 'facts' | 'definitionVersion' | 'title' | 'withdrawnMembers'> }>
+    >('SELECT answer FROM case_progress WHERE case_id = $1', [caseId]);
+    if (published) {
+      const left = new Set((published.answer.withdrawnMembers ?? []).map((w) => w.memberId));
       return {
         caseId,
+        ...(typeof published.answer.title === 'string' ? { title: published.answer.title } : {}),
         open: !CLOSED_STATUSES.includes(published.answer.status),
         returnDate: published.answer.facts.returnDate,
-        personIds: personIds(published.answer.facts.members),
+        personIds: personIds(published.answer.facts.members, (id) => !left.has(id)),
         definitionVersion: published.answer.definitionVersion,
       };
+    }
     const claimed = await this.ds.query<unknown[]>('SELECT 1 FROM member_trip_claims WHERE case_id = $1 LIMIT 1', [caseId]);
     return claimed.length > 0 ? 'registering' : null;
   }
