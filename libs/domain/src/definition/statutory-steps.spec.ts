@@ -31,14 +31,17 @@ describe('STATUTORY_STEPS: a published version keeps every statutory step and wh
       expect(statutoryStepProblems(def)).toEqual([]);
       expect(() => loadDefinition({ ...def, version: `${def.version}-copy` })).not.toThrow();
     }
-    // 2027.2 too (before C05 registered the new passport); 2026.1 and 2027.1 predate the custody ledger's moves (C06,
-    // C07, P02), which a version published now may not drop: only those are refused.
-    expect(statutoryStepProblems(DEFINITION_2027_2)).toEqual([]);
+    // 2027.2 too (before C05 registered the new passport) but for D13's visa record, which a version published now
+    // keeps (2027.12); 2026.1 and 2027.1 predate the custody ledger's moves (C06, C07, P02) too: only those are refused.
+    const weakened = (def: typeof DEFAULT_DEFINITION) =>
+      statutoryStepProblems(def).map((p) => [p.step, p.path.replace(/^steps\[\d+\]/, '')]);
+    expect(weakened(DEFINITION_2027_2)).toEqual([['D13', '.behaviour.data']]);
     // 2027.1's B08 did not yet wait for the 容缺 documents (B03).
-    expect(statutoryStepProblems(DEFINITION_2027_1).map((p) => [p.step, p.path.replace(/^steps\[\d+\]/, '')])).toEqual([
+    expect(weakened(DEFINITION_2027_1)).toEqual([
       ['B08', '.needs'],
       ['C06', '.behaviour.custody'],
       ['C07', '.behaviour.custody'],
+      ['D13', '.behaviour.data'],
       ['P02', '.behaviour.custody'],
     ]);
     expect(validateDefinition(DEFINITION_2026_1)).toEqual([]);
@@ -263,6 +266,30 @@ describe('STATUTORY_STEPS: a published version keeps every statutory step and wh
     const b03 = STATUTORY_STEPS.find((e) => e.code === 'B03')!;
     expect(b03.behaviour).toEqual({ collectsDeficiencies: true });
     expect(b03.condition).toEqual(['acceptedWithDeficiencies', null]);
+  });
+
+  it('trial 86, handed input: D12, D13, D01 or C04 dropped is refused at steps; so the invitation letter steps (A03, A04, B04) and the exit certificate (D02)', () => {
+    for (const code of ['D12', 'D13', 'D01', 'C04', 'A03', 'A04', 'B04', 'D02']) {
+      const dropped = DEFAULT_DEFINITION.steps.find((s) => s.code === code)!;
+      const steps = DEFAULT_DEFINITION.steps
+        .filter((s) => s.code !== code)
+        .map((s) => ({ ...s, needs: [...new Set(s.needs.flatMap((n) => (n === code ? dropped.needs : [n])))] }));
+      const problems = statutoryStepProblems({ ...DEFAULT_DEFINITION, version: 'office-x', steps });
+      expect([code, problems.find((p) => p.step === code && p.path === 'steps')?.text.zh]).toEqual([
+        code,
+        expect.stringMatching(new RegExp(`^须保留步骤 ${code}（法定：`)),
+      ]);
+    }
+    // Weakened rather than dropped: D13 without its visa record, D12 without the embassy's outcome, D01 for the organizer.
+    const changed = (code: string, change: Partial<StepDefinition>) =>
+      statutoryStepProblems({
+        ...DEFAULT_DEFINITION,
+        version: 'office-x',
+        steps: DEFAULT_DEFINITION.steps.map((s) => (s.code === code ? { ...s, ...change } : s)),
+      }).map((p) => p.path.replace(/^steps\[\d+\]/, code));
+    expect(changed('D13', { behaviour: {} })).toEqual(['D13.behaviour.data']);
+    expect(changed('D12', { behaviour: {} })).toEqual(['D12.behaviour.data']);
+    expect(changed('D01', { actor: 'organizer' })).toEqual(['D01.actor']);
   });
 
   it('a version may still add steps, lengthen durations and tighten deadlines', () => {

@@ -114,6 +114,24 @@ export const STATUTORY_STEPS: readonly StatutoryStep[] = [
     kind: ['approval'], actor: ['unit-leader'], needs: ['A07', 'A10', 'A11', 'A12'], condition: [null],
   },
   {
+    code: 'A03', name: { zh: '上传邀请函及译文', en: 'the invitation letter and its translation' },
+    source: `${RULES}: "Invitation letter: from a counterpart body, signed, names the invitees, purpose, dates, who pays … translation plus a note on the inviter"; ${STEPS}: A03 per country`,
+    rule: { zh: '每个出访国家须有邀请函及译文', en: 'each country visited has its invitation letter and translation' },
+    kind: ['task'], scope: 'country', condition: [null],
+  },
+  {
+    code: 'A04', name: { zh: '邀请方情况说明', en: 'the note on the inviting party' },
+    source: `${RULES}: "translation plus a note on the inviter"; ${STEPS}: A04 per country, after A03`,
+    rule: { zh: '每个出访国家须说明邀请方情况', en: 'each country visited has a note on its inviter' },
+    kind: ['task'], scope: 'country', needs: ['A03'], condition: [null],
+  },
+  {
+    code: 'B04', name: { zh: '核实邀请函', en: 'verifying the invitation letter' },
+    source: `${RULES}: "Invitation letter: from a counterpart body … not from foreign missions in China nor intermediaries"; ${STEPS}: B04 fao-reviewer, per country, after A04`,
+    rule: { zh: '外办逐国核实邀请函', en: 'the FAO verifies the invitation letter of each country' },
+    kind: ['approval'], actor: ['fao-reviewer'], scope: 'country', needs: ['A04'], condition: [null], beforeApprovalDocument: true,
+  },
+  {
     code: 'B03', name: { zh: '补齐容缺材料', en: 'supplying the missing documents' },
     source: `process.md § Who uses it: 容缺办, "each missing document has a deadline … before the case blocks at the step that needs it"; ${STEPS}: B03 supplement missing documents (deadline 2 WD), after B02, for a case accepted with deficiencies`,
     rule: {
@@ -150,6 +168,12 @@ export const STATUTORY_STEPS: readonly StatutoryStep[] = [
     kind: ['system'], actor: ['system'], needs: ['B07', 'B03'], condition: [null], behaviour: { system: 'approval-document' },
   },
   {
+    code: 'C04', name: { zh: '审核护照申请', en: "the review of the passport application" },
+    source: `${RULES}: "Passport must be valid ≥ 6 months past the return date, else a new one"; ${STEPS}: C04 passport-officer, per member, after C02, C03 and B08 (trial 86: dropped and published)`,
+    rule: { zh: '需办新护照的成员，护照申请由外办护照处审核', en: "a member's application for a new passport is reviewed by the FAO's passport section" },
+    kind: ['approval'], actor: ['passport-officer'], scope: 'member', needs: ['C02', 'C03', 'B08'], condition: ['newPassportNeeded', null],
+  },
+  {
     code: 'C06', name: { zh: '注销旧护照', en: 'cancelling the old passport' },
     source: `${RULES}: "Passport must be valid ≥ 6 months past the return date, else a new one (old one cancelled). One valid official passport per person"`,
     rule: { zh: '换发新护照的成员，旧护照在保管登记中注销', en: "a replaced passport is cancelled in the custody ledger, per member" },
@@ -160,6 +184,30 @@ export const STATUTORY_STEPS: readonly StatutoryStep[] = [
     source: 'process.md § Who uses it: "Official passports held in custody (公务普通护照委托保管): checked out for a trip, returned within 7 days of return"',
     rule: { zh: '因公护照委托保管，出访时逐人出库登记', en: 'official passports are held in custody and checked out per member for a trip' },
     actor: ['passport-officer'], scope: 'member', needs: ['C01', 'C05'], condition: [null], behaviour: { custody: 'check-out' },
+  },
+  {
+    code: 'D01', name: { zh: '确定入境方式', en: 'the entry route' },
+    source: `${RULES}: "visa-free destinations need an exit certificate (出境证明)"; ${STEPS}: D01 visa-officer, per member and country, data entry-route (visa, visa-free, e-visa, APEC card), which the visa steps' conditions read (trial 86: dropped and published)`,
+    rule: { zh: '签证处逐人逐国确定入境方式（签证、免签、电子签、APEC卡）', en: 'the visa section decides the entry route per member and country' },
+    actor: ['visa-officer'], scope: 'member-country', needs: ['A06', 'C01'], condition: [null], behaviour: { data: 'entry-route' },
+  },
+  {
+    code: 'D02', name: { zh: '出境证明', en: 'the exit certificate' },
+    source: `${RULES}: "visa-free destinations need an exit certificate (出境证明)"; ${STEPS}: D02 per member and country, visa-free route, after D01 and B08`,
+    rule: { zh: '免签入境须办出境证明', en: 'a visa-free entry needs an exit certificate' },
+    kind: ['task'], scope: 'member-country', needs: ['D01', 'B08'], condition: ['visaFreeRoute', null],
+  },
+  {
+    code: 'D12', name: { zh: '使馆审理', en: "the embassy's decision" },
+    source: `${RULES}: "Typical visa processing for official passports (WD) … per country"; ${STEPS}: D12 embassy processing, per country, its outcome granted or refused (a refusal withdraws the members named; trial 86: dropped and published)`,
+    rule: { zh: '须记录使馆对签证申请的审理结果（签发或拒签）', en: "the embassy's decision on the visa application is recorded (granted or refused)" },
+    scope: 'country', needs: ['D09'], condition: ['visaNeeded', null], behaviour: { data: 'external-outcome' },
+  },
+  {
+    code: 'D13', name: { zh: '领取并核对签证', en: 'collecting and checking the visa' },
+    source: `${STEPS}: D13 visa-officer, per member and country, after D12: names, dates, entries (data visa-issued, checked against the stay; trial 86: dropped and published)`,
+    rule: { zh: '签证领取后逐人逐国核对姓名、有效期和入境次数', en: "each member's visa is checked for names, validity and entries against the stay" },
+    actor: ['visa-officer'], scope: 'member-country', needs: ['D12'], condition: ['visaNeeded', null], behaviour: { data: 'visa-issued' },
   },
   {
     code: 'E07', name: { zh: '确认出发', en: 'the departure confirmation' },
