@@ -146,6 +146,14 @@ describe("the visa officer records D12's outcome, D13's visa (and D01's route) i
     await openAction(page, 'D13:m1:US');
     const visa = page.getByRole('dialog');
     await expect(visa.getByTestId('visa-stay').innerText()).resolves.toContain(`${stay.arrive} 抵达，${stay.leave} 离开`);
+    // Trial 86: the dialog names the country (not only US in the key) and the passport the visa is in.
+    await expect(visa.locator('.ant-modal-title').innerText()).resolves.toBe('D13:m1:US 领取并核对签证 · 美国 (US)');
+    // As the visa officer reads it (the organizer's read masks the number).
+    const read = await getProgress(api, users.tokens['visa-officer'], caseId);
+    const issued = read.steps.find((s) => s.key === 'C05:m1' && s.status === 'done')?.data as
+      { number?: string; expiresOn?: string } | undefined;
+    const travel = issued?.number ? issued : read.facts.members.find((m) => m.id === 'm1')!.passport!;
+    await expect(visa.getByTestId('dialog-passport').innerText()).resolves.toBe(`护照：${travel.number}，有效期至 ${travel.expiresOn}`);
     const dayAfter = new Date(Date.parse(`${stay.arrive}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
     await fillDay(visa.getByLabel('签证有效期起'), dayAfter);
     await fillDay(visa.getByLabel('签证有效期至'), '2034-12-31');

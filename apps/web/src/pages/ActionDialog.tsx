@@ -337,7 +337,8 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
   return (
     <Modal
       open
-      title={`${target.stepKey} ${pick(target.name)}`}
+      // A country's step names its country (trial 86: D13:m1:JP read the code alone).
+      title={`${target.stepKey} ${pick(target.name)}${here?.country ? ` · ${countryName(cat, here.country, lang)}` : ''}`}
       onCancel={onClose}
       footer={[
         <Button key="cancel" onClick={onClose}>
@@ -408,15 +409,21 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
         </Typography.Paragraph>
       ) : null}
       {/* A passport step, or one moving the passport in custody, shows the passport on file it is about (trial 76: C01
-          核查护照 was confirmed blind; trial 77: P02's return to custody too). */}
-      {member && (here?.phase === 'passport' || step?.custody) && progress && cat ? (
+          核查护照 was confirmed blind; trial 77: P02's return to custody too); a member's visa or departure step the
+          passport the trip uses, the new one once issued (trial 86: D13 and E06 named none). */}
+      {member && (here?.phase === 'passport' || here?.phase === 'visa' || here?.phase === 'depart' || step?.custody) && progress && cat ? (
         <PassportOnFile
-          passport={passportMoved(progress, cat, member, step?.custody ?? null)}
+          passport={passportMoved(
+            progress,
+            cat,
+            member,
+            step?.custody ?? (here?.phase === 'visa' || here?.phase === 'depart' ? 'check-out' : null),
+          )}
           returnDate={progress.facts.returnDate}
           // A step moving the passport in custody (C07 out, P02 back) is itself its custody's change: the facts' state at
           // submission would read wrong (trial 78: P02 said 外办保管 of a passport handed over at E06), and after the
           // trip the 6 months past the return are moot.
-          checks={!step?.custody}
+          checks={!step?.custody && here?.phase === 'passport'}
         />
       ) : null}
       {/* No decision chosen for the approver (forty-third trial: 同意 came selected, one click approved unread). */}
@@ -871,8 +878,8 @@ function budgetText(budget: Record<string, unknown>, lang: 'zh' | 'en'): string 
 
 /**
  * The passport a member's passport step is about: the new one a done new-passport step (C05) recorded, taken into
- * custody, for the steps moving the passport the trip uses (C07 out, P02 back); else the one on the member's facts (C01
- * checks it, C06 cancels it).
+ * custody, for the steps moving the passport the trip uses (C07 out, P02 back; `custody` check-out, as the dialog asks
+ * for a member's visa and departure steps, D13 and E06); else the one on the member's facts (C01 checks it, C06 cancels it).
  */
 function passportMoved(
   progress: Progress,
