@@ -206,7 +206,7 @@ describe('GET /api/dashboard on a seeded portfolio (a database of its own)', () 
       departureDate: first.departureDate,
       forecastReadyAt: new Date(first.plan!.forecastReadyAt).toISOString(),
       forecastReadyDate: shanghaiDate(first.plan!.forecastReadyAt),
-      // Its forecast (July 2026) is behind now: the preparation is done, the date is when (trial 83).
+      // Seeded events are of the schema before `prepared`: read by the forecast (July 2026), behind now (trial 83).
       prepared: true,
       slackWd: first.plan!.slackWd,
       atRisk: true,

@@ -154,6 +154,7 @@ export function replan(core: CaseCore, now: number, settleWd = 0, windowMs = 0, 
       criticalStep,
       latestStarts,
       provisionalCalendar: p.provisionalCalendar,
+      prepared: p.prepared,
       ...(core.replanCause ? { cause: core.replanCause } : {}),
     });
   }

@@ -70,8 +70,11 @@ export const forecastFigure = (c: { status: string; plan: { forecastReadyDate: s
  * 78: with only E07 waiting past the departure, 预计办结 read a past day beside a negative slack). A case that no longer
  * counts down shows no date (forecastFigure), under the forecast's name.
  */
-export const forecastTitle = (c: { status: string; now: string; plan: { forecastReadyAt: string } }): 'forecastReady' | 'preparedOn' =>
-  countsDown(c.status) && preparationDone(c.plan.forecastReadyAt, Date.parse(c.now)) ? 'preparedOn' : 'forecastReady';
+export const forecastTitle = (c: {
+  status: string;
+  now: string;
+  plan: { forecastReadyAt: string; prepared?: boolean };
+}): 'forecastReady' | 'preparedOn' => (countsDown(c.status) && preparationDone(c.plan, Date.parse(c.now)) ? 'preparedOn' : 'forecastReady');
 
 /**
  * Whether the forecast carries the 暂排 / Provisional mark (its plan counts on a year's holidays not yet published):

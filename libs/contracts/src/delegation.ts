@@ -306,6 +306,8 @@ export interface PlanSummary {
   criticalStep: string | null;
   /** Part of the plan lies in a year without a published holiday schedule (see Plan.provisionalCalendar). */
   provisionalCalendar: boolean;
+  /** Nothing of the preparation remains (Plan.prepared: 准备就绪); absent in an answer published before it was. */
+  prepared?: boolean;
   warnings: string[];
 }
 
@@ -322,6 +324,7 @@ export function planSummary(p: Plan): PlanSummary {
     totalWd,
     remainingWd,
     provisionalCalendar,
+    prepared,
     warnings,
   } = p;
   return {
@@ -335,6 +338,7 @@ export function planSummary(p: Plan): PlanSummary {
     remainingWd,
     criticalStep,
     provisionalCalendar,
+    prepared,
     warnings,
   };
 }

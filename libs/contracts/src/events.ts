@@ -78,6 +78,8 @@ export type CaseEventPayloads = {
     latestStarts: Record<string, string>;
     /** Part of the plan lies in a year with no published (or loaded) holiday schedule; absent in older events. */
     provisionalCalendar?: boolean;
+    /** Nothing of the preparation remains (Plan.prepared); absent in older events. */
+    prepared?: boolean;
     /** Why the forecast moved when not by the case's own steps: the office loaded a holiday schedule (`replan-cause`). */
     cause?: ReplanCause;
   };

@@ -2,15 +2,18 @@ import { preparationDone, tenths } from './dates';
 
 describe('preparationDone', () => {
   const now = Date.parse('2027-01-10T09:00:00.000Z');
+  const past = '2027-01-08T09:00:00.000Z';
 
-  it('is done once the forecast ready instant is behind the case clock', () => {
-    expect(preparationDone('2027-01-08T09:00:00.000Z', now)).toBe(true);
+  it("is the plan's state: an overdue step's forecast behind the clock is not done (trial 86: 已就绪 with D13 overdue)", () => {
+    expect(preparationDone({ prepared: false, forecastReadyAt: past }, now)).toBe(false);
+    expect(preparationDone({ prepared: true, forecastReadyAt: past }, now)).toBe(true);
   });
 
-  it('is not done while the forecast is ahead or at the case clock, or when there is none', () => {
-    expect(preparationDone('2027-01-14T09:00:00.000Z', now)).toBe(false);
-    expect(preparationDone('2027-01-10T09:00:00.000Z', now)).toBe(false);
-    expect(preparationDone(null, now)).toBe(false);
+  it('a plan recorded before the state: done once the forecast ready instant is behind the case clock', () => {
+    expect(preparationDone({ forecastReadyAt: past }, now)).toBe(true);
+    expect(preparationDone({ prepared: null, forecastReadyAt: '2027-01-14T09:00:00.000Z' }, now)).toBe(false);
+    expect(preparationDone({ forecastReadyAt: '2027-01-10T09:00:00.000Z' }, now)).toBe(false);
+    expect(preparationDone({ forecastReadyAt: null }, now)).toBe(false);
   });
 });
 

@@ -128,9 +128,12 @@ export function daysInclusive(from: string, to: string): number {
 export const tenths = (wd: number): number => Math.round(wd * 10) / 10 || 0;
 
 /**
- * Whether a case's preparation is done as of its clock: the plan's forecast ready instant (ISO) lies behind `nowMs`
- * (epoch ms on the case clock). Done, the forecast is the day the preparation ended, 准备就绪 / prepared, not a date ahead
- * (trials 77, 78 and 83: 预计办结 read a past day beside a negative slack with only E07 waiting). No forecast is not done.
+ * Whether a case's preparation is done: its plan's `prepared` (nothing of the preparation remains, Plan.prepared). Done,
+ * the forecast is the day the preparation ended, 准备就绪 / prepared, not a date ahead (trials 77, 78 and 83: 预计办结
+ * read a past day beside a negative slack with only E07 waiting). A state, not a time: an overdue step "finishing now"
+ * in a plan made earlier is not done (trial 86: 已就绪 with D13 overdue). A plan recorded before `prepared` was (null or
+ * absent) is read by its forecast: done once its ready instant (ISO) lies behind `nowMs` (epoch ms on the case clock),
+ * until the case's next re-plan says. No forecast is not done.
  */
-export const preparationDone = (forecastReadyAt: string | null, nowMs: number): boolean =>
-  forecastReadyAt !== null && Date.parse(forecastReadyAt) < nowMs;
+export const preparationDone = (plan: { prepared?: boolean | null; forecastReadyAt: string | null }, nowMs: number): boolean =>
+  typeof plan.prepared === 'boolean' ? plan.prepared : plan.forecastReadyAt !== null && Date.parse(plan.forecastReadyAt) < nowMs;

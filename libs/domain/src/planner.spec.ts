@@ -366,6 +366,18 @@ describe('plan: steps certifying a day (certifiedDays, patch certified-step-plan
     ]).toEqual([false, 9]);
   });
 
+  it("says whether the preparation is done by its steps, not the forecast's time (trial 86: 已就绪 with D13 overdue)", () => {
+    expect(planAt('2026-04-08T10:00:00+08:00', preparedStates()).prepared).toBe(true);
+    // A D13 overdue since the prepared day: its forecast is "now", and behind the clock a moment later; not prepared.
+    const d13 = instances.find((i) => i.code === 'D13' && !i.skipped)!.key;
+    const overdue = planAt('2026-04-08T10:00:00+08:00', preparedStates(PREPARED_AT, [d13]));
+    expect(overdue.forecastReadyAt).toBe('2026-04-08T02:00:00.000Z');
+    expect(overdue.prepared).toBe(false);
+    expect(overdue.criticalStep).toBe(d13);
+    // Without certifiedDays (old histories) every step counts: E07 awaiting is preparation remaining.
+    expect(planAt('2026-04-08T10:00:00+08:00', preparedStates(), false).prepared).toBe(false);
+  });
+
   it('a case prepared just before the deadline is not at risk either (slack under the threshold, nothing left to do)', () => {
     const p = planAt('2026-04-10T16:00:00+08:00', preparedStates('2026-04-10T15:00:00+08:00'));
     expect(p.slackWd).toBe(0.25);

@@ -109,6 +109,12 @@ export interface Plan {
   totalWd: number;
   /** From now to forecast ready (with certifiedDays, 0 once nothing of the preparation remains). */
   remainingWd: number;
+  /**
+   * Nothing of the preparation remains: every step is done or skipped, with certifiedDays but those certifying a day
+   * and after them (E07 onwards). A state, not a time: the forecast is then the day the preparation ended
+   * (preparationDone; trial 86: an overdue D13 finishing "now" in a plan a day old read 已就绪).
+   */
+  prepared: boolean;
   /** Instance keys, in order; skipped pass-through instances are left out. */
   criticalPath: string[];
   criticalPathCodes: string[];
@@ -445,6 +451,7 @@ export function plan(input: PlanInput): Plan {
     atRiskThresholdWd: threshold,
     totalWd: round(F - origin),
     remainingWd: round(certified && !remaining ? Math.max(F - N, 0) : F - N),
+    prepared: !remaining,
     criticalPath,
     criticalPathCodes: path.map((i) => instances[i]!.code),
     criticalStep: waitingStepOf(criticalPath, (key) => statusOf.get(key)),

@@ -323,6 +323,7 @@ export function foldCaseEvent(view: CaseView, event: CaseEvent): void {
       const closed = c.status !== 'open' && c.status !== 'departed';
       c.criticalStep = closed ? null : str(p.criticalStep);
       c.provisionalCalendar = p.provisionalCalendar === true;
+      c.prepared = typeof p.prepared === 'boolean' ? p.prepared : null;
       c.criticalPath = p.criticalPath ?? [];
       if (closed) return;
       for (const [key, iso] of Object.entries(p.latestStarts ?? {})) {

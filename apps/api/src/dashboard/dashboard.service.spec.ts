@@ -54,7 +54,7 @@ describe("the board's time per step", () => {
 });
 
 describe("the board's cases in flight", () => {
-  const line = (forecast: string, submitted: string): BoardCaseRow => ({
+  const line = (forecast: string, submitted: string, prepared: boolean | null = null): BoardCaseRow => ({
     case_id: `c-${forecast}`,
     title: 't',
     unit: 'commerce',
@@ -65,6 +65,7 @@ describe("the board's cases in flight", () => {
     at_risk: true,
     critical_step: 'E07',
     provisional_calendar: false,
+    prepared,
     definition_version: '2027.6',
     submitted_at: new Date(submitted),
   });
@@ -77,7 +78,14 @@ describe("the board's cases in flight", () => {
       {} as RegistriesRepository,
     ).inFlight(10, { period: 'departure' });
 
-  it("say when the preparation is done: the forecast behind the case's now (trial 83: a past 预计 day beside -18.9)", async () => {
+  it("say when the preparation is done: the last re-plan's state, whatever the forecast's day (trial 86: 已就绪 with D13 overdue)", async () => {
+    const past = new Date(Date.now() - 86_400_000).toISOString();
+    const ahead = new Date(Date.now() + 30 * 86_400_000).toISOString();
+    const lines = await inFlight([line(past, past, false), line(past, past, true), line(ahead, past, true)]);
+    expect(lines.map((l) => l.prepared)).toEqual([false, true, true]);
+  });
+
+  it("a case re-planned before the state was: the forecast behind the case's now (trial 83: a past 预计 day beside -18.9)", async () => {
     const past = new Date(Date.now() - 86_400_000).toISOString();
     const ahead = new Date(Date.now() + 30 * 86_400_000).toISOString();
     const lines = await inFlight([line(past, past), line(ahead, past)]);

@@ -270,7 +270,7 @@ export class DashboardService implements OnApplicationBootstrap, OnApplicationSh
       // The forecast behind the case's now: the preparation is done, the date is when (trial 83: 预计办结日期 read a past
       // day beside a negative slack, only E07 waiting), as the case page's 准备就绪日期 (forecastTitle) says.
       prepared: preparationDone(
-        iso(r.forecast_ready_at),
+        { prepared: r.prepared, forecastReadyAt: iso(r.forecast_ready_at) },
         caseClockNow({ submittedAt: new Date(r.submitted_at).toISOString(), workingDaySeconds: this.config.workingDaySeconds }),
       ),
       slackWd: r.slack_wd,

@@ -72,7 +72,7 @@ const CaseLineSchema = z.looseObject({
   forecastReadyDate: z.string().nullable().meta({ description: 'Asia/Shanghai date of forecastReadyAt' }),
   prepared: z.boolean().meta({
     description:
-      "forecastReadyAt is behind the case's now (its clock: on a time scale, WORKING_DAY_SECONDS, ahead of the reader's): the preparation is done and forecastReadyDate is the day it was (准备就绪), not a forecast",
+      "Nothing of the preparation remains, as the case's last re-plan said (a case re-planned before the field was: forecastReadyAt behind the case's now): forecastReadyDate is the day it ended (准备就绪), not a forecast; an overdue step keeps it false",
   }),
   slackWd: nullableNumber.meta({ description: 'Working days between the forecast and the departure deadline (negative: late)' }),
   atRisk: z.boolean(),

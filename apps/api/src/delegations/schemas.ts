@@ -404,6 +404,10 @@ export const PlanSchema = z
     atRisk: z.boolean(),
     totalWd: z.number(),
     remainingWd: z.number(),
+    prepared: z.boolean().optional().meta({
+      description:
+        '准备就绪：准备阶段已无未完成的步骤（出境确认及之后的步骤不计），forecastReadyDate 即其完成之日 / Nothing of the preparation remains (the departure confirmation and after do not count): forecastReadyDate is the day it ended; absent in an answer published before the field was',
+    }),
     criticalStep: z.string().nullable().meta({
       description:
         "关键步骤：预测所等待的步骤（关键路径上第一个未完成的步骤），已结案为 null / The step the forecast waits on: the critical path's first step not done; null when none is left or the case is closed",
@@ -440,6 +444,7 @@ export const SubmissionResponseSchema = z
         atRisk: false,
         totalWd: 15.5,
         remainingWd: 15.5,
+        prepared: false,
         provisionalCalendar: true,
         warnings: [
           'CALENDAR_PROVISIONAL: 2027年放假安排尚未公布，按法定节假日暂排 / no published holiday schedule for 2027; planned with the statutory holidays (provisional)',
@@ -642,6 +647,7 @@ export const WorkflowProgressSchema = z
         atRisk: false,
         totalWd: 15.5,
         remainingWd: 15.5,
+        prepared: false,
         provisionalCalendar: true,
         warnings: [
           'CALENDAR_PROVISIONAL: 2027年放假安排尚未公布，按法定节假日暂排 / no published holiday schedule for 2027; planned with the statutory holidays (provisional)',

@@ -70,6 +70,10 @@ export class CaseEntity {
   @Column({ name: 'provisional_calendar', type: 'boolean', default: false })
   provisionalCalendar!: boolean;
 
+  /** Nothing of the preparation remains (the last re-plan's Plan.prepared); null: re-planned before the field was. */
+  @Column({ name: 'prepared', type: 'boolean', nullable: true })
+  prepared!: boolean | null;
+
   /** The first unfinished step on the critical path: what puts the case at risk. */
   @Column({ name: 'critical_step', type: 'varchar', length: 64, nullable: true })
   criticalStep!: string | null;

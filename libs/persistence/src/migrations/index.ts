@@ -40,6 +40,7 @@ import { ApecStandingHolds1796354005296 } from './1796354005296-ApecStandingHold
 import { AttachmentUploaderRole1796393060205 } from './1796393060205-AttachmentUploaderRole';
 import { CaseStepsBlockedReason1796554717741 } from './1796554717741-CaseStepsBlockedReason';
 import { ApprovalDocumentPerIssue1796676118480 } from './1796676118480-ApprovalDocumentPerIssue';
+import { CasesPrepared1796687416201 } from './1796687416201-CasesPrepared';
 
 export const MIGRATIONS = [
   Init1795333139030,
@@ -83,4 +84,5 @@ export const MIGRATIONS = [
   AttachmentUploaderRole1796393060205,
   CaseStepsBlockedReason1796554717741,
   ApprovalDocumentPerIssue1796676118480,
+  CasesPrepared1796687416201,
 ];

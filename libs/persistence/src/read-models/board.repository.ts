@@ -26,6 +26,7 @@ export interface BoardCaseRow {
   at_risk: boolean;
   critical_step: string | null;
   provisional_calendar: boolean;
+  prepared: boolean | null;
   /** The process version the case runs (its process: processOfVersion). */
   definition_version: string;
   /** The case clock's origin (caseClockNow: on a time scale its day runs ahead of the reader's). */
@@ -103,7 +104,7 @@ export function caseFilterSql(f: BoardFilter, first: number): { sql: string; par
 }
 
 const CASE_COLUMNS = `c.case_id, c.title, c.unit, c.phase, to_char(c.departure_date, 'YYYY-MM-DD') AS departure_date,
-    c.forecast_ready_at, c.slack_wd, c.at_risk, c.critical_step, c.provisional_calendar, c.definition_version, c.submitted_at`;
+    c.forecast_ready_at, c.slack_wd, c.at_risk, c.critical_step, c.provisional_calendar, c.prepared, c.definition_version, c.submitted_at`;
 
 /**
  * The managers' board's SQL over the read models (cases, case_steps), never Temporal: the operational lists
