@@ -139,5 +139,7 @@ describe('C05 passport numbers held across cases (passport_number_claims)', () =
     // person: theirs in custody is cancelled first.
     const own = await register(a.personId).expect(409);
     expect(own.body).toMatchObject({ code: 'PASSPORT_ALREADY_HELD', errors: [{ field: 'holder', rule: 'one-valid-passport' }] });
+    // The holder by their roster name, the id beside it (trial 86: P-commerce-001 的护照…).
+    expect(own.body.message.zh).toMatch(new RegExp(`^孙三（${a.personId}） `));
   }, 300_000);
 });

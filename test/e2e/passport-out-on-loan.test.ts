@@ -845,6 +845,8 @@ describe('a passport out on loan for a withdrawn case: the next case waits for i
         field: 'changes.returnDate',
         rule: 'passport-lasts-trip',
         message: expect.objectContaining({
+          // The holder by name (trial 86: the refusals named a person id alone).
+          zh: expect.stringMatching(new RegExp(`^为本次出访借出的 吴九（${wu}） 的护照`)),
           en: expect.stringContaining('expires on 2028-06-10, less than 6 months after the new return (valid until 2028-06-17 needed)'),
         }),
       },

@@ -644,13 +644,14 @@ export class DelegationsService {
     const short = (await this.registries.passportsOutFor(caseId)).filter((p) => !passportLastsTrip(p.expiresOn, returnDate));
     if (short.length === 0) return;
     const until = passportNeededUntil(returnDate);
+    const who = await this.registries.holdersNamed(short.map((p) => p.holder));
     throw ruleRefusal(
       short.map((p) => ({
         field: 'changes.returnDate',
         rule: 'passport-lasts-trip',
         message: {
-          zh: `为本次出访借出的 ${p.holder} 的护照有效期至 ${p.expiresOn}，不足新的回国日期后6个月（须至 ${until}）：请先交回该护照并变更该成员以办理新护照，或保留其有效期内的出访日期`,
-          en: `${p.holder}'s passport, out on loan for this trip, expires on ${p.expiresOn}, less than 6 months after the new return (valid until ${until} needed): check it back in and amend the member for a new passport first, or keep dates it lasts`,
+          zh: `为本次出访借出的 ${who.get(p.holder)} 的护照有效期至 ${p.expiresOn}，不足新的回国日期后6个月（须至 ${until}）：请先交回该护照并变更该成员以办理新护照，或保留其有效期内的出访日期`,
+          en: `${who.get(p.holder)}'s passport, out on loan for this trip, expires on ${p.expiresOn}, less than 6 months after the new return (valid until ${until} needed): check it back in and amend the member for a new passport first, or keep dates it lasts`,
         },
       })),
     );

@@ -326,6 +326,17 @@ export class RegistriesService {
     return running.open && running.personIds.includes(problem.passport.holder) ? { ...named, forOpenCase: true } : named;
   }
 
+  /**
+   * Each of `personIds` as a refusal names a passport's holder: 张三（P-commerce-001）, by the roster's name; the person id
+   * alone for one the roster does not hold (trial 86: P-commerce-001 的护照…).
+   */
+  async holdersNamed(personIds: readonly string[]): Promise<Map<string, string>> {
+    const ids = [...new Set(personIds)];
+    const people = ids.length > 0 ? await this.repo.people({ ids }) : [];
+    const names = new Map(people.map((p) => [p.personId, p.name]));
+    return new Map(ids.map((id) => [id, names.has(id) ? `${names.get(id)}（${id}）` : id]));
+  }
+
   /** The passports the custody ledger has out on loan for a case (C07 done, or by hand; not yet back). */
   passportsOutFor(caseId: string): Promise<CustodyPassport[]> {
     return this.repo.passports({ outFor: caseId });

@@ -153,9 +153,24 @@ export class PassportHeldError extends Error {
     this.name = 'PassportHeldError';
   }
 
-  get label(): Label {
-    return passportHeldLabel(this.holder, this.other);
+  /** The holder's name on the roster (namedHolder), when it has one. */
+  holderName?: string;
+
+  /** The holder as a refusal names them: 张三（P-commerce-001）, the person id alone while the roster names no one (trial 86). */
+  protected get who(): string {
+    return this.holderName ? `${this.holderName}（${this.holder}）` : this.holder;
   }
+
+  get label(): Label {
+    return passportHeldLabel(this.who, this.other);
+  }
+}
+
+/** `err` with its holder's roster name (the people table), read in the transaction that refuses: the refusal names them. */
+async function namedHolder<E extends PassportHeldError>(m: EntityManager, err: E): Promise<E> {
+  const [row] = (await m.query('SELECT name FROM people WHERE person_id = $1', [err.holder])) as Array<{ name: string }>;
+  if (row?.name) err.holderName = row.name;
+  return err;
 }
 
 /**
@@ -192,8 +207,8 @@ export class PassportClaimedError extends PassportPendingError {
 
   override get label(): Label {
     return {
-      zh: `${this.holder} 的另一本新护照 ${this.claimed} 正在其在办案件的护照签发步骤中记录：每人只能有一本有效的因公护照`,
-      en: `${this.holder}'s other new passport, ${this.claimed}, is being recorded at the passport issue step of their open case: one valid official passport per person`,
+      zh: `${this.who} 的另一本新护照 ${this.claimed} 正在其在办案件的护照签发步骤中记录：每人只能有一本有效的因公护照`,
+      en: `${this.who}'s other new passport, ${this.claimed}, is being recorded at the passport issue step of their open case: one valid official passport per person`,
     };
   }
 }
@@ -209,8 +224,8 @@ export class PassportRegisteringError extends PassportPendingError {
 
   override get label(): Label {
     return {
-      zh: `${this.holder} 的新护照 ${this.claimed} 已在其在办案件的护照签发步骤中记录，尚未入库保管：每人只能有一本有效的因公护照，待新护照入库（随即自动办理，或由护照管理处手工登记）后再借出`,
-      en: `${this.holder}'s new passport, ${this.claimed}, recorded at the passport issue step of their open case, is not in the custody ledger yet: one valid official passport per person; check out once it is (registered in a moment, or by the passport officer by hand)`,
+      zh: `${this.who} 的新护照 ${this.claimed} 已在其在办案件的护照签发步骤中记录，尚未入库保管：每人只能有一本有效的因公护照，待新护照入库（随即自动办理，或由护照管理处手工登记）后再借出`,
+      en: `${this.who}'s new passport, ${this.claimed}, recorded at the passport issue step of their open case, is not in the custody ledger yet: one valid official passport per person; check out once it is (registered in a moment, or by the passport officer by hand)`,
     };
   }
 }
@@ -834,12 +849,12 @@ export class RegistriesRepository {
       const other =
         passportHeldElsewhere(held, p.number) ??
         (oneValid ? secondValidPassport(held, p.number, oneValid.replaces, shanghaiDate(Date.now()), oneValid.returnDate) : null);
-      if (other) throw new PassportHeldError(p.number, p.holder, other);
+      if (other) throw await namedHolder(m, new PassportHeldError(p.number, p.holder, other));
       // Nor beside another new passport a case's C05 holds for the person, in flight (its claim), under the lock the
       // claims are taken under (eighth trial: a C05 and a registration by hand at once were both accepted).
       if (oneValid) {
         const claimed = await passportClaimInForce(m, p.holder, p.number);
-        if (claimed) throw new PassportClaimedError(p.number, p.holder, claimed.number);
+        if (claimed) throw await namedHolder(m, new PassportClaimedError(p.number, p.holder, claimed.number));
       }
       // ON CONFLICT: two officers registering one number at once get one row and one 409, never a 500.
       const inserted: unknown[] = await m.query(
@@ -892,10 +907,10 @@ export class RegistriesRepository {
         // An expired passport is a record, never a travel document: by hand or by the chain's C07.
         if (passportExpired(before, shanghaiDate(Date.now()))) throw new PassportExpiredError(before);
         const other = passportHeldElsewhere(await heldBy(m, before.holder), number);
-        if (other) throw new PassportHeldError(number, before.holder, other);
+        if (other) throw await namedHolder(m, new PassportHeldError(number, before.holder, other));
         // Nor while a new passport of the holder is on its way into the ledger (a C05's claim, under its lock).
         const claimed = await passportClaimInForce(m, before.holder, number);
-        if (claimed) throw new PassportRegisteringError(number, before.holder, claimed.number);
+        if (claimed) throw await namedHolder(m, new PassportRegisteringError(number, before.holder, claimed.number));
       }
       const out = to === 'checked-out';
       const after: CustodyPassport = {
