@@ -446,6 +446,32 @@ describe('user administration (issue 14.4): admin creates, disables, grants, res
     await request(api.http).get('/api/delegations').set(bearer(clerkToken)).expect(200);
   });
 
+  it('trial 86: the list names the grants no other enabled account holds (soleHolderOf), so disabling the only one is warned', async () => {
+    const solo = `solo.${uniqueSuffix()}`;
+    const secrecy = { role: 'secrecy', unit };
+    await request(api.http)
+      .post('/api/users')
+      .set(bearer(admin))
+      .send({ username: solo, displayName: '周密', grants: [secrecy] })
+      .expect(201);
+    const soleOf = async (username: string) => {
+      const listed = await request(api.http).get('/api/users').query({ unit }).set(bearer(admin)).expect(200);
+      documented(S.UserListSchema, listed.body);
+      return listed.body.items.find((u: { username: string }) => u.username === username)?.soleHolderOf;
+    };
+    expect(await soleOf(solo)).toEqual([secrecy]);
+    // A second secrecy officer of the unit: neither is the only one; the second disabled, the first is again.
+    const second = `solo2.${uniqueSuffix()}`;
+    await request(api.http)
+      .post('/api/users')
+      .set(bearer(admin))
+      .send({ username: second, displayName: '吴谨', grants: [secrecy] })
+      .expect(201);
+    expect([await soleOf(solo), await soleOf(second)]).toEqual([[], []]);
+    await request(api.http).post(`/api/users/${second}/disable`).set(bearer(admin)).expect(200);
+    expect([await soleOf(solo), await soleOf(second)]).toEqual([[secrecy], []]);
+  });
+
   it('grants and revokes roles: a revoked role’s token stops; the last grant cannot be revoked; filters find grants', async () => {
     const granted = await request(api.http)
       .post(`/api/users/${clerk}/grants`)

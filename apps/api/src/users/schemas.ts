@@ -254,7 +254,14 @@ export const UserViewSchema = z
 
 export const UserListSchema = z
   .looseObject({
-    items: z.array(UserViewSchema),
+    items: z.array(
+      UserViewSchema.extend({
+        soleHolderOf: z.array(RoleGrantSchema).meta({
+          description:
+            "The grants no other enabled account holds (role at unit): disabling this user, or revoking one, leaves that unit's steps of the role with no one to act; the Users page says so before it is done",
+        }),
+      }),
+    ),
     total: z.number().int(),
     units: z
       .array(z.looseObject({ code: z.string(), nameZh: z.string(), nameEn: z.string() }))
@@ -263,7 +270,7 @@ export const UserListSchema = z
   .meta({
     id: 'UserList',
     example: {
-      items: [USER_EXAMPLE],
+      items: [{ ...USER_EXAMPLE, soleHolderOf: [{ role: 'organizer', unit: 'commerce' }] }],
       total: 1,
       units: [{ code: 'commerce', nameZh: '市商务局', nameEn: 'Municipal Bureau of Commerce' }],
     },

@@ -41,6 +41,18 @@ export const USER_AUDIT = {
   passwordReset: 'users.password-reset',
 } as const;
 
+const grantKey = (g: { role: string; unit: string }): string => `${g.role}\u0000${g.unit.toLowerCase()}`;
+
+/**
+ * The grants (role at unit) exactly one of `enabled` accounts holds: disabling that account, or revoking the grant,
+ * leaves the unit's steps of the role with no one to act (trial 86: the only approving leader was disabled unwarned).
+ */
+function soleHolders(enabled: readonly UserRecord[]): Set<string> {
+  const count = new Map<string, number>();
+  for (const u of enabled) for (const g of u.grants) count.set(grantKey(g), (count.get(grantKey(g)) ?? 0) + 1);
+  return new Set([...count].filter(([, n]) => n === 1).map(([k]) => k));
+}
+
 /** A one-time password: 16 characters of base64url (96 random bits). */
 export const oneTimePassword = (): string => randomBytes(12).toString('base64url');
 
@@ -101,8 +113,9 @@ export class UsersAdminService {
     });
     const codes = [...new Set(rows.flatMap((u) => u.grants.map((g) => g.unit)))];
     const units = codes.length > 0 ? await this.registries.units(codes) : [];
+    const sole = soleHolders(await this.repo.list({ enabled: true }));
     return {
-      items: rows.map(userView),
+      items: rows.map((u) => ({ ...userView(u), soleHolderOf: u.enabled ? u.grants.filter((g) => sole.has(grantKey(g))) : [] })),
       total: rows.length,
       units: units.map((u) => ({ code: u.code, nameZh: u.nameZh, nameEn: u.nameEn })),
     };

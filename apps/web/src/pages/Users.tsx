@@ -14,6 +14,8 @@ interface UserRow {
   status: 'active' | 'disabled';
   mustChangePassword: boolean;
   lastSignInAt: string | null;
+  /** The grants no other enabled account holds: disabling this user leaves them with no one (the API's soleHolderOf). */
+  soleHolderOf?: Grant[];
 }
 
 interface CreateValues {
@@ -31,7 +33,7 @@ const enc = encodeURIComponent;
  * The API decides every rule (last grant, last admin, self-disable); its bilingual refusals are shown as they come.
  */
 export function UsersPage() {
-  const { t, pick, code } = useT();
+  const { t, pick, code, lang } = useT();
   const { unitName } = useUnitNames();
   const errText = useErrorText();
   const { message, modal } = AntApp.useApp();
@@ -185,7 +187,21 @@ export function UsersPage() {
                       // one click disabled a signed-in clerk).
                       <Popconfirm
                         title={t('disableConfirm').replace('{user}', u.username)}
-                        description={t('endsSignIn')}
+                        description={
+                          <>
+                            <div>{t('endsSignIn')}</div>
+                            {/* The only account of a role at a unit: its steps would have no one (trial 86: the only
+                                approving leader was disabled unwarned). */}
+                            {u.soleHolderOf?.length ? (
+                              <Typography.Text type="danger" data-testid="sole-holder-warning">
+                                {t('soleHolderWarning').replace(
+                                  '{grants}',
+                                  u.soleHolderOf.map((g) => `${roleName(g.role)} · ${unitName(g.unit)}`).join(lang === 'zh' ? '、' : ', '),
+                                )}
+                              </Typography.Text>
+                            ) : null}
+                          </>
+                        }
                         okText={t('disable')}
                         okButtonProps={{ danger: true, 'data-testid': 'disable-confirm' } as ButtonProps}
                         cancelText={t('cancel')}
