@@ -42,9 +42,10 @@ export const DICT = {
   ppMoveCancel: ['注销', 'Cancel passport'],
   ppMoveLost: ['挂失', 'Report lost'],
   disableConfirm: ['停用用户 {user}？', 'Disable {user}?'],
+  revokeConfirm: ['撤销 {user} 的角色“{grant}”？', 'Revoke {grant} from {user}?'],
   soleHolderWarning: [
-    '该用户是{grants}唯一在用的账号：停用后这些岗位的待办步骤将无人办理，请先为他人授予该角色',
-    'The only active account of {grants}: once disabled, those steps have no one to act; grant the role to someone else first',
+    '该用户是{grants}唯一在用的账号：停用或撤销后，这些岗位的待办步骤将无人办理，请先为他人授予该角色',
+    'The only active account of {grants}: disabled or revoked, those steps have no one to act; grant the role to someone else first',
   ],
   resetConfirm: ['重置 {user} 的密码？', "Reset {user}'s password?"],
   endsSignIn: ['该用户的登录立即失效，正在办理的操作将被退出。', 'Their sign-in ends at once: anything they are doing is signed out.'],

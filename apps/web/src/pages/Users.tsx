@@ -146,7 +146,28 @@ export function UsersPage() {
                         closeIcon={<span aria-label={`${t('revoke')} ${roleName(g.role)} ${unitName(g.unit)}`}>×</span>}
                         onClose={(e) => {
                           e.preventDefault();
-                          void act(api('DELETE', `/api/users/${enc(u.username)}/grants/${enc(g.role)}/${enc(g.unit)}`));
+                          // Asked once more, naming the grant, and warned when no one else holds it (trial 86: one click
+                          // on × took a role away; the only leader's steps had no one).
+                          const sole = u.soleHolderOf?.some((x) => x.role === g.role && x.unit === g.unit);
+                          modal.confirm({
+                            title: t('revokeConfirm')
+                              .replace('{grant}', `${roleName(g.role)} · ${unitName(g.unit)}`)
+                              .replace('{user}', u.username),
+                            content: (
+                              <>
+                                <div>{t('endsSignIn')}</div>
+                                {sole ? (
+                                  <Typography.Text type="danger" data-testid="sole-holder-warning">
+                                    {t('soleHolderWarning').replace('{grants}', `${roleName(g.role)} · ${unitName(g.unit)}`)}
+                                  </Typography.Text>
+                                ) : null}
+                              </>
+                            ),
+                            okText: t('revoke'),
+                            okButtonProps: { danger: true, 'data-testid': 'revoke-confirm' } as ButtonProps,
+                            cancelText: t('cancel'),
+                            onOk: () => void act(api('DELETE', `/api/users/${enc(u.username)}/grants/${enc(g.role)}/${enc(g.unit)}`)),
+                          });
                         }}
                       >
                         {roleName(g.role)} · {unitName(g.unit)}
