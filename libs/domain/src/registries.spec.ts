@@ -279,10 +279,14 @@ describe("the chain's custody moves: the passport out on loan they wait for, and
     const label = custodyMoveLabel({ reason: 'checked-out', passport: outFor('case-1') }, today);
     expect(label.zh).toContain('SE1000001');
     expect(label.zh).toContain('2026-12-10');
-    expect(label.en).toMatch(/^Passport SE1000001 is checked out, due back by 2026-12-10: .*check it back in first/);
+    expect(label.en).toMatch(/^Passport SE1000001 is checked out for case case-1, due back by 2026-12-10: .*check it back in first/);
     expect(custodyMoveLabel({ reason: 'checked-out', passport: outFor('case-1', { dueBackOn: null }) }, today).en).toMatch(
-      /^Passport SE1000001 is checked out: /,
+      /^Passport SE1000001 is checked out for case case-1: /,
     );
+    // The case by its title when known (trial 86: by its id alone).
+    const titled = custodyMoveLabel({ reason: 'checked-out', passport: outFor('case-1'), caseTitle: '访美团', forOpenCase: true }, today);
+    expect(titled.zh).toContain('已为在办案件 “访美团”（case-1） 借出');
+    expect(titled.en).toMatch(/^Passport SE1000001 is out for the running case “访美团” \(case-1\), due back/);
   });
 });
 
