@@ -222,6 +222,8 @@ describe('user administration in the web app (issue 14.4, issue 15)', () => {
     // Revoking a grant is asked once more, naming it (trial 86: one click on × took the role away); another manager of
     // the office holds the role, so no one-holder warning.
     await admin.goto('/users');
+    // Found by name: with every suite's users in the list, the row may be pages away.
+    await admin.getByTestId('user-search').fill(username);
     const granted = admin.locator('tr', { hasText: username });
     await granted.getByLabel('撤销 外办管理人员 市人民政府外事办公室 (fao)').click();
     const confirm = admin.getByRole('dialog').filter({ hasText: `撤销 ${username} 的角色“外办管理人员 · 市人民政府外事办公室 (fao)”？` });
