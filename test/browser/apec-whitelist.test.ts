@@ -218,6 +218,14 @@ describe('the whitelist admission pages of the web app (issue 17)', () => {
     await fromItem.locator('.ant-form-item-explain-error', { hasText: '不得早于今天（北京时间）' }).waitFor();
     await clearDay(from);
     await fromItem.locator('.ant-form-item-explain-error').first().waitFor({ state: 'detached' });
+    // Emptied by hand (the text deleted, the box left) is cleared too (trial 87: the day typed before was still sent,
+    // refused under an empty box).
+    await fillDay(from, addDays(shanghaiDate(Date.now()), -1));
+    await fromItem.locator('.ant-form-item-explain-error', { hasText: '不得早于今天（北京时间）' }).waitFor();
+    await from.fill('');
+    await from.press('Tab');
+    await fromItem.locator('.ant-form-item-explain-error').first().waitFor({ state: 'detached' });
+    expect(await from.inputValue()).toBe('');
     // A small threshold above the medium one: refused as typed, at its field, in the domain's words (the API's check),
     // before anything is sent; a save then sends nothing and the message stays.
     const small = page.getByLabel('注册资本（万元） 小型');

@@ -28,7 +28,14 @@ export default function DayPicker({ value, onChange, ...rest }: DayFieldProps) {
    * that was there, not the one typed).
    */
   const keepTyped = (input: EventTarget, viaEnter = false) => {
-    const text = input instanceof HTMLInputElement ? input.value.trim() : '';
+    if (!(input instanceof HTMLInputElement)) return;
+    const text = input.value.trim();
+    // A box emptied by hand is cleared: the picker would keep the day before and send it (trial 87: K06's issue date
+    // typed, then deleted, was sent and refused under an empty box).
+    if (text === '' && value) {
+      onChange?.('');
+      return;
+    }
     if (text !== '' && text !== value && !dayjs(text, DAY_FORMAT, true).isValid()) {
       keepFocus.current = viaEnter;
       onChange?.(text);
