@@ -674,7 +674,7 @@ describe('a passport out on loan for a withdrawn case: the next case waits for i
     const refused = await officerCompletes(second, 'C07:m1').expect(409);
     expect(refused.body.errors).toEqual([expect.objectContaining({ field: 'path.stepKey', rule: 'passport-checked-out' })]);
     expect(refused.body.message.zh).toContain(`已为案件 “${title}”（${first}） 借出`);
-    expect(refused.body.message.zh).toContain('护照登记中的“交回”');
+    expect(refused.body.message.zh).toContain('须先在护照登记中办理“交回”');
     expect(refused.body.message.en).not.toMatch(/do not check it in by hand/);
     // The ledger's check-in is open to it (no out-for-trip refusal: the first case has no check-in step for him), then C07 goes.
     await transition(wuPassport, { to: 'in-custody', note: '签证被拒，人员撤出' }).expect(200);

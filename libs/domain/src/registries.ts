@@ -498,8 +498,8 @@ export function custodyMoveLabel(problem: CustodyMoveProblem, today: string): La
   const forCase = p.caseId ? `为案件 ${other} ` : '';
   const forCaseEn = p.caseId ? ` for case ${otherEn}` : '';
   return {
-    zh: `护照 ${p.number} 已${forCase}借出${due}：借出的护照仍属外办保管，须先办理交回保管（其案件的护照交回步骤，或护照登记中的“交回”），才能办理此步骤`,
-    en: `Passport ${p.number} is checked out${forCaseEn}${dueEn}: a passport out on loan is still the office's; check it back in first (its case's check-in step, or the ledger's check-in), then this step`,
+    zh: `护照 ${p.number} 已${forCase}借出${due}：借出的护照仍属外办保管，须先在护照登记中办理“交回”，才能办理此步骤`,
+    en: `Passport ${p.number} is checked out${forCaseEn}${dueEn}: a passport out on loan is still the office's; check it back in first, at the custody ledger's check-in, then this step`,
   };
 }
 
